@@ -1,0 +1,402 @@
+package io.journeyorchestrator.config;
+
+import io.journeyorchestrator.avro.Channel;
+import io.journeyorchestrator.config.PatternDefinition.AfterMatch;
+import io.journeyorchestrator.config.StepDefinition.Contiguity;
+import io.journeyorchestrator.config.StepDefinition.Times;
+import io.journeyorchestrator.config.YamlMapping.Located;
+import io.journeyorchestrator.pattern.condition.CompileResult;
+import io.journeyorchestrator.pattern.condition.ConditionCompiler;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashSet;
+import java.util.List;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.Function;
+import java.util.regex.Matcher;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+
+/**
+ * Loads a job folder ({@code job.yaml}, {@code patterns/}, {@code audiences/}, {@code
+ * suppressions/}) into typed definitions, or fails with every problem found, each located at a
+ * file and line and saying how to fix it. Nothing may run from a folder that does not load.
+ */
+public final class JobLoader {
+  static final String ID_REGEX = "[a-z0-9-]+";
+  static final String ID_RULE = "use only lower-case letters, digits and '-', e.g. payment-trouble";
+
+  private static final java.util.regex.Pattern TIMES =
+      java.util.regex.Pattern.compile("(\\d{1,6})(\\+|\\.\\.(\\d{1,6}))?");
+
+  private final Path jobDir;
+  private final List<ConfigProblem> problems = new ArrayList<>();
+
+  private JobLoader(Path jobDir) {
+    this.jobDir = jobDir;
+  }
+
+  /** Loads and validates the whole folder; throws with all problems when anything is wrong. */
+  public static JobDefinition load(Path jobDir) throws InvalidJobException {
+    return new JobLoader(jobDir).loadAll();
+  }
+
+  private JobDefinition loadAll() throws InvalidJobException {
+    if (!Files.isDirectory(jobDir)) {
+      throw new InvalidJobException(List.of(new ConfigProblem(jobDir.toString(), 1,
+          "job folder not found; pass a folder holding job.yaml, e.g. jobs/telecom-demo")));
+    }
+    Optional<JobSettings> settings = loadSettings(jobDir.resolve("job.yaml"));
+    Map<String, PatternDefinition> patterns = new LinkedHashMap<>();
+    for (Path file : yamlFiles("patterns")) {
+      loadPattern(file).ifPresent(p -> addUnique(patterns, "pattern", p.id(), p.file(), p,
+          PatternDefinition::file));
+    }
+    Map<String, AudienceDefinition> audiences = new LinkedHashMap<>();
+    for (Path file : yamlFiles("audiences")) {
+      loadAudience(file, patterns.keySet()).ifPresent(a -> addUnique(audiences, "audience",
+          a.id(), a.file(), a, AudienceDefinition::file));
+    }
+    Map<String, SuppressionDefinition> suppressions = new LinkedHashMap<>();
+    for (Path file : yamlFiles("suppressions")) {
+      loadSuppression(file, audiences.keySet()).ifPresent(s -> addUnique(suppressions,
+          "suppression", s.id(), s.file(), s, SuppressionDefinition::file));
+    }
+    if (!problems.isEmpty() || settings.isEmpty()) {
+      problems.sort(null);
+      throw new InvalidJobException(problems);
+    }
+    return new JobDefinition(settings.get(), List.copyOf(patterns.values()),
+        List.copyOf(audiences.values()), List.copyOf(suppressions.values()));
+  }
+
+  private <T> void addUnique(Map<String, T> byId, String kind, String id, String file,
+      T definition, Function<T, String> fileOf) {
+    T first = byId.putIfAbsent(id, definition);
+    if (first != null) {
+      problems.add(new ConfigProblem(file, 1, "duplicate " + kind + " id '" + id
+          + "': also used by " + fileOf.apply(first) + "; give each " + kind + " its own id"));
+    }
+  }
+
+  private List<Path> yamlFiles(String folder) {
+    Path dir = jobDir.resolve(folder);
+    if (!Files.isDirectory(dir)) {
+      return List.of();
+    }
+    try (Stream<Path> files = Files.list(dir)) {
+      return files
+          .filter(f -> f.getFileName().toString().endsWith(".yaml")
+              || f.getFileName().toString().endsWith(".yml"))
+          .filter(Files::isRegularFile)
+          .sorted()
+          .toList();
+    } catch (IOException e) {
+      problems.add(new ConfigProblem(display(dir), 1, "cannot list folder: " + e.getMessage()));
+      return List.of();
+    }
+  }
+
+  private String display(Path file) {
+    return file.toString();
+  }
+
+  private Optional<JobSettings> loadSettings(Path file) {
+    if (!Files.isRegularFile(file)) {
+      problems.add(new ConfigProblem(display(file), 1,
+          "job.yaml not found; every job folder needs one with name, kafka and time"));
+      return Optional.empty();
+    }
+    Optional<YamlMapping> parsed =
+        YamlMapping.parseFile(file, display(file), "job.yaml", problems);
+    if (parsed.isEmpty()) {
+      return Optional.empty();
+    }
+    YamlMapping job = parsed.get();
+    job.allowOnly(List.of("name", "kafka", "time", "input", "dedup", "delivery"));
+    Optional<String> name = job.name("name", true, ID_REGEX, ID_RULE, "telecom-demo");
+
+    Optional<YamlMapping> kafka = job.mapping("kafka", true, "kafka");
+    Optional<String> servers = Optional.empty();
+    Optional<JobSettings.Topics> topics = Optional.empty();
+    if (kafka.isPresent()) {
+      kafka.get().allowOnly(List.of("bootstrapServers", "topics"));
+      servers = kafka.get().string("bootstrapServers", true, "localhost:9092");
+      topics = kafka.get().mapping("topics", true, "kafka.topics").flatMap(this::topics);
+    }
+
+    Optional<YamlMapping> time = job.mapping("time", true, "time");
+    Optional<Duration> outOfOrder = Optional.empty();
+    Optional<Duration> idle = Optional.empty();
+    Duration futureSkew = Duration.ofHours(1);
+    if (time.isPresent()) {
+      time.get().allowOnly(List.of("maxOutOfOrderness", "idleTimeout", "maxFutureSkew"));
+      outOfOrder = time.get().duration("maxOutOfOrderness", true, "30s");
+      idle = time.get().duration("idleTimeout", true, "1m");
+      futureSkew = time.get().duration("maxFutureSkew", false, "1h").orElse(futureSkew);
+    }
+
+    String format = "avro";
+    Optional<YamlMapping> input = job.mapping("input", false, "input");
+    if (input.isPresent()) {
+      input.get().allowOnly(List.of("format"));
+      format = input.get().choice("format", List.of("avro", "json"), "avro").get();
+    }
+    Duration dedupWindow = Duration.ofMinutes(10);
+    Optional<YamlMapping> dedup = job.mapping("dedup", false, "dedup");
+    if (dedup.isPresent()) {
+      dedup.get().allowOnly(List.of("window"));
+      dedupWindow = dedup.get().duration("window", false, "10m").orElse(dedupWindow);
+    }
+    String delivery =
+        job.choice("delivery", List.of("exactly-once", "at-least-once"), "exactly-once").get();
+
+    if (name.isEmpty() || servers.isEmpty() || topics.isEmpty() || outOfOrder.isEmpty()
+        || idle.isEmpty()) {
+      return Optional.empty();
+    }
+    return Optional.of(new JobSettings(name.get(), servers.get(), topics.get(), outOfOrder.get(),
+        idle.get(), futureSkew, dedupWindow,
+        JobSettings.InputFormat.valueOf(format.toUpperCase()),
+        JobSettings.Delivery.valueOf(delivery.toUpperCase().replace('-', '_'))));
+  }
+
+  private Optional<JobSettings.Topics> topics(YamlMapping topics) {
+    List<String> keys = List.of(
+        "events", "matches", "audienceChanges", "suppressions", "deadLetters", "lateEvents");
+    topics.allowOnly(keys);
+    List<Optional<String>> names = keys.stream()
+        .map(key -> topics.name(key, true, "[a-zA-Z0-9._-]+",
+            "Kafka topic names use letters, digits, '.', '_' and '-'", "cjo." + key))
+        .toList();
+    if (names.stream().anyMatch(Optional::isEmpty)) {
+      return Optional.empty();
+    }
+    return Optional.of(new JobSettings.Topics(names.get(0).get(), names.get(1).get(),
+        names.get(2).get(), names.get(3).get(), names.get(4).get(), names.get(5).get()));
+  }
+
+  private Optional<PatternDefinition> loadPattern(Path file) {
+    String display = display(file);
+    Optional<YamlMapping> parsed = YamlMapping.parseFile(file, display, "a pattern", problems);
+    if (parsed.isEmpty()) {
+      return Optional.empty();
+    }
+    YamlMapping pattern = parsed.get();
+    int before = problems.size();
+    pattern.allowOnly(List.of("id", "description", "steps", "within", "afterMatch"));
+    Optional<String> id = pattern.name("id", true, ID_REGEX, ID_RULE, "calls-after-failed-payment");
+    String description = pattern.string("description", false, "").orElse("");
+    Optional<Duration> within = pattern.duration("within", false, "3h");
+    String afterMatch = pattern.choice("afterMatch",
+        List.of("skip-past-last-event", "no-skip"), "skip-past-last-event").get();
+
+    List<YamlMapping> stepNodes = pattern.mappingList("steps", true, "a step");
+    List<StepDefinition> steps = new ArrayList<>();
+    Set<String> stepNames = new HashSet<>();
+    for (int i = 0; i < stepNodes.size(); i++) {
+      YamlMapping node = stepNodes.get(i);
+      Optional<StepDefinition> step = loadStep(node, i);
+      step.ifPresent(s -> {
+        if (!stepNames.add(s.name())) {
+          node.report(node.lineOf("name"), "duplicate step name '" + s.name()
+              + "'; give each step of a pattern its own name");
+        }
+        steps.add(s);
+      });
+    }
+    if (steps.size() == stepNodes.size() && !steps.isEmpty()) {
+      checkStepRules(pattern, steps, within.isPresent());
+    }
+    if (problems.size() > before || id.isEmpty()) {
+      return Optional.empty();
+    }
+    return Optional.of(new PatternDefinition(id.get(), description, steps, within.orElse(null),
+        AfterMatch.valueOf(afterMatch.toUpperCase().replace('-', '_')), display));
+  }
+
+  private Optional<StepDefinition> loadStep(YamlMapping step, int index) {
+    int before = problems.size();
+    step.allowOnly(List.of("name", "when", "times", "absent", "contiguity"));
+    Optional<String> name = step.name("name", true, ID_REGEX, ID_RULE, "failed-payment");
+    Optional<String> when = step.string("when", true, "event.type == \"payment.failed\"");
+    when.ifPresent(condition -> checkCondition(step, "when", condition));
+    boolean absent = step.bool("absent").orElse(false);
+    Contiguity contiguity = Contiguity.valueOf(step.choice("contiguity",
+        List.of("relaxed", "strict", "any"), "relaxed").get().toUpperCase());
+    Times times = Times.ONCE;
+    Optional<Located<String>> timesText = step.rawScalar("times");
+    if (timesText.isPresent()) {
+      Optional<Times> parsed = parseTimes(timesText.get().value());
+      if (parsed.isEmpty()) {
+        step.report(timesText.get().line(), "bad times '" + timesText.get().value()
+            + "': write N (exactly N), \"N+\" (at least N) or \"N..M\" (between N and M),"
+            + " with 1 <= N <= M, e.g. times: \"2+\"");
+      } else {
+        times = parsed.get();
+      }
+      if (absent) {
+        step.report(timesText.get().line(), "an absent step takes no 'times': it says that no"
+            + " matching event occurs; remove 'times' or 'absent'");
+      }
+    }
+    if (absent && contiguity == Contiguity.ANY) {
+      step.report(step.lineOf("contiguity"), "an absent step cannot use contiguity 'any';"
+          + " use 'relaxed' (none in between) or 'strict' (not the very next event)");
+    }
+    if (problems.size() > before || name.isEmpty() || when.isEmpty()) {
+      return Optional.empty();
+    }
+    return Optional.of(new StepDefinition(name.get(), when.get(), times, absent, contiguity,
+        step.line()));
+  }
+
+  static Optional<Times> parseTimes(String text) {
+    Matcher m = TIMES.matcher(text.trim());
+    if (!m.matches()) {
+      return Optional.empty();
+    }
+    int min = Integer.parseInt(m.group(1));
+    if (min < 1) {
+      return Optional.empty();
+    }
+    if (m.group(2) == null) {
+      return Optional.of(new Times(min, min));
+    }
+    if (m.group(2).equals("+")) {
+      return Optional.of(new Times(min, null));
+    }
+    int max = Integer.parseInt(m.group(3));
+    return max < min ? Optional.empty() : Optional.of(new Times(min, max));
+  }
+
+  private void checkStepRules(YamlMapping pattern, List<StepDefinition> steps,
+      boolean hasWithin) {
+    StepDefinition first = steps.get(0);
+    StepDefinition last = steps.get(steps.size() - 1);
+    if (first.absent()) {
+      pattern.report(first.line(), "a pattern may not start with an absent step ('"
+          + first.name() + "'): absence is only defined after something happened;"
+          + " put a present step first");
+    }
+    for (int i = 1; i < steps.size(); i++) {
+      if (steps.get(i).absent() && steps.get(i - 1).absent()) {
+        pattern.report(steps.get(i).line(), "two absent steps in a row ('"
+            + steps.get(i - 1).name() + "', '" + steps.get(i).name()
+            + "'); merge them into one step whose 'when' joins both conditions with ||");
+      }
+    }
+    if (!hasWithin) {
+      if (last.absent() && steps.size() > 1) {
+        pattern.report(pattern.line(), "missing 'within': a pattern whose last step is absent"
+            + " ('" + last.name() + "') needs 'within', the time after the first step until"
+            + " which the absence is checked; add e.g. 'within: 7d'");
+      } else if (!(steps.size() == 1 && first.times().isOnce())) {
+        pattern.report(pattern.line(), "missing 'within': only a single step taken once may"
+            + " leave it out, otherwise partial matches would be kept forever;"
+            + " add e.g. 'within: 3h'");
+      }
+    }
+  }
+
+  private void checkCondition(YamlMapping at, String key, String condition) {
+    CompileResult result = ConditionCompiler.compile(condition);
+    for (String error : result.errors()) {
+      at.report(at.lineOf(key), "condition in '" + key + "' is not valid CEL: "
+          + error.replace('\n', ' '));
+    }
+  }
+
+  private Optional<AudienceDefinition> loadAudience(Path file, Set<String> patternIds) {
+    String display = display(file);
+    Optional<YamlMapping> parsed = YamlMapping.parseFile(file, display, "an audience", problems);
+    if (parsed.isEmpty()) {
+      return Optional.empty();
+    }
+    YamlMapping audience = parsed.get();
+    int before = problems.size();
+    audience.allowOnly(List.of("id", "description", "enter", "enterWhen", "exit", "expireAfter",
+        "cooldown"));
+    Optional<String> id = audience.name("id", true, ID_REGEX, ID_RULE, "payment-trouble");
+    String description = audience.string("description", false, "").orElse("");
+    List<String> enter = patternRefs(audience, "enter", true, patternIds);
+    Optional<String> enterWhen = audience.string("enterWhen", false, "profile.tier == \"gold\"");
+    enterWhen.ifPresent(c -> checkCondition(audience, "enterWhen", c));
+    List<String> exit = patternRefs(audience, "exit", false, patternIds);
+    Optional<Duration> expireAfter = audience.duration("expireAfter", false, "7d");
+    Optional<Duration> cooldown = audience.duration("cooldown", false, "30d");
+    if (problems.size() > before || id.isEmpty()) {
+      return Optional.empty();
+    }
+    return Optional.of(new AudienceDefinition(id.get(), description, enter,
+        enterWhen.orElse(null), exit, expireAfter.orElse(null), cooldown.orElse(null), display));
+  }
+
+  private List<String> patternRefs(YamlMapping at, String key, boolean required,
+      Set<String> patternIds) {
+    List<String> refs = new ArrayList<>();
+    for (Located<String> ref : at.stringList(key, required, "[calls-after-failed-payment]")) {
+      if (!patternIds.contains(ref.value())) {
+        at.report(ref.line(), "'" + key + "' names unknown pattern '" + ref.value()
+            + "'; known patterns: " + known(patternIds));
+      } else if (refs.contains(ref.value())) {
+        at.report(ref.line(), "'" + key + "' names pattern '" + ref.value() + "' twice");
+      } else {
+        refs.add(ref.value());
+      }
+    }
+    return refs;
+  }
+
+  private static String known(Set<String> ids) {
+    return ids.isEmpty() ? "(none)" : ids.stream().sorted().collect(Collectors.joining(", "));
+  }
+
+  private Optional<SuppressionDefinition> loadSuppression(Path file, Set<String> audienceIds) {
+    String display = display(file);
+    Optional<YamlMapping> parsed =
+        YamlMapping.parseFile(file, display, "a suppression", problems);
+    if (parsed.isEmpty()) {
+      return Optional.empty();
+    }
+    YamlMapping policy = parsed.get();
+    int before = problems.size();
+    policy.allowOnly(List.of("id", "while", "channels", "categories"));
+    Optional<String> id =
+        policy.name("id", true, ID_REGEX, ID_RULE, "no-marketing-during-support");
+    List<String> whileAudiences = new ArrayList<>();
+    for (Located<String> ref : policy.stringList("while", true, "[payment-trouble]")) {
+      if (!audienceIds.contains(ref.value())) {
+        policy.report(ref.line(), "'while' names unknown audience '" + ref.value()
+            + "'; known audiences: " + known(audienceIds));
+      } else if (!whileAudiences.contains(ref.value())) {
+        whileAudiences.add(ref.value());
+      }
+    }
+    List<String> channelSymbols =
+        Arrays.stream(Channel.values()).map(Enum::name).toList();
+    List<String> channels = new ArrayList<>();
+    for (Located<String> channel : policy.stringList("channels", false, "[EMAIL, SMS]")) {
+      if (!channelSymbols.contains(channel.value())) {
+        policy.report(channel.line(), "unknown channel '" + channel.value() + "'; use one of: "
+            + String.join(", ", channelSymbols));
+      } else if (!channels.contains(channel.value())) {
+        channels.add(channel.value());
+      }
+    }
+    List<String> categories = policy.stringList("categories", false, "[marketing]").stream()
+        .map(Located::value).distinct().toList();
+    if (problems.size() > before || id.isEmpty()) {
+      return Optional.empty();
+    }
+    return Optional.of(
+        new SuppressionDefinition(id.get(), whileAudiences, channels, categories, display));
+  }
+}

@@ -1,0 +1,42 @@
+package io.journeyorchestrator.config;
+
+import java.time.Duration;
+
+/** The job-wide settings of {@code job.yaml}: where to read and write, and how to treat time. */
+public record JobSettings(
+    String name,
+    String bootstrapServers,
+    Topics topics,
+    Duration maxOutOfOrderness,
+    Duration idleTimeout,
+    Duration maxFutureSkew,
+    Duration dedupWindow,
+    InputFormat inputFormat,
+    Delivery delivery) implements java.io.Serializable {
+
+  /** Kafka topic names, one per stream the job reads or writes. */
+  public record Topics(
+      String events,
+      String matches,
+      String audienceChanges,
+      String suppressions,
+      String deadLetters,
+      String lateEvents) implements java.io.Serializable {}
+
+  /** Encoding of the values on the events topic. */
+  public enum InputFormat {
+    AVRO,
+    JSON
+  }
+
+  /** Output guarantee towards Kafka consumers. */
+  public enum Delivery {
+    EXACTLY_ONCE,
+    AT_LEAST_ONCE
+  }
+
+  public JobSettings withBootstrapServers(String servers) {
+    return new JobSettings(name, servers, topics, maxOutOfOrderness, idleTimeout, maxFutureSkew,
+        dedupWindow, inputFormat, delivery);
+  }
+}

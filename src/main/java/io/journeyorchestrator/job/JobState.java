@@ -1,0 +1,44 @@
+package io.journeyorchestrator.job;
+
+import io.journeyorchestrator.avro.InteractionEvent;
+import io.journeyorchestrator.internal.avro.CustomerProfile;
+import java.time.Duration;
+import java.util.List;
+import org.apache.flink.api.common.state.MapStateDescriptor;
+import org.apache.flink.api.common.state.StateTtlConfig;
+import org.apache.flink.api.common.state.ValueStateDescriptor;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.api.java.typeutils.ListTypeInfo;
+import org.apache.flink.formats.avro.typeutils.AvroTypeInfo;
+import org.apache.flink.util.OutputTag;
+
+/**
+ * Every state descriptor and output tag of the job, in one place. State names and types here are
+ * part of the savepoint format: renaming one or changing its type makes old savepoints unusable
+ * for that state. All types are Avro or Flink basic types, never Kryo.
+ */
+public final class JobState {
+  public static final OutputTag<InteractionEvent> LATE_EVENTS =
+      new OutputTag<>("late-events", new AvroTypeInfo<>(InteractionEvent.class));
+
+  private JobState() {}
+
+  public static MapStateDescriptor<Long, List<InteractionEvent>> pendingEventsDescriptor() {
+    return new MapStateDescriptor<>("pending-events", Types.LONG,
+        new ListTypeInfo<>(new AvroTypeInfo<>(InteractionEvent.class)));
+  }
+
+  /**
+   * The customer profile. Flink TTL runs on processing time: a profile nobody updated for
+   * the retention period is dropped, which bounds state for customers who went away.
+   */
+  public static ValueStateDescriptor<CustomerProfile> profileDescriptor(long retentionMillis) {
+    ValueStateDescriptor<CustomerProfile> descriptor =
+        new ValueStateDescriptor<>("profile", new AvroTypeInfo<>(CustomerProfile.class));
+    descriptor.enableTimeToLive(StateTtlConfig.newBuilder(Duration.ofMillis(retentionMillis))
+        .setUpdateType(StateTtlConfig.UpdateType.OnCreateAndWrite)
+        .cleanupInRocksdbCompactFilter(1000)
+        .build());
+    return descriptor;
+  }
+}

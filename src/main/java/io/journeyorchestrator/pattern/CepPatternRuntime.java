@@ -1,0 +1,55 @@
+package io.journeyorchestrator.pattern;
+
+import io.journeyorchestrator.avro.PatternMatch;
+import io.journeyorchestrator.config.PatternDefinition;
+import io.journeyorchestrator.config.StepDefinition;
+import io.journeyorchestrator.internal.avro.JourneyEvent;
+import java.time.Duration;
+import java.util.List;
+import io.journeyorchestrator.job.CustomerKey;
+import org.apache.flink.cep.CEP;
+import org.apache.flink.formats.avro.typeutils.AvroTypeInfo;
+import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.datastream.DataStreamUtils;
+import org.apache.flink.streaming.api.datastream.KeyedStream;
+
+/**
+ * Flink CEP behind {@link PatternRuntime}: routes only relevant events to each pattern, filters
+ * before any exchange (the timeline is already partitioned by customer, so no event is
+ * serialized for a pattern that cannot use it), and runs single-event patterns without an NFA.
+ */
+public final class CepPatternRuntime implements PatternRuntime {
+  @Override
+  public DataStream<PatternMatch> matches(
+      DataStream<JourneyEvent> timeline, CompiledPattern pattern) {
+    PatternDefinition definition = pattern.definition();
+    DataStream<JourneyEvent> routed = timeline;
+    if (pattern.routedEventTypes().isPresent()) {
+      routed = timeline
+          .filter(new EventRouteFilter(pattern.routedEventTypes().get()))
+          .name("route " + pattern.id())
+          .uid("route/" + pattern.id());
+    }
+    AvroTypeInfo<PatternMatch> matchType = new AvroTypeInfo<>(PatternMatch.class);
+    if (definition.isSingleEvent()) {
+      StepDefinition step = definition.steps().get(0);
+      return routed
+          .flatMap(new SingleEventMatchFunction(pattern.id(), step.name(), pattern.condition(0)))
+          .returns(matchType)
+          .name("pattern " + pattern.id())
+          .uid(pattern.operatorUid());
+    }
+    KeyedStream<JourneyEvent, String> keyed =
+        DataStreamUtils.reinterpretAsKeyedStream(routed, new CustomerKey());
+    List<String> presentSteps = definition.steps().stream()
+        .filter(s -> !s.absent())
+        .map(StepDefinition::name)
+        .toList();
+    Duration absenceWindow = definition.endsWithAbsence() ? definition.within() : null;
+    return CEP.pattern(keyed, CepPatternBuilder.build(pattern))
+        .inEventTime()
+        .process(new CepMatchFunction(pattern.id(), presentSteps, absenceWindow), matchType)
+        .name("pattern " + pattern.id())
+        .uid(pattern.operatorUid());
+  }
+}

@@ -1,0 +1,50 @@
+package io.journeyorchestrator.pattern;
+
+import io.journeyorchestrator.avro.InteractionEvent;
+import io.journeyorchestrator.avro.PatternMatch;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+
+/**
+ * Builds the {@link PatternMatch} record for a match. The match id depends only on customer,
+ * pattern, matched events and end time, so a replay or a restart from a checkpoint produces the
+ * same ids and consumers can drop duplicates.
+ */
+final class MatchBuilder {
+  private MatchBuilder() {}
+
+  /**
+   * @param events the matched (present) events in step order
+   * @param absenceWindow for a pattern ending in an absent step, its {@code within}: the match
+   *     ends at the deadline, first event plus window; null otherwise
+   */
+  static PatternMatch build(String patternId, List<InteractionEvent> events, Duration absenceWindow) {
+    InteractionEvent first = events.get(0);
+    Instant start = first.getTimestamp();
+    Instant end = absenceWindow != null
+        ? start.plus(absenceWindow)
+        : events.get(events.size() - 1).getTimestamp();
+    List<String> eventIds = new ArrayList<>(events.size());
+    for (InteractionEvent event : events) {
+      eventIds.add(event.getEventId());
+    }
+    return PatternMatch.newBuilder()
+        .setMatchId(matchId(first.getCustomerId(), patternId, eventIds, end))
+        .setCustomerId(first.getCustomerId())
+        .setPatternId(patternId)
+        .setEventIds(eventIds)
+        .setStartTime(start)
+        .setEndTime(end)
+        .build();
+  }
+
+  static String matchId(String customerId, String patternId, List<String> eventIds, Instant end) {
+    String identity = customerId + '\u0000' + patternId + '\u0000' + String.join("\u0000", eventIds)
+        + '\u0000' + end.toEpochMilli();
+    return UUID.nameUUIDFromBytes(identity.getBytes(StandardCharsets.UTF_8)).toString();
+  }
+}

@@ -1,0 +1,42 @@
+package io.journeyorchestrator.pattern;
+
+import io.journeyorchestrator.avro.PatternMatch;
+import io.journeyorchestrator.internal.avro.JourneyEvent;
+import io.journeyorchestrator.pattern.condition.Condition;
+import java.util.List;
+import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.api.common.functions.RichFlatMapFunction;
+import org.apache.flink.metrics.Counter;
+import org.apache.flink.util.Collector;
+
+/**
+ * A pattern of one step taken once: every event passing the condition is a match. Needs no NFA
+ * and no state, so "on this event" rules stay as cheap as a filter.
+ */
+final class SingleEventMatchFunction extends RichFlatMapFunction<JourneyEvent, PatternMatch> {
+  private final String patternId;
+  private final String stepName;
+  private final Condition condition;
+  private transient Counter matches;
+  private transient Counter conditionErrors;
+
+  SingleEventMatchFunction(String patternId, String stepName, Condition condition) {
+    this.patternId = patternId;
+    this.stepName = stepName;
+    this.condition = condition;
+  }
+
+  @Override
+  public void open(OpenContext openContext) {
+    matches = PatternMetrics.matches(getRuntimeContext(), patternId);
+    conditionErrors = PatternMetrics.conditionErrors(getRuntimeContext(), patternId, stepName);
+  }
+
+  @Override
+  public void flatMap(JourneyEvent value, Collector<PatternMatch> out) {
+    if (StepCondition.test(condition, value, conditionErrors)) {
+      matches.inc();
+      out.collect(MatchBuilder.build(patternId, List.of(value.getEvent()), null));
+    }
+  }
+}

@@ -1,0 +1,106 @@
+package io.journeyorchestrator.timeline;
+
+import io.journeyorchestrator.avro.InteractionEvent;
+import io.journeyorchestrator.internal.avro.CustomerProfile;
+import io.journeyorchestrator.internal.avro.JourneyEvent;
+import io.journeyorchestrator.job.JobState;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.api.common.state.MapState;
+import org.apache.flink.api.common.state.ValueState;
+import org.apache.flink.metrics.Counter;
+import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
+import org.apache.flink.util.Collector;
+
+/**
+ * Puts each customer's events in event-time order and attaches the customer's profile as of each
+ * event. Events wait in state until the watermark passes them, so the profile a condition sees
+ * does not depend on arrival order. An event at or behind the watermark is late: it goes to the
+ * late-events output and takes no part in matching. Events with equal timestamps are released in
+ * event-id order, so replays and restarts see the same sequence.
+ *
+ * <p>State: pending events (cleared as the watermark passes them) and the profile (kept with a
+ * TTL, see {@link JobState#profileDescriptor}).
+ */
+public final class CustomerTimelineFunction
+    extends KeyedProcessFunction<String, InteractionEvent, JourneyEvent> {
+  public static final String PROFILE_UPDATE_TYPE = "profile.updated";
+
+  private static final Comparator<InteractionEvent> BY_EVENT_ID =
+      Comparator.comparing(InteractionEvent::getEventId);
+
+  private final long profileRetentionMillis;
+  private transient MapState<Long, List<InteractionEvent>> pending;
+  private transient ValueState<CustomerProfile> profile;
+  private transient Counter lateEvents;
+
+  public CustomerTimelineFunction(long profileRetentionMillis) {
+    this.profileRetentionMillis = profileRetentionMillis;
+  }
+
+  @Override
+  public void open(OpenContext openContext) {
+    pending = getRuntimeContext().getMapState(JobState.pendingEventsDescriptor());
+    profile = getRuntimeContext().getState(JobState.profileDescriptor(profileRetentionMillis));
+    lateEvents = getRuntimeContext().getMetricGroup().counter("lateEvents");
+  }
+
+  @Override
+  public void processElement(InteractionEvent event, Context ctx, Collector<JourneyEvent> out)
+      throws Exception {
+    long timestamp = event.getTimestamp().toEpochMilli();
+    if (timestamp <= ctx.timerService().currentWatermark()) {
+      lateEvents.inc();
+      ctx.output(JobState.LATE_EVENTS, event);
+      return;
+    }
+    List<InteractionEvent> atTimestamp = pending.get(timestamp);
+    if (atTimestamp == null) {
+      atTimestamp = new ArrayList<>(1);
+      ctx.timerService().registerEventTimeTimer(timestamp);
+    }
+    atTimestamp.add(event);
+    pending.put(timestamp, atTimestamp);
+  }
+
+  @Override
+  public void onTimer(long timestamp, OnTimerContext ctx, Collector<JourneyEvent> out)
+      throws Exception {
+    List<InteractionEvent> due = pending.get(timestamp);
+    if (due == null) {
+      return;
+    }
+    pending.remove(timestamp);
+    due.sort(BY_EVENT_ID);
+    CustomerProfile current = profile.value();
+    Map<String, Object> facts = current == null ? Map.of() : current.getFacts();
+    for (InteractionEvent event : due) {
+      if (PROFILE_UPDATE_TYPE.equals(event.getType())) {
+        facts = ProfileMerge.apply(facts, event.getAttributes());
+        profile.update(new CustomerProfile(facts));
+      }
+      out.collect(new JourneyEvent(event, facts));
+    }
+  }
+
+  /** Merging of profile updates: a null value removes the fact. */
+  static final class ProfileMerge {
+    private ProfileMerge() {}
+
+    static Map<String, Object> apply(Map<String, Object> facts, Map<String, Object> update) {
+      Map<String, Object> merged = new HashMap<>(facts);
+      for (Map.Entry<String, Object> entry : update.entrySet()) {
+        if (entry.getValue() == null) {
+          merged.remove(entry.getKey());
+        } else {
+          merged.put(entry.getKey(), entry.getValue());
+        }
+      }
+      return merged;
+    }
+  }
+}

@@ -1,0 +1,64 @@
+package io.journeyorchestrator.config;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/** Builds job folders for tests: a valid job.yaml unless replaced, plus the files given. */
+public final class JobFolder {
+  public static final String JOB_YAML = """
+      name: test-job
+      kafka:
+        bootstrapServers: localhost:9092
+        topics:
+          events: t.events
+          matches: t.matches
+          audienceChanges: t.audience-changes
+          suppressions: t.suppressions
+          deadLetters: t.dead-letters
+          lateEvents: t.late-events
+      time:
+        maxOutOfOrderness: 30s
+        idleTimeout: 1m
+      """;
+
+  private final Path dir;
+
+  private JobFolder(Path dir) {
+    this.dir = dir;
+  }
+
+  public static JobFolder in(Path dir) {
+    JobFolder folder = new JobFolder(dir);
+    folder.file("job.yaml", JOB_YAML);
+    return folder;
+  }
+
+  public JobFolder file(String relativePath, String content) {
+    try {
+      Path file = dir.resolve(relativePath);
+      Files.createDirectories(file.getParent());
+      Files.writeString(file, content);
+      return this;
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  public JobFolder pattern(String name, String content) {
+    return file("patterns/" + name + ".yaml", content);
+  }
+
+  public JobFolder audience(String name, String content) {
+    return file("audiences/" + name + ".yaml", content);
+  }
+
+  public JobFolder suppression(String name, String content) {
+    return file("suppressions/" + name + ".yaml", content);
+  }
+
+  public Path path() {
+    return dir;
+  }
+}

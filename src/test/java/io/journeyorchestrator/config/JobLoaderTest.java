@@ -1,0 +1,280 @@
+package io.journeyorchestrator.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.journeyorchestrator.config.PatternDefinition.AfterMatch;
+import io.journeyorchestrator.config.StepDefinition.Contiguity;
+import io.journeyorchestrator.config.StepDefinition.Times;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/** Loading a job folder: good files become typed definitions, each bad file one clear message. */
+class JobLoaderTest {
+  private static final String PATTERN = """
+      id: calls-after-failed-payment
+      description: Two or more calls within 3 hours after a failed payment
+      steps:
+        - name: failed-payment
+          when: event.type == "payment.failed"
+        - name: calls
+          when: event.channel == "CALL_CENTER" && event.type == "call.inbound"
+          times: "2+"
+      within: 3h
+      """;
+
+  @TempDir Path dir;
+
+  @Test
+  void shouldLoadTheDemoJob() throws Exception {
+    JobDefinition job = JobLoader.load(Path.of("jobs/telecom-demo"));
+    assertThat(job.settings().name()).isEqualTo("telecom-demo");
+    assertThat(job.settings().topics().events()).isEqualTo("cjo.interactions");
+    assertThat(job.settings().maxOutOfOrderness()).isEqualTo(Duration.ofSeconds(30));
+    assertThat(job.settings().idleTimeout()).isEqualTo(Duration.ofMinutes(1));
+    assertThat(job.patterns()).isNotEmpty();
+  }
+
+  @Test
+  void shouldLoadAGoodFileIntoTypedDefinitions() throws Exception {
+    JobDefinition job = JobLoader.load(JobFolder.in(dir).pattern("p", PATTERN).path());
+
+    assertThat(job.settings().maxFutureSkew()).isEqualTo(Duration.ofHours(1));
+    assertThat(job.settings().dedupWindow()).isEqualTo(Duration.ofMinutes(10));
+    assertThat(job.settings().inputFormat()).isEqualTo(JobSettings.InputFormat.AVRO);
+    assertThat(job.settings().delivery()).isEqualTo(JobSettings.Delivery.EXACTLY_ONCE);
+    PatternDefinition pattern = job.patterns().get(0);
+    assertThat(pattern.id()).isEqualTo("calls-after-failed-payment");
+    assertThat(pattern.within()).isEqualTo(Duration.ofHours(3));
+    assertThat(pattern.afterMatch()).isEqualTo(AfterMatch.SKIP_PAST_LAST_EVENT);
+    assertThat(pattern.steps()).extracting(StepDefinition::name)
+        .containsExactly("failed-payment", "calls");
+    assertThat(pattern.steps().get(1).times()).isEqualTo(new Times(2, null));
+    assertThat(pattern.steps().get(1).contiguity()).isEqualTo(Contiguity.RELAXED);
+    assertThat(job.summary()).isEqualTo("OK: 1 patterns, 0 audiences, 0 suppressions");
+  }
+
+  @Test
+  void shouldParseEveryTimesForm() {
+    assertThat(JobLoader.parseTimes("3")).contains(new Times(3, 3));
+    assertThat(JobLoader.parseTimes("2+")).contains(new Times(2, null));
+    assertThat(JobLoader.parseTimes("2..4")).contains(new Times(2, 4));
+    assertThat(JobLoader.parseTimes("0")).isEmpty();
+    assertThat(JobLoader.parseTimes("4..2")).isEmpty();
+    assertThat(JobLoader.parseTimes("many")).isEmpty();
+  }
+
+  static Stream<Arguments> rejectedJobYamls() {
+    return Stream.of(
+        Arguments.of("unknown key", JobFolder.JOB_YAML + "paralelism: 4\n",
+            "job.yaml:15: unknown key 'paralelism' in job.yaml; Valid keys: name, kafka, time,"
+                + " input, dedup, delivery"),
+        Arguments.of("unknown nested key with suggestion",
+            JobFolder.JOB_YAML.replace("idleTimeout", "idleTimout"),
+            "job.yaml:14: unknown key 'idleTimout' in time; did you mean 'idleTimeout'?"),
+        Arguments.of("missing required key",
+            JobFolder.JOB_YAML.replace("  maxOutOfOrderness: 30s\n", ""),
+            "job.yaml:13: missing required key 'maxOutOfOrderness' in time; add it, for example"
+                + " 'maxOutOfOrderness: 30s'"),
+        Arguments.of("missing topic",
+            JobFolder.JOB_YAML.replace("    lateEvents: t.late-events\n", ""),
+            "missing required key 'lateEvents' in kafka.topics"),
+        Arguments.of("bad duration",
+            JobFolder.JOB_YAML.replace("maxOutOfOrderness: 30s", "maxOutOfOrderness: 30 sec"),
+            "job.yaml:13: bad duration '30 sec' for 'maxOutOfOrderness': write an integer"
+                + " followed by ms, s, m, h or d, for example 30s, 3h or 7d"),
+        Arguments.of("bad choice", JobFolder.JOB_YAML + "delivery: twice\n",
+            "job.yaml:15: 'delivery' is 'twice'; use one of: exactly-once, at-least-once"),
+        Arguments.of("yaml syntax", "name: [unclosed\n",
+            "job.yaml:2: YAML syntax error"),
+        Arguments.of("bad job name", JobFolder.JOB_YAML.replace("name: test-job", "name: Test Job"),
+            "job.yaml:1: 'name' is 'Test Job': use only lower-case letters, digits and '-'"));
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("rejectedJobYamls")
+  void shouldRejectBadJobYaml(String problem, String jobYaml, String expected) {
+    Path folder = JobFolder.in(dir).file("job.yaml", jobYaml).path();
+    assertThatThrownBy(() -> JobLoader.load(folder))
+        .isInstanceOf(InvalidJobException.class)
+        .hasMessageContaining(expected);
+  }
+
+  static Stream<Arguments> rejectedPatterns() {
+    return Stream.of(
+        Arguments.of("yaml syntax", "id: x\nsteps:\n  - name: a\n   when: b\n",
+            "p.yaml:4: YAML syntax error"),
+        Arguments.of("unknown key with suggestion", PATTERN.replace("within:", "withn:"),
+            "p.yaml:9: unknown key 'withn' in a pattern; did you mean 'within'? Valid keys: id,"
+                + " description, steps, within, afterMatch"),
+        Arguments.of("unknown step key", PATTERN.replace("times:", "time:"),
+            "p.yaml:8: unknown key 'time' in a step; did you mean 'times'?"),
+        Arguments.of("missing id", PATTERN.replace("id: calls-after-failed-payment\n", ""),
+            "p.yaml:1: missing required key 'id' in a pattern"),
+        Arguments.of("missing steps", "id: x\nwithin: 1h\n",
+            "p.yaml:1: missing required key 'steps' in a pattern"),
+        Arguments.of("missing when", PATTERN.replace(
+                "    when: event.type == \"payment.failed\"\n", ""),
+            "p.yaml:4: missing required key 'when' in a step"),
+        Arguments.of("bad id", PATTERN.replace("id: calls-after-failed-payment", "id: Calls_1"),
+            "p.yaml:1: 'id' is 'Calls_1': use only lower-case letters, digits and '-'"),
+        Arguments.of("bad step name", PATTERN.replace("name: calls", "name: Calls!"),
+            "p.yaml:6: 'name' is 'Calls!': use only lower-case letters, digits and '-'"),
+        Arguments.of("duplicate step names", PATTERN.replace("name: calls", "name: failed-payment"),
+            "p.yaml:6: duplicate step name 'failed-payment'"),
+        Arguments.of("bad duration", PATTERN.replace("within: 3h", "within: 3 hours"),
+            "p.yaml:9: bad duration '3 hours' for 'within': write an integer followed by ms, s,"
+                + " m, h or d"),
+        Arguments.of("bad times", PATTERN.replace("\"2+\"", "\"2-\""),
+            "p.yaml:8: bad times '2-': write N (exactly N), \"N+\" (at least N) or \"N..M\""),
+        Arguments.of("times range reversed", PATTERN.replace("\"2+\"", "\"5..2\""),
+            "p.yaml:8: bad times '5..2'"),
+        Arguments.of("absent first step", """
+            id: x
+            steps:
+              - name: nothing
+                when: event.type == "a"
+                absent: true
+              - name: then
+                when: event.type == "b"
+            within: 1h
+            """, "p.yaml:3: a pattern may not start with an absent step ('nothing')"),
+        Arguments.of("missing within", PATTERN.replace("within: 3h\n", ""),
+            "p.yaml:1: missing 'within': only a single step taken once may leave it out"),
+        Arguments.of("missing within for absent last step", """
+            id: x
+            steps:
+              - name: bought
+                when: event.type == "a"
+              - name: activated
+                when: event.type == "b"
+                absent: true
+            """, "p.yaml:1: missing 'within': a pattern whose last step is absent ('activated')"
+                + " needs 'within'"),
+        Arguments.of("absent step with times", """
+            id: x
+            steps:
+              - name: bought
+                when: event.type == "a"
+              - name: activated
+                when: event.type == "b"
+                absent: true
+                times: 2
+            within: 1h
+            """, "p.yaml:8: an absent step takes no 'times'"),
+        Arguments.of("bad contiguity", PATTERN.replace("times: \"2+\"", "contiguity: loose"),
+            "p.yaml:8: 'contiguity' is 'loose'; use one of: relaxed, strict, any"),
+        Arguments.of("CEL syntax error", PATTERN.replace(
+                "event.type == \"payment.failed\"", "event.type == = \"x\""),
+            "p.yaml:5: condition in 'when' is not valid CEL:"),
+        Arguments.of("CEL type error", PATTERN.replace(
+                "event.type == \"payment.failed\"", "event.type + 1 == 2"),
+            "p.yaml:5: condition in 'when' is not valid CEL:"),
+        Arguments.of("non-boolean condition", PATTERN.replace(
+                "event.type == \"payment.failed\"", "event.type"),
+            "p.yaml:5: condition in 'when' is not valid CEL:"),
+        Arguments.of("bad afterMatch", PATTERN + "afterMatch: skip-all\n",
+            "p.yaml:10: 'afterMatch' is 'skip-all'; use one of: skip-past-last-event, no-skip"));
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("rejectedPatterns")
+  void shouldRejectBadPattern(String problem, String pattern, String expected) {
+    Path folder = JobFolder.in(dir).pattern("p", pattern).path();
+    assertThatThrownBy(() -> JobLoader.load(folder))
+        .isInstanceOf(InvalidJobException.class)
+        .hasMessageContaining(dir.resolve("patterns") + "/" + expected);
+  }
+
+  @Test
+  void shouldReportEveryProblemNotOnlyTheFirst() {
+    Path folder = JobFolder.in(dir)
+        .pattern("a", PATTERN.replace("within:", "withn:"))
+        .pattern("b", PATTERN.replace("id: calls-after-failed-payment", "id: Bad"))
+        .path();
+    InvalidJobException e = (InvalidJobException) org.assertj.core.api.Assertions
+        .catchThrowable(() -> JobLoader.load(folder));
+    assertThat(e.problems()).extracting(ConfigProblem::toString).anySatisfy(
+        m -> assertThat(m).contains("a.yaml:9: unknown key 'withn'"));
+    assertThat(e.problems()).extracting(ConfigProblem::toString).anySatisfy(
+        m -> assertThat(m).contains("a.yaml:1: missing 'within'"));
+    assertThat(e.problems()).extracting(ConfigProblem::toString).anySatisfy(
+        m -> assertThat(m).contains("b.yaml:1: 'id' is 'Bad'"));
+  }
+
+  @Test
+  void shouldRejectDuplicatePatternIds() {
+    Path folder = JobFolder.in(dir).pattern("a", PATTERN).pattern("b", PATTERN).path();
+    assertThatThrownBy(() -> JobLoader.load(folder))
+        .hasMessageContaining("b.yaml:1: duplicate pattern id 'calls-after-failed-payment':"
+            + " also used by " + dir.resolve("patterns/a.yaml"));
+  }
+
+  @Test
+  void shouldRejectReferencesToUnknownPatternsAndAudiences() {
+    Path folder = JobFolder.in(dir)
+        .pattern("p", PATTERN)
+        .audience("a", """
+            id: payment-trouble
+            enter: [calls-after-failed-payment, no-such-pattern]
+            """)
+        .suppression("s", """
+            id: quiet
+            while: [payment-trouble, no-such-audience]
+            channels: [EMAIL, FAX]
+            """)
+        .path();
+    InvalidJobException e = (InvalidJobException) org.assertj.core.api.Assertions
+        .catchThrowable(() -> JobLoader.load(folder));
+    assertThat(e.problems()).extracting(ConfigProblem::toString).containsExactly(
+        dir.resolve("audiences/a.yaml") + ":2: 'enter' names unknown pattern 'no-such-pattern';"
+            + " known patterns: calls-after-failed-payment",
+        dir.resolve("suppressions/s.yaml") + ":2: 'while' names unknown audience"
+            + " 'no-such-audience'; known audiences: payment-trouble",
+        dir.resolve("suppressions/s.yaml") + ":3: unknown channel 'FAX'; use one of: WEB, APP,"
+            + " IVR, CALL_CENTER, CHAT, EMAIL, SMS, PUSH, STORE, PAYMENT, SURVEY, OTHER");
+  }
+
+  @Test
+  void shouldLoadAudiencesAndSuppressions() throws Exception {
+    JobDefinition job = JobLoader.load(JobFolder.in(dir)
+        .pattern("p", PATTERN)
+        .audience("a", """
+            id: payment-trouble
+            enter: [calls-after-failed-payment]
+            enterWhen: profile.tier == "gold"
+            expireAfter: 7d
+            cooldown: 30d
+            """)
+        .suppression("s", """
+            id: quiet
+            while: [payment-trouble]
+            channels: [EMAIL, SMS]
+            categories: [marketing]
+            """)
+        .path());
+    AudienceDefinition audience = job.audiences().get(0);
+    assertThat(audience.enter()).containsExactly("calls-after-failed-payment");
+    assertThat(audience.exit()).isEmpty();
+    assertThat(audience.expireAfter()).isEqualTo(Duration.ofDays(7));
+    assertThat(audience.cooldown()).isEqualTo(Duration.ofDays(30));
+    assertThat(audience.enterWhen()).isEqualTo("profile.tier == \"gold\"");
+    SuppressionDefinition policy = job.suppressions().get(0);
+    assertThat(policy.whileAudiences()).containsExactly("payment-trouble");
+    assertThat(policy.channels()).containsExactly("EMAIL", "SMS");
+    assertThat(policy.categories()).isEqualTo(List.of("marketing"));
+  }
+
+  @Test
+  void shouldNameTheFolderWhenItDoesNotExist() {
+    assertThatThrownBy(() -> JobLoader.load(dir.resolve("nope")))
+        .hasMessageContaining("nope:1: job folder not found");
+  }
+}
