@@ -1,0 +1,105 @@
+package io.journeyorchestrator.pattern.condition;
+
+import dev.cel.runtime.CelEvaluationException;
+import dev.cel.runtime.CelRuntime;
+import io.journeyorchestrator.avro.InteractionEvent;
+import java.io.Serializable;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * A type-checked CEL condition over {@code event} and {@code profile}, obtained only from {@link
+ * ConditionCompiler#compile}.
+ *
+ * <p>Flink ships it to task managers by Java serialization, so only the source text and the derived
+ * event types travel; the CEL program is rebuilt on first use after deserialization. The program is
+ * immutable and thread-safe; building it twice in a race is harmless.
+ */
+public final class Condition implements Serializable {
+
+  private static final long serialVersionUID = 1L;
+
+  private final String source;
+  /** Null when the condition does not pin the event type (Optional is not Serializable). */
+  private final Set<String> requiredEventTypes;
+
+  private transient volatile CelRuntime.Program program;
+
+  Condition(String source, Set<String> requiredEventTypes, CelRuntime.Program program) {
+    this.source = Objects.requireNonNull(source, "source");
+    this.requiredEventTypes = requiredEventTypes == null ? null : Set.copyOf(requiredEventTypes);
+    this.program = program;
+  }
+
+  public String source() {
+    return source;
+  }
+
+  /**
+   * true/false, or throws ConditionEvaluationException (a checked exception, with a readable
+   * message) when CEL evaluation fails, e.g. an absent attribute read without {@code has()}, a type
+   * mismatch on a dyn value, or a dyn result that is not a bool.
+   */
+  public boolean evaluate(InteractionEvent event, Map<String, Object> profile)
+      throws ConditionEvaluationException {
+    Objects.requireNonNull(event, "event");
+    CelRuntime.Program compiled = program();
+    Object result;
+    try {
+      result = compiled.eval(new EventActivation(event, profile));
+    } catch (CelEvaluationException e) {
+      throw new ConditionEvaluationException(source, e.getMessage(), e);
+    } catch (RuntimeException e) {
+      // cel-java can still throw unchecked on values it does not expect; one odd event must be
+      // counted and skipped, not fail the job.
+      throw new ConditionEvaluationException(source, e.toString(), e);
+    }
+    if (result instanceof Boolean) {
+      return (Boolean) result;
+    }
+    throw new ConditionEvaluationException(
+        source, "result is " + describe(result) + ", not bool", null);
+  }
+
+  /**
+   * The event types this condition can only be true for, if derivable from the AST: e.g. {@code
+   * event.type == "a"} gives {a}. Empty when not derivable; never a set that would exclude an event
+   * the condition could accept. See {@link RequiredEventTypes} for the recognised shapes.
+   */
+  public Optional<Set<String>> requiredEventTypes() {
+    return Optional.ofNullable(requiredEventTypes);
+  }
+
+  CelRuntime.Program program() {
+    CelRuntime.Program current = program;
+    if (current == null) {
+      current = ConditionCompiler.program(source);
+      program = current;
+    }
+    return current;
+  }
+
+  private static String describe(Object value) {
+    if (value == null) {
+      return "absent";
+    }
+    return value.getClass().getSimpleName() + " " + value;
+  }
+
+  @Override
+  public boolean equals(Object other) {
+    return other instanceof Condition && source.equals(((Condition) other).source);
+  }
+
+  @Override
+  public int hashCode() {
+    return source.hashCode();
+  }
+
+  @Override
+  public String toString() {
+    return "Condition[" + source + "]";
+  }
+}

@@ -1,0 +1,163 @@
+package io.journeyorchestrator.pattern.condition;
+
+import dev.cel.bundle.Cel;
+import dev.cel.common.CelAbstractSyntaxTree;
+import dev.cel.common.CelIssue;
+import dev.cel.common.CelSource;
+import dev.cel.common.CelSourceLocation;
+import dev.cel.common.CelValidationException;
+import dev.cel.common.CelValidationResult;
+import dev.cel.common.ast.CelExpr;
+import dev.cel.common.navigation.CelNavigableAst;
+import dev.cel.common.navigation.CelNavigableExpr;
+import dev.cel.common.types.CelType;
+import dev.cel.common.types.SimpleType;
+import dev.cel.runtime.CelEvaluationException;
+import dev.cel.runtime.CelRuntime;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+/**
+ * Turns an analyst's CEL text into a {@link Condition}, or into the reasons it cannot be one:
+ * parse errors, type errors, unknown {@code event} fields, struct literals, and results that cannot
+ * be bool. All of this happens at config-load time so a bad condition never reaches a running job.
+ */
+public final class ConditionCompiler {
+
+  private static final String UNDEFINED_FIELD = "undefined field";
+
+  private ConditionCompiler() {}
+
+  /** Compiles and type-checks; never throws for bad user input. */
+  public static CompileResult compile(String expression) {
+    if (expression == null || expression.isBlank()) {
+      return CompileResult.failure(List.of("condition is empty"));
+    }
+    try {
+      return compileChecked(expression);
+    } catch (CelValidationException | CelEvaluationException | RuntimeException e) {
+      // CEL reports user mistakes as issues; anything thrown is CEL failing on odd input, which
+      // must still come back as a config error rather than abort config loading.
+      return CompileResult.failure(List.of("condition could not be compiled: " + e.getMessage()));
+    }
+  }
+
+  /** The program for a condition that compiled before, e.g. after deserialization. */
+  static CelRuntime.Program program(String expression) {
+    CompileResult result = compile(expression);
+    return result
+        .condition()
+        .map(Condition::program)
+        .orElseThrow(
+            () ->
+                new IllegalStateException(
+                    "condition `" + expression + "` no longer compiles: " + result.errors()));
+  }
+
+  private static CompileResult compileChecked(String expression)
+      throws CelValidationException, CelEvaluationException {
+    Cel cel = ConditionEnvironment.cel();
+    CelValidationResult parsed = cel.parse(expression);
+    if (parsed.hasError()) {
+      return CompileResult.failure(display(parsed.getErrors(), parsed.getSource()));
+    }
+    CelAbstractSyntaxTree parsedAst = parsed.getAst();
+
+    List<String> structErrors = rejectStructLiterals(parsedAst);
+    if (!structErrors.isEmpty()) {
+      return CompileResult.failure(structErrors);
+    }
+
+    CelValidationResult checked = cel.check(parsedAst);
+    if (checked.hasError()) {
+      return CompileResult.failure(explainUnknownEventFields(checked.getErrors(), parsedAst));
+    }
+    CelAbstractSyntaxTree ast = checked.getAst();
+
+    CelType resultType = ast.getResultType();
+    // dyn is accepted: `profile.vip` can only be typed at run time, where a non-bool value becomes a
+    // ConditionEvaluationException instead of a match.
+    if (!SimpleType.BOOL.equals(resultType) && !SimpleType.DYN.equals(resultType)) {
+      return CompileResult.failure(
+          List.of(
+              "condition must evaluate to bool, but `"
+                  + expression
+                  + "` has type "
+                  + resultType.name()));
+    }
+
+    Set<String> requiredEventTypes = RequiredEventTypes.derive(ast.getExpr()).orElse(null);
+    return CompileResult.success(
+        new Condition(expression, requiredEventTypes, cel.createProgram(ast)));
+  }
+
+  /**
+   * The checker accepts {@code io.journeyorchestrator.InteractionEvent{...}} because the type is
+   * declared, but the runtime cannot build one; reject it here instead of failing on every event.
+   */
+  private static List<String> rejectStructLiterals(CelAbstractSyntaxTree parsedAst) {
+    CelSource source = parsedAst.getSource();
+    return CelNavigableAst.fromAst(parsedAst)
+        .getRoot()
+        .allNodes()
+        .filter(node -> node.getKind() == CelExpr.ExprKind.Kind.STRUCT)
+        .map(
+            node ->
+                issue(node.id(), source, "creating messages is not supported in conditions")
+                    .toDisplayString(source))
+        .collect(Collectors.toList());
+  }
+
+  /** CEL says only "undefined field 'chanel'"; for {@code event} we also list what exists. */
+  private static List<String> explainUnknownEventFields(
+      List<CelIssue> issues, CelAbstractSyntaxTree parsedAst) {
+    Set<Long> eventSelections =
+        CelNavigableAst.fromAst(parsedAst)
+            .getRoot()
+            .allNodes()
+            .filter(ConditionCompiler::selectsFromEvent)
+            .map(CelNavigableExpr::id)
+            .collect(Collectors.toSet());
+    CelSource source = parsedAst.getSource();
+    List<String> messages = new ArrayList<>();
+    for (CelIssue issue : issues) {
+      if (eventSelections.contains(issue.getExprId())
+          && issue.getMessage().startsWith(UNDEFINED_FIELD)) {
+        String explained =
+            issue.getMessage()
+                + " on event; valid fields are: "
+                + String.join(", ", EventStructType.FIELD_NAMES);
+        messages.add(
+            CelIssue.formatError(issue.getExprId(), issue.getSourceLocation(), explained)
+                .toDisplayString(source));
+      } else {
+        messages.add(issue.toDisplayString(source));
+      }
+    }
+    return messages;
+  }
+
+  private static boolean selectsFromEvent(CelNavigableExpr node) {
+    if (node.getKind() != CelExpr.ExprKind.Kind.SELECT) {
+      return false;
+    }
+    CelExpr operand = node.expr().select().operand();
+    return operand.getKind() == CelExpr.ExprKind.Kind.IDENT
+        && ConditionEnvironment.EVENT.equals(operand.ident().name());
+  }
+
+  private static CelIssue issue(long exprId, CelSource source, String message) {
+    return CelIssue.formatError(
+        exprId,
+        source
+            .getOffsetLocation(source.getPositionsMap().getOrDefault(exprId, 0))
+            .orElse(CelSourceLocation.NONE),
+        message);
+  }
+
+  private static List<String> display(List<CelIssue> issues, CelSource source) {
+    return issues.stream().map(issue -> issue.toDisplayString(source)).collect(Collectors.toList());
+  }
+}

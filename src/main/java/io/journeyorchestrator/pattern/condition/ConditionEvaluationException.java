@@ -1,0 +1,23 @@
+package io.journeyorchestrator.pattern.condition;
+
+/**
+ * A condition could not be evaluated for one event: a missing key, a type mismatch on a dyn value,
+ * a non-bool result. Checked so callers must decide what it means; the pattern runtime counts it
+ * and treats the condition as false for that event.
+ */
+public final class ConditionEvaluationException extends Exception {
+
+  private static final long serialVersionUID = 1L;
+
+  private final String conditionSource;
+
+  ConditionEvaluationException(String conditionSource, String reason, Throwable cause) {
+    super("condition `" + conditionSource + "` failed: " + reason, cause);
+    this.conditionSource = conditionSource;
+  }
+
+  /** The CEL text of the condition that failed. */
+  public String conditionSource() {
+    return conditionSource;
+  }
+}
