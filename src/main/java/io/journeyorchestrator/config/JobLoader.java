@@ -54,19 +54,23 @@ public final class JobLoader {
           "job folder not found; pass a folder holding job.yaml, e.g. jobs/telecom-demo")));
     }
     Optional<JobSettings> settings = loadSettings(jobDir.resolve("job.yaml"));
+    // Ids declared by files that have other problems still count as known, so one mistake is
+    // reported once and not again by every file that refers to it.
+    Set<String> patternIds = new HashSet<>();
+    Set<String> audienceIds = new HashSet<>();
     Map<String, PatternDefinition> patterns = new LinkedHashMap<>();
     for (Path file : yamlFiles("patterns")) {
-      loadPattern(file).ifPresent(p -> addUnique(patterns, "pattern", p.id(), p.file(), p,
+      loadPattern(file, patternIds).ifPresent(p -> addUnique(patterns, "pattern", p.id(), p.file(), p,
           PatternDefinition::file));
     }
     Map<String, AudienceDefinition> audiences = new LinkedHashMap<>();
     for (Path file : yamlFiles("audiences")) {
-      loadAudience(file, patterns.keySet()).ifPresent(a -> addUnique(audiences, "audience",
+      loadAudience(file, patternIds, audienceIds).ifPresent(a -> addUnique(audiences, "audience",
           a.id(), a.file(), a, AudienceDefinition::file));
     }
     Map<String, SuppressionDefinition> suppressions = new LinkedHashMap<>();
     for (Path file : yamlFiles("suppressions")) {
-      loadSuppression(file, audiences.keySet()).ifPresent(s -> addUnique(suppressions,
+      loadSuppression(file, audienceIds).ifPresent(s -> addUnique(suppressions,
           "suppression", s.id(), s.file(), s, SuppressionDefinition::file));
     }
     if (!problems.isEmpty() || settings.isEmpty()) {
@@ -183,7 +187,7 @@ public final class JobLoader {
         names.get(2).get(), names.get(3).get(), names.get(4).get(), names.get(5).get()));
   }
 
-  private Optional<PatternDefinition> loadPattern(Path file) {
+  private Optional<PatternDefinition> loadPattern(Path file, Set<String> declaredIds) {
     String display = display(file);
     Optional<YamlMapping> parsed = YamlMapping.parseFile(file, display, "a pattern", problems);
     if (parsed.isEmpty()) {
@@ -193,6 +197,7 @@ public final class JobLoader {
     int before = problems.size();
     pattern.allowOnly(List.of("id", "description", "steps", "within", "afterMatch"));
     Optional<String> id = pattern.name("id", true, ID_REGEX, ID_RULE, "calls-after-failed-payment");
+    id.ifPresent(declaredIds::add);
     String description = pattern.string("description", false, "").orElse("");
     Optional<Duration> within = pattern.duration("within", false, "3h");
     String afterMatch = pattern.choice("afterMatch",
@@ -314,7 +319,8 @@ public final class JobLoader {
     }
   }
 
-  private Optional<AudienceDefinition> loadAudience(Path file, Set<String> patternIds) {
+  private Optional<AudienceDefinition> loadAudience(
+      Path file, Set<String> patternIds, Set<String> declaredIds) {
     String display = display(file);
     Optional<YamlMapping> parsed = YamlMapping.parseFile(file, display, "an audience", problems);
     if (parsed.isEmpty()) {
@@ -325,6 +331,7 @@ public final class JobLoader {
     audience.allowOnly(List.of("id", "description", "enter", "enterWhen", "exit", "expireAfter",
         "cooldown"));
     Optional<String> id = audience.name("id", true, ID_REGEX, ID_RULE, "payment-trouble");
+    id.ifPresent(declaredIds::add);
     String description = audience.string("description", false, "").orElse("");
     List<String> enter = patternRefs(audience, "enter", true, patternIds);
     Optional<String> enterWhen = audience.string("enterWhen", false, "profile.tier == \"gold\"");

@@ -37,11 +37,14 @@ final class YamlMapping {
   private final Node node;
   private final String what;
   private final List<ConfigProblem> problems;
+  private final int anchorLine;
   private final Map<String, NodeTuple> entries = new LinkedHashMap<>();
 
-  private YamlMapping(String file, MappingNode node, String what, List<ConfigProblem> problems) {
+  private YamlMapping(
+      String file, MappingNode node, int anchorLine, String what, List<ConfigProblem> problems) {
     this.file = file;
     this.node = node;
+    this.anchorLine = anchorLine;
     this.what = what;
     this.problems = problems;
     for (NodeTuple tuple : node.getValue()) {
@@ -86,7 +89,7 @@ final class YamlMapping {
                 displayName, line(root), "the file must be a mapping of keys to values (" + what + ")"));
         return Optional.empty();
       }
-      return Optional.of(new YamlMapping(displayName, mapping, what, problems));
+      return Optional.of(new YamlMapping(displayName, mapping, line(mapping), what, problems));
     } catch (MarkedYAMLException e) {
       Mark mark = e.getProblemMark() != null ? e.getProblemMark() : e.getContextMark();
       int line = mark == null ? 1 : mark.getLine() + 1;
@@ -109,8 +112,9 @@ final class YamlMapping {
     return file;
   }
 
+  /** Where problems of the mapping as a whole are reported: its key's line, or its first line. */
   int line() {
-    return line(node);
+    return anchorLine;
   }
 
   /** Line of the key's value, or of this mapping when the key is absent. */
@@ -145,7 +149,7 @@ final class YamlMapping {
               + key
               + "' in "
               + what
-              + (suggestion == null ? "" : "; did you mean '" + suggestion + "'?")
+              + (suggestion == null ? "." : "; did you mean '" + suggestion + "'?")
               + " Valid keys: "
               + String.join(", ", allowed));
     }
@@ -164,7 +168,7 @@ final class YamlMapping {
     NodeTuple tuple = entries.get(key);
     if (tuple == null) {
       if (required) {
-        report(node, "missing required key '" + key + "' in " + what + "; add it, for example '"
+        report(anchorLine, "missing required key '" + key + "' in " + what + "; add it, for example '"
             + key + ": " + example + "'");
       }
       return Optional.empty();
@@ -239,7 +243,8 @@ final class YamlMapping {
         .flatMap(
             v -> {
               if (v instanceof MappingNode m) {
-                return Optional.of(new YamlMapping(file, m, childWhat, problems));
+                int keyLine = line(entries.get(key).getKeyNode());
+                return Optional.of(new YamlMapping(file, m, keyLine, childWhat, problems));
               }
               report(v, "'" + key + "' must be a mapping of keys to values, not " + describe(v));
               return Optional.empty();
@@ -260,7 +265,7 @@ final class YamlMapping {
     }
     for (Node item : sequence.getValue()) {
       if (item instanceof MappingNode m) {
-        result.add(new YamlMapping(file, m, childWhat, problems));
+        result.add(new YamlMapping(file, m, line(m), childWhat, problems));
       } else {
         report(item, "each entry of '" + key + "' must be a mapping (" + childWhat + "), not "
             + describe(item));

@@ -74,24 +74,24 @@ class JobLoaderTest {
   static Stream<Arguments> rejectedJobYamls() {
     return Stream.of(
         Arguments.of("unknown key", JobFolder.JOB_YAML + "paralelism: 4\n",
-            "job.yaml:15: unknown key 'paralelism' in job.yaml; Valid keys: name, kafka, time,"
+            "job.yaml:14: unknown key 'paralelism' in job.yaml. Valid keys: name, kafka, time,"
                 + " input, dedup, delivery"),
         Arguments.of("unknown nested key with suggestion",
             JobFolder.JOB_YAML.replace("idleTimeout", "idleTimout"),
-            "job.yaml:14: unknown key 'idleTimout' in time; did you mean 'idleTimeout'?"),
+            "job.yaml:13: unknown key 'idleTimout' in time; did you mean 'idleTimeout'?"),
         Arguments.of("missing required key",
             JobFolder.JOB_YAML.replace("  maxOutOfOrderness: 30s\n", ""),
-            "job.yaml:13: missing required key 'maxOutOfOrderness' in time; add it, for example"
+            "job.yaml:11: missing required key 'maxOutOfOrderness' in time; add it, for example"
                 + " 'maxOutOfOrderness: 30s'"),
         Arguments.of("missing topic",
             JobFolder.JOB_YAML.replace("    lateEvents: t.late-events\n", ""),
             "missing required key 'lateEvents' in kafka.topics"),
         Arguments.of("bad duration",
             JobFolder.JOB_YAML.replace("maxOutOfOrderness: 30s", "maxOutOfOrderness: 30 sec"),
-            "job.yaml:13: bad duration '30 sec' for 'maxOutOfOrderness': write an integer"
+            "job.yaml:12: bad duration '30 sec' for 'maxOutOfOrderness': write an integer"
                 + " followed by ms, s, m, h or d, for example 30s, 3h or 7d"),
         Arguments.of("bad choice", JobFolder.JOB_YAML + "delivery: twice\n",
-            "job.yaml:15: 'delivery' is 'twice'; use one of: exactly-once, at-least-once"),
+            "job.yaml:14: 'delivery' is 'twice'; use one of: exactly-once, at-least-once"),
         Arguments.of("yaml syntax", "name: [unclosed\n",
             "job.yaml:2: YAML syntax error"),
         Arguments.of("bad job name", JobFolder.JOB_YAML.replace("name: test-job", "name: Test Job"),
