@@ -1,5 +1,6 @@
 package io.journeyorchestrator.job;
 
+import io.journeyorchestrator.avro.DeadLetter;
 import io.journeyorchestrator.avro.InteractionEvent;
 import io.journeyorchestrator.internal.avro.CustomerProfile;
 import java.time.Duration;
@@ -20,6 +21,16 @@ import org.apache.flink.util.OutputTag;
 public final class JobState {
   public static final OutputTag<InteractionEvent> LATE_EVENTS =
       new OutputTag<>("late-events", new AvroTypeInfo<>(InteractionEvent.class));
+
+  public static final OutputTag<DeadLetter> DEAD_LETTERS =
+      new OutputTag<>("dead-letters", new AvroTypeInfo<>(DeadLetter.class));
+
+  /** Replay only: events after the replay's end instant, where time stops. */
+  public static final OutputTag<InteractionEvent> AFTER_END =
+      new OutputTag<>("after-end", new AvroTypeInfo<>(InteractionEvent.class));
+
+  /** Replay only: lines read so far, every so many lines, for progress on large files. */
+  public static final OutputTag<Long> PROGRESS = new OutputTag<>("progress", Types.LONG);
 
   private JobState() {}
 

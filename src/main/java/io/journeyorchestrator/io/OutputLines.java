@@ -1,0 +1,42 @@
+package io.journeyorchestrator.io;
+
+import io.journeyorchestrator.avro.DeadLetter;
+import io.journeyorchestrator.avro.InteractionEvent;
+import io.journeyorchestrator.avro.PatternMatch;
+import io.journeyorchestrator.internal.avro.OutputLine;
+
+/** Renders each kind of output record as a sortable JSON line for replay output files. */
+public final class OutputLines {
+  public static final String MATCHES = "matches";
+  public static final String AUDIENCE_CHANGES = "audience-changes";
+  public static final String SUPPRESSIONS = "suppressions";
+  public static final String DEAD_LETTERS = "dead-letters";
+  public static final String LATE_EVENTS = "late-events";
+  public static final String AFTER_END = "after-end";
+
+  private OutputLines() {}
+
+  public static OutputLine of(PatternMatch match) {
+    return new OutputLine(MATCHES, match.getEndTime().toEpochMilli(), match.getCustomerId(),
+        match.getMatchId(), match.getPatternId(), JsonRecords.toJson(match));
+  }
+
+  /** Dead letters of a replay sort in file order: by line number. */
+  public static OutputLine of(DeadLetter deadLetter, long lineNumber) {
+    return new OutputLine(DEAD_LETTERS, lineNumber, "",
+        deadLetter.getSource(), "", JsonRecords.toJson(deadLetter));
+  }
+
+  public static OutputLine late(InteractionEvent event) {
+    return event(LATE_EVENTS, event);
+  }
+
+  public static OutputLine afterEnd(InteractionEvent event) {
+    return event(AFTER_END, event);
+  }
+
+  private static OutputLine event(String kind, InteractionEvent event) {
+    return new OutputLine(kind, event.getTimestamp().toEpochMilli(), event.getCustomerId(),
+        event.getEventId(), event.getType(), JsonRecords.toJson(event));
+  }
+}

@@ -1,0 +1,86 @@
+package io.journeyorchestrator.io;
+
+import io.journeyorchestrator.avro.DeadLetter;
+import io.journeyorchestrator.avro.InteractionEvent;
+import io.journeyorchestrator.job.JobState;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import org.apache.flink.api.common.accumulators.LongCounter;
+import org.apache.flink.api.common.accumulators.LongMaximum;
+import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.api.java.tuple.Tuple2;
+import org.apache.flink.streaming.api.functions.ProcessFunction;
+import org.apache.flink.util.Collector;
+
+/**
+ * Turns replay file lines into events, in file order (parallelism 1). A line that is not a valid
+ * event becomes a dead letter naming file and line. Lateness is decided here, in file order, so
+ * a replay is deterministic: an event older than the newest event before it by more than the
+ * allowed out-of-orderness is late. Events after the replay's end instant are dropped (counted
+ * by the caller from the side output), since time stops there.
+ */
+public final class ReplayEventParser
+    extends ProcessFunction<Tuple2<Long, String>, InteractionEvent> {
+  private final String fileName;
+  private final long maxOutOfOrdernessMillis;
+  private final long untilMillis;
+  public static final String LINES_READ = "replay.linesRead";
+  public static final String NEWEST_EVENT = "replay.newestEvent";
+  public static final long PROGRESS_EVERY_LINES = 100_000;
+
+  private long newestTimestamp = Long.MIN_VALUE;
+  private transient LongCounter linesRead;
+  private transient LongMaximum newestEvent;
+
+  /** @param untilMillis the replay's end instant, or {@code Long.MAX_VALUE} for none */
+  public ReplayEventParser(String fileName, long maxOutOfOrdernessMillis, long untilMillis) {
+    this.fileName = fileName;
+    this.maxOutOfOrdernessMillis = maxOutOfOrdernessMillis;
+    this.untilMillis = untilMillis;
+  }
+
+  @Override
+  public void open(OpenContext openContext) {
+    linesRead = new LongCounter();
+    newestEvent = new LongMaximum(Long.MIN_VALUE);
+    getRuntimeContext().addAccumulator(LINES_READ, linesRead);
+    getRuntimeContext().addAccumulator(NEWEST_EVENT, newestEvent);
+  }
+
+  @Override
+  public void processElement(Tuple2<Long, String> line, Context ctx, Collector<InteractionEvent> out) {
+    linesRead.add(1);
+    if (line.f0 % PROGRESS_EVERY_LINES == 0) {
+      ctx.output(JobState.PROGRESS, line.f0);
+    }
+    if (line.f1.isBlank()) {
+      return;
+    }
+    InteractionEvent event;
+    try {
+      event = JsonEventCodec.parse(line.f1);
+    } catch (MalformedEventException e) {
+      ctx.output(JobState.DEAD_LETTERS, DeadLetter.newBuilder()
+          .setSource(fileName + ":" + line.f0)
+          .setError(e.getMessage())
+          .setPayload(ByteBuffer.wrap(line.f1.getBytes(StandardCharsets.UTF_8)))
+          .setAt(Instant.ofEpochMilli(Math.max(newestTimestamp, 0)))
+          .build());
+      return;
+    }
+    long timestamp = event.getTimestamp().toEpochMilli();
+    if (timestamp > untilMillis) {
+      ctx.output(JobState.AFTER_END, event);
+      return;
+    }
+    if (newestTimestamp != Long.MIN_VALUE
+        && timestamp < newestTimestamp - maxOutOfOrdernessMillis) {
+      ctx.output(JobState.LATE_EVENTS, event);
+      return;
+    }
+    newestTimestamp = Math.max(newestTimestamp, timestamp);
+    newestEvent.add(timestamp);
+    out.collect(event);
+  }
+}

@@ -1,0 +1,145 @@
+package io.journeyorchestrator.job;
+
+import io.journeyorchestrator.avro.DeadLetter;
+import io.journeyorchestrator.avro.InteractionEvent;
+import io.journeyorchestrator.config.JobDefinition;
+import io.journeyorchestrator.internal.avro.OutputLine;
+import io.journeyorchestrator.io.NumberedLineFormat;
+import io.journeyorchestrator.io.OutputLines;
+import io.journeyorchestrator.io.ReplayEventParser;
+import io.journeyorchestrator.pattern.CepPatternRuntime;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.apache.flink.api.common.JobExecutionResult;
+import org.apache.flink.api.common.eventtime.WatermarkStrategy;
+import org.apache.flink.api.common.functions.MapFunction;
+import org.apache.flink.api.java.tuple.Tuple2;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.connector.file.src.FileSource;
+import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.formats.avro.typeutils.AvroTypeInfo;
+import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.util.CloseableIterator;
+
+/**
+ * Runs the job graph over a recorded events file on a local MiniCluster, in event time, and
+ * returns every output sorted so that two runs diff cleanly. Time stops at the newest event or at
+ * the given end instant: outputs dated after it (absence deadlines, expiries and what they cause)
+ * are left out.
+ */
+public final class ReplayJob {
+  private static final String PROGRESS_KIND = "progress";
+  private static final AvroTypeInfo<OutputLine> LINE_TYPE = new AvroTypeInfo<>(OutputLine.class);
+  private static final Comparator<OutputLine> OUTPUT_ORDER = Comparator
+      .comparingLong(OutputLine::getTime)
+      .thenComparing(OutputLine::getCustomerId)
+      .thenComparing(OutputLine::getId);
+
+  private final JobDefinition job;
+  private final Configuration flinkConfig;
+
+  public ReplayJob(JobDefinition job, Configuration flinkConfig) {
+    this.job = job;
+    this.flinkConfig = flinkConfig;
+  }
+
+  /** Sorted outputs per kind (see {@link OutputLines}), and what the run saw. */
+  public record Result(Map<String, List<OutputLine>> outputs, long linesRead, Instant endOfTime) {
+    public List<OutputLine> of(String kind) {
+      return outputs.getOrDefault(kind, List.of());
+    }
+  }
+
+  /** Listener for progress on large files: lines read so far. */
+  public interface Progress {
+    void linesRead(long lines);
+  }
+
+  public Result run(Path eventsFile, Optional<Instant> until, Progress progress) throws Exception {
+    StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(flinkConfig);
+    FileSource<Tuple2<Long, String>> source = FileSource
+        .forRecordStreamFormat(new NumberedLineFormat(),
+            new org.apache.flink.core.fs.Path(eventsFile.toAbsolutePath().toUri()))
+        .build();
+    SingleOutputStreamOperator<InteractionEvent> events = env
+        .fromSource(source, WatermarkStrategy.noWatermarks(), "events file")
+        .setParallelism(1)
+        .process(new ReplayEventParser(eventsFile.getFileName().toString(),
+            job.settings().maxOutOfOrderness().toMillis(),
+            until.map(Instant::toEpochMilli).orElse(Long.MAX_VALUE)))
+        .returns(new AvroTypeInfo<>(InteractionEvent.class))
+        .setParallelism(1)
+        .name("parse events")
+        .uid("parse-replay-events");
+
+    JourneyTopology.Outputs outputs = new JourneyTopology(job, new CepPatternRuntime())
+        .build(events.assignTimestampsAndWatermarks(EventTime.watermarks(job.settings()))
+            .setParallelism(1)
+            .name("event time"));
+
+    DataStream<OutputLine> lines = outputs.matches().map(OutputLines::of).returns(LINE_TYPE)
+        .union(
+            events.getSideOutput(JobState.DEAD_LETTERS)
+                .map(new DeadLetterLine()).returns(LINE_TYPE),
+            events.getSideOutput(JobState.LATE_EVENTS).map(OutputLines::late).returns(LINE_TYPE),
+            outputs.lateEvents().map(OutputLines::late).returns(LINE_TYPE),
+            events.getSideOutput(JobState.AFTER_END).map(OutputLines::afterEnd)
+                .returns(LINE_TYPE));
+
+    lines = lines.union(events.getSideOutput(JobState.PROGRESS)
+        .map(count -> new OutputLine(PROGRESS_KIND, count, "", "", "", ""))
+        .returns(LINE_TYPE));
+
+    Map<String, List<OutputLine>> byKind = new LinkedHashMap<>();
+    JobExecutionResult result;
+    try (CloseableIterator<OutputLine> collected = lines.collectAsync()) {
+      JobClient client = env.executeAsync("replay " + job.settings().name());
+      while (collected.hasNext()) {
+        OutputLine line = collected.next();
+        if (line.getKind().equals(PROGRESS_KIND)) {
+          progress.linesRead(line.getTime());
+        } else {
+          byKind.computeIfAbsent(line.getKind(), k -> new ArrayList<>()).add(line);
+        }
+      }
+      result = client.getJobExecutionResult().get();
+    }
+    long linesRead = result.<Long>getAccumulatorResult(ReplayEventParser.LINES_READ);
+    long newestEvent = result.<Long>getAccumulatorResult(ReplayEventParser.NEWEST_EVENT);
+    Instant endOfTime = until.orElse(Instant.ofEpochMilli(newestEvent));
+    Map<String, List<OutputLine>> sorted = new LinkedHashMap<>();
+    for (Map.Entry<String, List<OutputLine>> entry : byKind.entrySet()) {
+      List<OutputLine> kept = new ArrayList<>();
+      for (OutputLine line : entry.getValue()) {
+        if (!isDated(entry.getKey()) || line.getTime() <= endOfTime.toEpochMilli()) {
+          kept.add(line);
+        }
+      }
+      kept.sort(OUTPUT_ORDER);
+      sorted.put(entry.getKey(), kept);
+    }
+    return new Result(sorted, linesRead, endOfTime);
+  }
+
+  private static boolean isDated(String kind) {
+    return !kind.equals(OutputLines.DEAD_LETTERS) && !kind.equals(OutputLines.LATE_EVENTS)
+        && !kind.equals(OutputLines.AFTER_END);
+  }
+
+  private static final class DeadLetterLine implements MapFunction<DeadLetter, OutputLine> {
+    @Override
+    public OutputLine map(DeadLetter deadLetter) {
+      String source = deadLetter.getSource();
+      long line = Long.parseLong(source.substring(source.lastIndexOf(':') + 1));
+      return OutputLines.of(deadLetter, line);
+    }
+  }
+}
