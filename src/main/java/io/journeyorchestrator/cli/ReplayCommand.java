@@ -1,0 +1,133 @@
+package io.journeyorchestrator.cli;
+
+import io.journeyorchestrator.config.JobDefinition;
+import io.journeyorchestrator.internal.avro.OutputLine;
+import io.journeyorchestrator.io.OutputLines;
+import io.journeyorchestrator.job.ReplayJob;
+import java.io.BufferedWriter;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.concurrent.Callable;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.CoreOptions;
+import org.apache.flink.configuration.StateBackendOptions;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.ITypeConverter;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code replay}: what a job folder would have done on recorded events, as JSONL files. */
+@Command(name = "replay", mixinStandardHelpOptions = true,
+    description = "Run a job folder over a recorded events file (one JSON event per line) on a"
+        + " local MiniCluster and write its outputs as JSON lines.")
+final class ReplayCommand implements Callable<Integer> {
+  /** Output files written on every run, empty or not, so a diff of two runs sees them all. */
+  static final List<String> OUTPUT_FILES = List.of(OutputLines.MATCHES,
+      OutputLines.AUDIENCE_CHANGES, OutputLines.SUPPRESSIONS, OutputLines.DEAD_LETTERS,
+      OutputLines.LATE_EVENTS);
+
+  @Option(names = "--job", required = true, description = "Job folder, e.g. jobs/telecom-demo")
+  Path jobDir;
+
+  @Option(names = "--events", required = true, description = "Events file (.jsonl)")
+  Path eventsFile;
+
+  @Option(names = "--out", required = true, description = "Folder for the output files")
+  Path outDir;
+
+  @Option(names = "--until", converter = InstantConverter.class,
+      description = "Stop time at this ISO-8601 instant, e.g. 2026-03-09T00:00:00Z"
+          + " (default: the newest event)")
+  Instant until;
+
+  @Option(names = "--parallelism", defaultValue = "2",
+      description = "Parallelism of the local run (results do not depend on it)")
+  int parallelism;
+
+  @Spec CommandSpec spec;
+
+  @Override
+  public Integer call() throws Exception {
+    PrintWriter out = spec.commandLine().getOut();
+    PrintWriter err = spec.commandLine().getErr();
+    Optional<JobDefinition> job = ValidateCommand.loadOrReport(jobDir, err);
+    if (job.isEmpty()) {
+      return JourneyCli.INVALID;
+    }
+    if (!Files.isRegularFile(eventsFile)) {
+      err.println(eventsFile + ": events file not found");
+      err.flush();
+      return JourneyCli.INVALID;
+    }
+    Configuration flink = new Configuration();
+    flink.set(CoreOptions.DEFAULT_PARALLELISM, parallelism);
+    flink.set(StateBackendOptions.STATE_BACKEND, "hashmap");
+    long started = System.nanoTime();
+    ReplayJob.Result result = new ReplayJob(job.get(), flink).run(eventsFile,
+        Optional.ofNullable(until), lines -> {
+          err.printf("  ... %,d lines read%n", lines);
+          err.flush();
+        });
+    Files.createDirectories(outDir);
+    for (String kind : OUTPUT_FILES) {
+      write(outDir.resolve(kind + ".jsonl"), result.of(kind));
+    }
+    printSummary(out, job.get(), result, (System.nanoTime() - started) / 1_000_000);
+    return 0;
+  }
+
+  private static void write(Path file, List<OutputLine> lines) throws IOException {
+    try (BufferedWriter writer = Files.newBufferedWriter(file, StandardCharsets.UTF_8)) {
+      for (OutputLine line : lines) {
+        writer.write(line.getJson());
+        writer.newLine();
+      }
+    }
+  }
+
+  private void printSummary(PrintWriter out, JobDefinition job, ReplayJob.Result result,
+      long millis) {
+    out.printf("Replayed %s over %s in %.1f s (time stopped at %s)%n", jobDir, eventsFile,
+        millis / 1000.0, result.endOfTime());
+    out.printf("  lines read      %,d%n", result.linesRead());
+    out.printf("  dead letters    %,d%n", result.of(OutputLines.DEAD_LETTERS).size());
+    out.printf("  late events     %,d%n", result.of(OutputLines.LATE_EVENTS).size());
+    if (until != null) {
+      out.printf("  after --until   %,d (ignored)%n", result.of(OutputLines.AFTER_END).size());
+    }
+    out.println("Matches per pattern");
+    Map<String, Integer> matches = countByLabel(result.of(OutputLines.MATCHES));
+    job.patterns().forEach(p -> out.printf("  %-40s %,d%n", p.id(), matches.getOrDefault(p.id(), 0)));
+    out.println("Outputs in " + outDir + "/: " + String.join(", ",
+        OUTPUT_FILES.stream().map(k -> k + ".jsonl").toList()));
+    out.flush();
+  }
+
+  static Map<String, Integer> countByLabel(List<OutputLine> lines) {
+    Map<String, Integer> counts = new TreeMap<>();
+    lines.forEach(line -> counts.merge(line.getLabel(), 1, Integer::sum));
+    return counts;
+  }
+
+  static final class InstantConverter implements ITypeConverter<Instant> {
+    @Override
+    public Instant convert(String value) {
+      try {
+        return Instant.parse(value);
+      } catch (DateTimeParseException e) {
+        throw new picocli.CommandLine.TypeConversionException(
+            "'" + value + "' is not an ISO-8601 instant such as 2026-03-09T00:00:00Z");
+      }
+    }
+  }
+}

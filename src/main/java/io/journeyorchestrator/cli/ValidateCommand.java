@@ -1,0 +1,47 @@
+package io.journeyorchestrator.cli;
+
+import io.journeyorchestrator.config.ConfigProblem;
+import io.journeyorchestrator.config.InvalidJobException;
+import io.journeyorchestrator.config.JobDefinition;
+import io.journeyorchestrator.config.JobLoader;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/** {@code validate <job>}: loads the whole job folder and reports every problem. */
+@Command(name = "validate", mixinStandardHelpOptions = true,
+    description = "Check a job folder: prints OK and counts, or one line per problem"
+        + " (<file>:<line>: <problem>) and exits 2.")
+final class ValidateCommand implements Callable<Integer> {
+  @Parameters(index = "0", paramLabel = "JOB_DIR", description = "The job folder, e.g. jobs/telecom-demo")
+  Path jobDir;
+
+  @Spec CommandSpec spec;
+
+  @Override
+  public Integer call() {
+    PrintWriter out = spec.commandLine().getOut();
+    Optional<JobDefinition> job = loadOrReport(jobDir, out);
+    job.ifPresent(j -> out.println(j.summary()));
+    out.flush();
+    return job.isPresent() ? 0 : JourneyCli.INVALID;
+  }
+
+  /** Loads a job, or prints its problems one per line; shared by every command that runs a job. */
+  static Optional<JobDefinition> loadOrReport(Path jobDir, PrintWriter err) {
+    try {
+      return Optional.of(JobLoader.load(jobDir));
+    } catch (InvalidJobException e) {
+      for (ConfigProblem problem : e.problems()) {
+        err.println(problem);
+      }
+      err.flush();
+      return Optional.empty();
+    }
+  }
+}
