@@ -337,6 +337,12 @@ public final class JobLoader {
     Optional<String> enterWhen = audience.string("enterWhen", false, "profile.tier == \"gold\"");
     enterWhen.ifPresent(c -> checkCondition(audience, "enterWhen", c));
     List<String> exit = patternRefs(audience, "exit", false, patternIds);
+    for (String both : enter) {
+      if (exit.contains(both)) {
+        audience.report(audience.lineOf("exit"), "pattern '" + both + "' is in both 'enter' and"
+            + " 'exit'; a match cannot do both: keep it in one of them");
+      }
+    }
     Optional<Duration> expireAfter = audience.duration("expireAfter", false, "7d");
     Optional<Duration> cooldown = audience.duration("cooldown", false, "30d");
     if (problems.size() > before || id.isEmpty()) {

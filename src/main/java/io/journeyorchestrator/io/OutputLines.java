@@ -1,8 +1,10 @@
 package io.journeyorchestrator.io;
 
+import io.journeyorchestrator.avro.AudienceChange;
 import io.journeyorchestrator.avro.DeadLetter;
 import io.journeyorchestrator.avro.InteractionEvent;
 import io.journeyorchestrator.avro.PatternMatch;
+import io.journeyorchestrator.avro.SuppressionDecision;
 import io.journeyorchestrator.internal.avro.OutputLine;
 
 /** Renders each kind of output record as a sortable JSON line for replay output files. */
@@ -19,6 +21,18 @@ public final class OutputLines {
   public static OutputLine of(PatternMatch match) {
     return new OutputLine(MATCHES, match.getEndTime().toEpochMilli(), match.getCustomerId(),
         match.getMatchId(), match.getPatternId(), JsonRecords.toJson(match));
+  }
+
+  public static OutputLine of(AudienceChange change) {
+    return new OutputLine(AUDIENCE_CHANGES, change.getEventTime().toEpochMilli(),
+        change.getCustomerId(), change.getChangeId(),
+        change.getAudienceId() + " " + change.getChange(), JsonRecords.toJson(change));
+  }
+
+  public static OutputLine of(SuppressionDecision decision) {
+    return new OutputLine(SUPPRESSIONS, decision.getEventTime().toEpochMilli(),
+        decision.getCustomerId(), decision.getDecisionId(),
+        decision.getPolicyId() + " " + decision.getAction(), JsonRecords.toJson(decision));
   }
 
   /** Dead letters of a replay sort in file order: by line number. */

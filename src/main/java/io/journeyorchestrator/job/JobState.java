@@ -3,6 +3,9 @@ package io.journeyorchestrator.job;
 import io.journeyorchestrator.avro.DeadLetter;
 import io.journeyorchestrator.avro.InteractionEvent;
 import io.journeyorchestrator.internal.avro.CustomerProfile;
+import io.journeyorchestrator.internal.avro.DetectedMatch;
+import io.journeyorchestrator.internal.avro.Membership;
+import io.journeyorchestrator.internal.avro.SuppressionState;
 import java.time.Duration;
 import java.util.List;
 import org.apache.flink.api.common.state.MapStateDescriptor;
@@ -37,6 +40,33 @@ public final class JobState {
   public static MapStateDescriptor<Long, List<InteractionEvent>> pendingEventsDescriptor() {
     return new MapStateDescriptor<>("pending-events", Types.LONG,
         new ListTypeInfo<>(new AvroTypeInfo<>(InteractionEvent.class)));
+  }
+
+  public static MapStateDescriptor<Long, List<DetectedMatch>> pendingMatchesDescriptor() {
+    return new MapStateDescriptor<>("pending-matches", Types.LONG,
+        new ListTypeInfo<>(new AvroTypeInfo<>(DetectedMatch.class)));
+  }
+
+  public static MapStateDescriptor<String, Membership> membershipsDescriptor() {
+    return new MapStateDescriptor<>("memberships", Types.STRING,
+        new AvroTypeInfo<>(Membership.class));
+  }
+
+  /** Per audience: the instant its cooldown ends. */
+  public static MapStateDescriptor<String, Long> cooldownsDescriptor() {
+    return new MapStateDescriptor<>("cooldowns", Types.STRING, Types.LONG);
+  }
+
+  /** Per watched audience: the customer's membership, as the suppression operator sees it. */
+  public static MapStateDescriptor<String, Membership> audienceHoldsDescriptor() {
+    return new MapStateDescriptor<>("audience-holds", Types.STRING,
+        new AvroTypeInfo<>(Membership.class));
+  }
+
+  /** Per policy currently suppressing the customer: what was last sent. */
+  public static MapStateDescriptor<String, SuppressionState> suppressingDescriptor() {
+    return new MapStateDescriptor<>("suppressing", Types.STRING,
+        new AvroTypeInfo<>(SuppressionState.class));
   }
 
   /**

@@ -1,22 +1,31 @@
 package io.journeyorchestrator.job;
 
+import io.journeyorchestrator.audience.AudienceMembershipFunction;
+import io.journeyorchestrator.audience.AudienceRules;
+import io.journeyorchestrator.avro.AudienceChange;
 import io.journeyorchestrator.avro.InteractionEvent;
 import io.journeyorchestrator.avro.PatternMatch;
+import io.journeyorchestrator.avro.SuppressionDecision;
 import io.journeyorchestrator.config.JobDefinition;
 import io.journeyorchestrator.config.PatternDefinition;
+import io.journeyorchestrator.internal.avro.DetectedMatch;
 import io.journeyorchestrator.internal.avro.JourneyEvent;
+import io.journeyorchestrator.internal.avro.MembershipUpdate;
 import io.journeyorchestrator.pattern.CompiledPattern;
 import io.journeyorchestrator.pattern.PatternRuntime;
+import io.journeyorchestrator.suppression.SuppressionPolicyFunction;
 import io.journeyorchestrator.timeline.CustomerTimelineFunction;
 import java.time.Duration;
 import org.apache.flink.api.java.functions.KeySelector;
 import org.apache.flink.formats.avro.typeutils.AvroTypeInfo;
 import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.datastream.DataStreamUtils;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
+import org.apache.flink.util.Collector;
 
 /**
  * The job graph, built once for every set of endpoints (Kafka, replay, tests): events keyed by
- * customer → customer timeline (order, lateness, profile) → patterns. Sources and sinks are not
+ * customer → customer timeline (order, lateness, profile) → patterns → audiences → suppressions. Sources and sinks are not
  * its business: it takes a stream of events with timestamps and watermarks and returns streams.
  */
 public final class JourneyTopology {
@@ -32,7 +41,11 @@ public final class JourneyTopology {
   }
 
   /** What the graph produces. */
-  public record Outputs(DataStream<PatternMatch> matches, DataStream<InteractionEvent> lateEvents) {}
+  public record Outputs(
+      DataStream<PatternMatch> matches,
+      DataStream<AudienceChange> audienceChanges,
+      DataStream<SuppressionDecision> suppressions,
+      DataStream<InteractionEvent> lateEvents) {}
 
   /** @param events interaction events with event-time timestamps and watermarks assigned */
   public Outputs build(DataStream<InteractionEvent> events) {
@@ -43,19 +56,46 @@ public final class JourneyTopology {
         .name("customer timeline")
         .uid("customer-timeline");
 
-    DataStream<PatternMatch> matches = null;
+    DataStream<DetectedMatch> detected = null;
     for (PatternDefinition definition : job.patterns()) {
-      DataStream<PatternMatch> patternMatches =
+      DataStream<DetectedMatch> patternMatches =
           patternRuntime.matches(timeline, CompiledPattern.compile(definition));
-      matches = matches == null ? patternMatches : matches.union(patternMatches);
+      detected = detected == null ? patternMatches : detected.union(patternMatches);
     }
-    if (matches == null) {
-      matches = timeline
-          .flatMap((JourneyEvent e, org.apache.flink.util.Collector<PatternMatch> out) -> { })
-          .returns(new AvroTypeInfo<>(PatternMatch.class))
+    if (detected == null) {
+      detected = timeline
+          .flatMap((JourneyEvent e, Collector<DetectedMatch> out) -> { })
+          .returns(new AvroTypeInfo<>(DetectedMatch.class))
           .name("no patterns");
     }
-    return new Outputs(matches, timeline.getSideOutput(JobState.LATE_EVENTS));
+    DataStream<PatternMatch> matches = detected
+        .map(DetectedMatch::getMatch)
+        .returns(new AvroTypeInfo<>(PatternMatch.class))
+        .name("pattern matches");
+
+    // Every stream here is still partitioned by customer (keyed operators, forward edges), so
+    // the audience and suppression operators need no exchange.
+    SingleOutputStreamOperator<MembershipUpdate> memberships = DataStreamUtils
+        .reinterpretAsKeyedStream(detected, new MatchCustomerKey())
+        .process(new AudienceMembershipFunction(new AudienceRules(job.audiences())))
+        .returns(new AvroTypeInfo<>(MembershipUpdate.class))
+        .name("audience membership")
+        .uid("audience-membership");
+    DataStream<AudienceChange> audienceChanges = memberships
+        .filter(update -> !update.getRefresh())
+        .name("published changes")
+        .map(MembershipUpdate::getChange)
+        .returns(new AvroTypeInfo<>(AudienceChange.class))
+        .name("audience changes");
+    DataStream<SuppressionDecision> suppressions = DataStreamUtils
+        .reinterpretAsKeyedStream(memberships, new UpdateCustomerKey())
+        .process(new SuppressionPolicyFunction(job.suppressions()))
+        .returns(new AvroTypeInfo<>(SuppressionDecision.class))
+        .name("suppression policies")
+        .uid("suppression-policies");
+
+    return new Outputs(matches, audienceChanges, suppressions,
+        timeline.getSideOutput(JobState.LATE_EVENTS));
   }
 
   /** Partitions raw events by customer, the same way {@link CustomerKey} does for the timeline. */
@@ -63,6 +103,20 @@ public final class JourneyTopology {
     @Override
     public String getKey(InteractionEvent value) {
       return value.getCustomerId();
+    }
+  }
+
+  static final class MatchCustomerKey implements KeySelector<DetectedMatch, String> {
+    @Override
+    public String getKey(DetectedMatch value) {
+      return value.getMatch().getCustomerId();
+    }
+  }
+
+  static final class UpdateCustomerKey implements KeySelector<MembershipUpdate, String> {
+    @Override
+    public String getKey(MembershipUpdate value) {
+      return value.getChange().getCustomerId();
     }
   }
 }

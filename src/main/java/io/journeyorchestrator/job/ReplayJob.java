@@ -87,6 +87,8 @@ public final class ReplayJob {
 
     DataStream<OutputLine> lines = outputs.matches().map(OutputLines::of).returns(LINE_TYPE)
         .union(
+            outputs.audienceChanges().map(OutputLines::of).returns(LINE_TYPE),
+            outputs.suppressions().map(OutputLines::of).returns(LINE_TYPE),
             events.getSideOutput(JobState.DEAD_LETTERS)
                 .map(new DeadLetterLine()).returns(LINE_TYPE),
             events.getSideOutput(JobState.LATE_EVENTS).map(OutputLines::late).returns(LINE_TYPE),

@@ -1,7 +1,6 @@
 package io.journeyorchestrator.pattern;
 
-import io.journeyorchestrator.avro.InteractionEvent;
-import io.journeyorchestrator.avro.PatternMatch;
+import io.journeyorchestrator.internal.avro.DetectedMatch;
 import io.journeyorchestrator.internal.avro.JourneyEvent;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -12,8 +11,8 @@ import org.apache.flink.cep.functions.PatternProcessFunction;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.util.Collector;
 
-/** Turns a CEP match (events per step name) into one {@link PatternMatch}. */
-final class CepMatchFunction extends PatternProcessFunction<JourneyEvent, PatternMatch> {
+/** Turns a CEP match (events per step name) into one {@link DetectedMatch}. */
+final class CepMatchFunction extends PatternProcessFunction<JourneyEvent, DetectedMatch> {
   private final String patternId;
   private final List<String> presentSteps;
   private final Duration absenceWindow;
@@ -32,11 +31,11 @@ final class CepMatchFunction extends PatternProcessFunction<JourneyEvent, Patter
 
   @Override
   public void processMatch(
-      Map<String, List<JourneyEvent>> match, Context ctx, Collector<PatternMatch> out) {
-    List<InteractionEvent> events = new ArrayList<>();
+      Map<String, List<JourneyEvent>> match, Context ctx, Collector<DetectedMatch> out) {
+    List<JourneyEvent> events = new ArrayList<>();
     for (String step : presentSteps) {
       for (JourneyEvent event : match.getOrDefault(step, List.of())) {
-        events.add(event.getEvent());
+        events.add(event);
       }
     }
     matches.inc();

@@ -1,6 +1,6 @@
 package io.journeyorchestrator.pattern;
 
-import io.journeyorchestrator.avro.PatternMatch;
+import io.journeyorchestrator.internal.avro.DetectedMatch;
 import io.journeyorchestrator.config.PatternDefinition;
 import io.journeyorchestrator.config.StepDefinition;
 import io.journeyorchestrator.internal.avro.JourneyEvent;
@@ -20,7 +20,7 @@ import org.apache.flink.streaming.api.datastream.KeyedStream;
  */
 public final class CepPatternRuntime implements PatternRuntime {
   @Override
-  public DataStream<PatternMatch> matches(
+  public DataStream<DetectedMatch> matches(
       DataStream<JourneyEvent> timeline, CompiledPattern pattern) {
     PatternDefinition definition = pattern.definition();
     DataStream<JourneyEvent> routed = timeline;
@@ -30,7 +30,7 @@ public final class CepPatternRuntime implements PatternRuntime {
           .name("route " + pattern.id())
           .uid("route/" + pattern.id());
     }
-    AvroTypeInfo<PatternMatch> matchType = new AvroTypeInfo<>(PatternMatch.class);
+    AvroTypeInfo<DetectedMatch> matchType = new AvroTypeInfo<>(DetectedMatch.class);
     if (definition.isSingleEvent()) {
       StepDefinition step = definition.steps().get(0);
       return routed

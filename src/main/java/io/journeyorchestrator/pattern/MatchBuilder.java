@@ -2,6 +2,8 @@ package io.journeyorchestrator.pattern;
 
 import io.journeyorchestrator.avro.InteractionEvent;
 import io.journeyorchestrator.avro.PatternMatch;
+import io.journeyorchestrator.internal.avro.DetectedMatch;
+import io.journeyorchestrator.internal.avro.JourneyEvent;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -18,21 +20,21 @@ final class MatchBuilder {
   private MatchBuilder() {}
 
   /**
-   * @param events the matched (present) events in step order
+   * @param events the matched (present) events in step order, with the profile as of each
    * @param absenceWindow for a pattern ending in an absent step, its {@code within}: the match
    *     ends at the deadline, first event plus window; null otherwise
    */
-  static PatternMatch build(String patternId, List<InteractionEvent> events, Duration absenceWindow) {
-    InteractionEvent first = events.get(0);
+  static DetectedMatch build(String patternId, List<JourneyEvent> events, Duration absenceWindow) {
+    InteractionEvent first = events.get(0).getEvent();
     Instant start = first.getTimestamp();
     Instant end = absenceWindow != null
         ? start.plus(absenceWindow)
-        : events.get(events.size() - 1).getTimestamp();
+        : events.get(events.size() - 1).getEvent().getTimestamp();
     List<String> eventIds = new ArrayList<>(events.size());
-    for (InteractionEvent event : events) {
-      eventIds.add(event.getEventId());
+    for (JourneyEvent event : events) {
+      eventIds.add(event.getEvent().getEventId());
     }
-    return PatternMatch.newBuilder()
+    PatternMatch match = PatternMatch.newBuilder()
         .setMatchId(matchId(first.getCustomerId(), patternId, eventIds, end))
         .setCustomerId(first.getCustomerId())
         .setPatternId(patternId)
@@ -40,6 +42,7 @@ final class MatchBuilder {
         .setStartTime(start)
         .setEndTime(end)
         .build();
+    return new DetectedMatch(match, events.get(events.size() - 1));
   }
 
   static String matchId(String customerId, String patternId, List<String> eventIds, Instant end) {

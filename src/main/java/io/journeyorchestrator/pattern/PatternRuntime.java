@@ -1,6 +1,6 @@
 package io.journeyorchestrator.pattern;
 
-import io.journeyorchestrator.avro.PatternMatch;
+import io.journeyorchestrator.internal.avro.DetectedMatch;
 import io.journeyorchestrator.internal.avro.JourneyEvent;
 import org.apache.flink.streaming.api.datastream.DataStream;
 
@@ -13,7 +13,7 @@ public interface PatternRuntime {
   /**
    * @param timeline each customer's events in event-time order, already partitioned by customer
    *     id (the output of a keyed operator keyed by {@code customerId})
-   * @return the pattern's matches, with their end time as record timestamp
+   * @return the pattern's matches, each with its last present event
    */
-  DataStream<PatternMatch> matches(DataStream<JourneyEvent> timeline, CompiledPattern pattern);
+  DataStream<DetectedMatch> matches(DataStream<JourneyEvent> timeline, CompiledPattern pattern);
 }

@@ -1,6 +1,6 @@
 package io.journeyorchestrator.pattern;
 
-import io.journeyorchestrator.avro.PatternMatch;
+import io.journeyorchestrator.internal.avro.DetectedMatch;
 import io.journeyorchestrator.internal.avro.JourneyEvent;
 import io.journeyorchestrator.pattern.condition.Condition;
 import java.util.List;
@@ -13,7 +13,7 @@ import org.apache.flink.util.Collector;
  * A pattern of one step taken once: every event passing the condition is a match. Needs no NFA
  * and no state, so "on this event" rules stay as cheap as a filter.
  */
-final class SingleEventMatchFunction extends RichFlatMapFunction<JourneyEvent, PatternMatch> {
+final class SingleEventMatchFunction extends RichFlatMapFunction<JourneyEvent, DetectedMatch> {
   private final String patternId;
   private final String stepName;
   private final Condition condition;
@@ -33,10 +33,10 @@ final class SingleEventMatchFunction extends RichFlatMapFunction<JourneyEvent, P
   }
 
   @Override
-  public void flatMap(JourneyEvent value, Collector<PatternMatch> out) {
+  public void flatMap(JourneyEvent value, Collector<DetectedMatch> out) {
     if (StepCondition.test(condition, value, conditionErrors)) {
       matches.inc();
-      out.collect(MatchBuilder.build(patternId, List.of(value.getEvent()), null));
+      out.collect(MatchBuilder.build(patternId, List.of(value), null));
     }
   }
 }

@@ -243,6 +243,20 @@ class JobLoaderTest {
   }
 
   @Test
+  void shouldRejectAPatternThatBothEntersAndExitsAnAudience() {
+    Path folder = JobFolder.in(dir)
+        .pattern("p", PATTERN)
+        .audience("a", """
+            id: payment-trouble
+            enter: [calls-after-failed-payment]
+            exit: [calls-after-failed-payment]
+            """)
+        .path();
+    assertThatThrownBy(() -> JobLoader.load(folder)).hasMessageContaining(
+        "a.yaml:3: pattern 'calls-after-failed-payment' is in both 'enter' and 'exit'");
+  }
+
+  @Test
   void shouldLoadAudiencesAndSuppressions() throws Exception {
     JobDefinition job = JobLoader.load(JobFolder.in(dir)
         .pattern("p", PATTERN)

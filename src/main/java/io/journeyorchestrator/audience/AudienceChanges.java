@@ -1,0 +1,35 @@
+package io.journeyorchestrator.audience;
+
+import io.journeyorchestrator.avro.AudienceChange;
+import io.journeyorchestrator.avro.MembershipChange;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.List;
+import java.util.UUID;
+
+/** Builds {@link AudienceChange} records with ids that depend only on what the change is. */
+final class AudienceChanges {
+  static final String EXPIRED = "expired";
+
+  private AudienceChanges() {}
+
+  static String patternReason(String patternId) {
+    return "pattern:" + patternId;
+  }
+
+  static AudienceChange of(String customerId, String audienceId, MembershipChange change,
+      String reason, long eventTime, Long expiresAt, List<String> eventIds) {
+    String identity = String.join("\u0000", customerId, audienceId, change.name(), reason,
+        Long.toString(eventTime), String.join(",", eventIds));
+    return AudienceChange.newBuilder()
+        .setChangeId(UUID.nameUUIDFromBytes(identity.getBytes(StandardCharsets.UTF_8)).toString())
+        .setCustomerId(customerId)
+        .setAudienceId(audienceId)
+        .setChange(change)
+        .setReason(reason)
+        .setEventTime(Instant.ofEpochMilli(eventTime))
+        .setExpiresAt(expiresAt == null ? null : Instant.ofEpochMilli(expiresAt))
+        .setEventIds(List.copyOf(eventIds))
+        .build();
+  }
+}

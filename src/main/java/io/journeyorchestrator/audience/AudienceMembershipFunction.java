@@ -1,0 +1,215 @@
+package io.journeyorchestrator.audience;
+
+import io.journeyorchestrator.avro.AudienceChange;
+import io.journeyorchestrator.avro.MembershipChange;
+import io.journeyorchestrator.avro.PatternMatch;
+import io.journeyorchestrator.config.AudienceDefinition;
+import io.journeyorchestrator.internal.avro.DetectedMatch;
+import io.journeyorchestrator.internal.avro.JourneyEvent;
+import io.journeyorchestrator.internal.avro.Membership;
+import io.journeyorchestrator.internal.avro.MembershipUpdate;
+import io.journeyorchestrator.job.JobState;
+import io.journeyorchestrator.pattern.condition.Condition;
+import io.journeyorchestrator.pattern.condition.ConditionEvaluationException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.api.common.state.MapState;
+import org.apache.flink.metrics.Counter;
+import org.apache.flink.metrics.MetricGroup;
+import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
+import org.apache.flink.util.Collector;
+
+/**
+ * Decides one customer's audience memberships from pattern matches, in event-time order.
+ *
+ * <p>Matches wait in state until the watermark passes their end time, then apply in order of end
+ * time whatever pattern they come from. At one instant: expiries first (a membership covers
+ * [entry, expiry)), then, per audience, exits before entries, each by pattern id. An entering
+ * match enters a customer who is not a member and not in cooldown (ENTERED), or moves a member's
+ * expiry forward (a refresh, not published). An exiting match exits a member (EXITED). Expiry
+ * exits by an event-time timer at the expiry instant. Any exit starts the audience's cooldown.
+ *
+ * <p>State is bounded: pending matches leave as the watermark passes them, memberships on exit
+ * or expiry, cooldowns when they end; state of audiences no longer in the job is dropped when
+ * next seen, without output.
+ */
+public final class AudienceMembershipFunction
+    extends KeyedProcessFunction<String, DetectedMatch, MembershipUpdate> {
+  private static final Comparator<DetectedMatch> BY_PATTERN_THEN_ID = Comparator
+      .comparing((DetectedMatch m) -> m.getMatch().getPatternId())
+      .thenComparing(m -> m.getMatch().getMatchId());
+
+  private final AudienceRules rules;
+  private transient MapState<Long, List<DetectedMatch>> pending;
+  private transient MapState<String, Membership> memberships;
+  private transient MapState<String, Long> cooldowns;
+  private transient Map<String, Counter> entered;
+  private transient Map<String, Counter> exited;
+  private transient Map<String, Counter> conditionErrors;
+
+  public AudienceMembershipFunction(AudienceRules rules) {
+    this.rules = rules;
+  }
+
+  @Override
+  public void open(OpenContext openContext) {
+    pending = getRuntimeContext().getMapState(JobState.pendingMatchesDescriptor());
+    memberships = getRuntimeContext().getMapState(JobState.membershipsDescriptor());
+    cooldowns = getRuntimeContext().getMapState(JobState.cooldownsDescriptor());
+    entered = new HashMap<>();
+    exited = new HashMap<>();
+    conditionErrors = new HashMap<>();
+    for (AudienceDefinition audience : rules.audiences()) {
+      MetricGroup group = getRuntimeContext().getMetricGroup().addGroup("audience", audience.id());
+      entered.put(audience.id(), group.counter("entered"));
+      exited.put(audience.id(), group.counter("exited"));
+      conditionErrors.put(audience.id(), group.counter("conditionErrors"));
+    }
+  }
+
+  @Override
+  public void processElement(DetectedMatch match, Context ctx, Collector<MembershipUpdate> out)
+      throws Exception {
+    if (rules.affectedBy(match.getMatch().getPatternId()).isEmpty()) {
+      return;
+    }
+    long end = match.getMatch().getEndTime().toEpochMilli();
+    List<DetectedMatch> atEnd = pending.get(end);
+    if (atEnd == null) {
+      atEnd = new ArrayList<>(1);
+      ctx.timerService().registerEventTimeTimer(end);
+    }
+    atEnd.add(match);
+    pending.put(end, atEnd);
+  }
+
+  @Override
+  public void onTimer(long timestamp, OnTimerContext ctx, Collector<MembershipUpdate> out)
+      throws Exception {
+    String customerId = ctx.getCurrentKey();
+    expireMemberships(customerId, timestamp, ctx, out);
+    endCooldowns(timestamp);
+    List<DetectedMatch> due = pending.get(timestamp);
+    if (due == null) {
+      return;
+    }
+    pending.remove(timestamp);
+    due.sort(BY_PATTERN_THEN_ID);
+    for (AudienceDefinition audience : rules.audiences()) {
+      for (DetectedMatch match : due) {
+        if (audience.exit().contains(match.getMatch().getPatternId())) {
+          exit(customerId, audience, match.getMatch(), timestamp, ctx, out);
+        }
+      }
+      for (DetectedMatch match : due) {
+        if (audience.enter().contains(match.getMatch().getPatternId())) {
+          enter(customerId, audience, match, timestamp, ctx, out);
+        }
+      }
+    }
+  }
+
+  private void expireMemberships(String customerId, long now, OnTimerContext ctx,
+      Collector<MembershipUpdate> out) throws Exception {
+    Map<String, Membership> current = new HashMap<>();
+    for (Map.Entry<String, Membership> entry : memberships.entries()) {
+      current.put(entry.getKey(), entry.getValue());
+    }
+    for (Map.Entry<String, Membership> entry : current.entrySet()) {
+      Optional<AudienceDefinition> audience = rules.audience(entry.getKey());
+      Long expiresAt = entry.getValue().getExpiresAt();
+      if (audience.isEmpty()) {
+        memberships.remove(entry.getKey());
+      } else if (expiresAt != null && expiresAt <= now) {
+        memberships.remove(entry.getKey());
+        exited.get(entry.getKey()).inc();
+        out.collect(new MembershipUpdate(AudienceChanges.of(customerId, entry.getKey(),
+            MembershipChange.EXITED, AudienceChanges.EXPIRED, expiresAt, null, List.of()), false));
+        startCooldown(audience.get(), expiresAt, ctx);
+      }
+    }
+  }
+
+  private void endCooldowns(long now) throws Exception {
+    List<String> ended = new ArrayList<>();
+    for (Map.Entry<String, Long> entry : cooldowns.entries()) {
+      if (entry.getValue() <= now || rules.audience(entry.getKey()).isEmpty()) {
+        ended.add(entry.getKey());
+      }
+    }
+    for (String audienceId : ended) {
+      cooldowns.remove(audienceId);
+    }
+  }
+
+  private void exit(String customerId, AudienceDefinition audience, PatternMatch match, long now,
+      OnTimerContext ctx, Collector<MembershipUpdate> out) throws Exception {
+    if (!memberships.contains(audience.id())) {
+      return;
+    }
+    memberships.remove(audience.id());
+    exited.get(audience.id()).inc();
+    out.collect(new MembershipUpdate(AudienceChanges.of(customerId, audience.id(),
+        MembershipChange.EXITED, AudienceChanges.patternReason(match.getPatternId()), now, null,
+        match.getEventIds()), false));
+    startCooldown(audience, now, ctx);
+  }
+
+  private void startCooldown(AudienceDefinition audience, long exitTime, OnTimerContext ctx)
+      throws Exception {
+    Optional<Duration> cooldown = audience.cooldownOptional();
+    if (cooldown.isPresent()) {
+      long until = exitTime + cooldown.get().toMillis();
+      cooldowns.put(audience.id(), until);
+      ctx.timerService().registerEventTimeTimer(until);
+    }
+  }
+
+  private void enter(String customerId, AudienceDefinition audience, DetectedMatch detected,
+      long now, OnTimerContext ctx, Collector<MembershipUpdate> out) throws Exception {
+    Long cooldownUntil = cooldowns.get(audience.id());
+    if (cooldownUntil != null && now < cooldownUntil) {
+      return;
+    }
+    if (!passesEnterWhen(audience.id(), detected.getLastEvent())) {
+      return;
+    }
+    PatternMatch match = detected.getMatch();
+    Long expiresAt = audience.expireAfterOptional().map(d -> now + d.toMillis()).orElse(null);
+    Membership membership = memberships.get(audience.id());
+    AudienceChange change = AudienceChanges.of(customerId, audience.id(), MembershipChange.ENTERED,
+        AudienceChanges.patternReason(match.getPatternId()), now, expiresAt, match.getEventIds());
+    if (membership == null) {
+      memberships.put(audience.id(), new Membership(now, expiresAt));
+      entered.get(audience.id()).inc();
+      out.collect(new MembershipUpdate(change, false));
+    } else if (expiresAt != null && !expiresAt.equals(membership.getExpiresAt())) {
+      memberships.put(audience.id(), new Membership(membership.getEnteredAt(), expiresAt));
+      out.collect(new MembershipUpdate(change, true));
+    } else {
+      return;
+    }
+    if (expiresAt != null) {
+      ctx.timerService().registerEventTimeTimer(expiresAt);
+    }
+  }
+
+  private boolean passesEnterWhen(String audienceId, JourneyEvent lastEvent) {
+    Optional<Condition> condition = rules.enterWhen(audienceId);
+    if (condition.isEmpty()) {
+      return true;
+    }
+    try {
+      return condition.get().evaluate(lastEvent.getEvent(), lastEvent.getProfile());
+    } catch (ConditionEvaluationException e) {
+      conditionErrors.get(audienceId).inc();
+      return false;
+    }
+  }
+}

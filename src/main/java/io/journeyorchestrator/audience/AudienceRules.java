@@ -1,0 +1,55 @@
+package io.journeyorchestrator.audience;
+
+import io.journeyorchestrator.config.AudienceDefinition;
+import io.journeyorchestrator.pattern.condition.Condition;
+import io.journeyorchestrator.pattern.condition.ConditionCompiler;
+import java.io.Serializable;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The job's audiences, indexed by the patterns that enter and exit them, with their enterWhen
+ * conditions compiled. Audiences keep their definition order, which is also the order in which
+ * their changes for one match are emitted.
+ */
+public final class AudienceRules implements Serializable {
+  private final List<AudienceDefinition> audiences;
+  private final Map<String, Condition> enterWhen = new HashMap<>();
+  private final Map<String, AudienceDefinition> byId = new HashMap<>();
+
+  public AudienceRules(List<AudienceDefinition> audiences) {
+    this.audiences = List.copyOf(audiences);
+    for (AudienceDefinition audience : audiences) {
+      byId.put(audience.id(), audience);
+      audience.enterWhenOptional().ifPresent(source -> enterWhen.put(audience.id(),
+          ConditionCompiler.compile(source).condition().orElseThrow(() ->
+              new IllegalArgumentException(audience.file() + ": enterWhen does not compile"))));
+    }
+  }
+
+  public List<AudienceDefinition> audiences() {
+    return audiences;
+  }
+
+  public Optional<AudienceDefinition> audience(String id) {
+    return Optional.ofNullable(byId.get(id));
+  }
+
+  public Optional<Condition> enterWhen(String audienceId) {
+    return Optional.ofNullable(enterWhen.get(audienceId));
+  }
+
+  /** Audiences a match of this pattern can change, in definition order. */
+  public List<AudienceDefinition> affectedBy(String patternId) {
+    List<AudienceDefinition> affected = new ArrayList<>();
+    for (AudienceDefinition audience : audiences) {
+      if (audience.enter().contains(patternId) || audience.exit().contains(patternId)) {
+        affected.add(audience);
+      }
+    }
+    return affected;
+  }
+}

@@ -1,0 +1,143 @@
+package io.journeyorchestrator.suppression;
+
+import io.journeyorchestrator.avro.AudienceChange;
+import io.journeyorchestrator.avro.MembershipChange;
+import io.journeyorchestrator.avro.SuppressionAction;
+import io.journeyorchestrator.avro.SuppressionDecision;
+import io.journeyorchestrator.config.SuppressionDefinition;
+import io.journeyorchestrator.internal.avro.Membership;
+import io.journeyorchestrator.internal.avro.MembershipUpdate;
+import io.journeyorchestrator.internal.avro.SuppressionState;
+import io.journeyorchestrator.job.JobState;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.UUID;
+import java.util.stream.Collectors;
+import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.api.common.state.MapState;
+import org.apache.flink.metrics.Counter;
+import org.apache.flink.metrics.MetricGroup;
+import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
+import org.apache.flink.util.Collector;
+
+/**
+ * Decides suppressions from one customer's audience membership updates, which arrive in event-time
+ * order. A policy SUPPRESSes when the customer goes from none of its audiences to one, and
+ * RELEASEs when back in none. {@code until} is the latest expiry among the holding audiences when
+ * all of them expire, else null; when it changes while the customer stays suppressed, SUPPRESS is
+ * sent again with the new value. Nothing else is sent in between.
+ *
+ * <p>State: the customer's memberships of audiences some policy watches (removed on exit) and
+ * the policies currently suppressing (removed on release).
+ */
+public final class SuppressionPolicyFunction
+    extends KeyedProcessFunction<String, MembershipUpdate, SuppressionDecision> {
+  private final List<SuppressionDefinition> policies;
+  private final Set<String> watchedAudiences;
+  private transient MapState<String, Membership> holds;
+  private transient MapState<String, SuppressionState> suppressing;
+  private transient Map<String, Counter> suppressed;
+  private transient Map<String, Counter> released;
+
+  public SuppressionPolicyFunction(List<SuppressionDefinition> policies) {
+    this.policies = List.copyOf(policies);
+    this.watchedAudiences = policies.stream()
+        .flatMap(p -> p.whileAudiences().stream())
+        .collect(Collectors.toUnmodifiableSet());
+  }
+
+  @Override
+  public void open(OpenContext openContext) {
+    holds = getRuntimeContext().getMapState(JobState.audienceHoldsDescriptor());
+    suppressing = getRuntimeContext().getMapState(JobState.suppressingDescriptor());
+    suppressed = new HashMap<>();
+    released = new HashMap<>();
+    for (SuppressionDefinition policy : policies) {
+      MetricGroup group = getRuntimeContext().getMetricGroup().addGroup("policy", policy.id());
+      suppressed.put(policy.id(), group.counter("suppress"));
+      released.put(policy.id(), group.counter("release"));
+    }
+  }
+
+  @Override
+  public void processElement(MembershipUpdate update, Context ctx,
+      Collector<SuppressionDecision> out) throws Exception {
+    AudienceChange change = update.getChange();
+    String audienceId = change.getAudienceId();
+    if (!watchedAudiences.contains(audienceId)) {
+      return;
+    }
+    if (change.getChange() == MembershipChange.EXITED) {
+      holds.remove(audienceId);
+    } else {
+      Instant expiresAt = change.getExpiresAt();
+      holds.put(audienceId, new Membership(change.getEventTime().toEpochMilli(),
+          expiresAt == null ? null : expiresAt.toEpochMilli()));
+    }
+    for (SuppressionDefinition policy : policies) {
+      if (policy.whileAudiences().contains(audienceId)) {
+        decide(policy, change.getCustomerId(), change.getEventTime().toEpochMilli(), out);
+      }
+    }
+  }
+
+  private void decide(SuppressionDefinition policy, String customerId, long eventTime,
+      Collector<SuppressionDecision> out) throws Exception {
+    List<String> holding = new ArrayList<>();
+    boolean allExpire = true;
+    long latestExpiry = Long.MIN_VALUE;
+    for (String audienceId : policy.whileAudiences()) {
+      Membership hold = holds.get(audienceId);
+      if (hold != null) {
+        holding.add(audienceId);
+        if (hold.getExpiresAt() == null) {
+          allExpire = false;
+        } else {
+          latestExpiry = Math.max(latestExpiry, hold.getExpiresAt());
+        }
+      }
+    }
+    SuppressionState current = suppressing.get(policy.id());
+    if (holding.isEmpty()) {
+      if (current != null) {
+        suppressing.remove(policy.id());
+        released.get(policy.id()).inc();
+        out.collect(decision(policy, customerId, SuppressionAction.RELEASE, List.of(), eventTime,
+            null));
+      }
+      return;
+    }
+    Long until = allExpire ? latestExpiry : null;
+    if (current == null || !Objects.equals(current.getUntil(), until)) {
+      suppressing.put(policy.id(), new SuppressionState(until));
+      if (current == null) {
+        suppressed.get(policy.id()).inc();
+      }
+      out.collect(decision(policy, customerId, SuppressionAction.SUPPRESS, holding, eventTime,
+          until));
+    }
+  }
+
+  static SuppressionDecision decision(SuppressionDefinition policy, String customerId,
+      SuppressionAction action, List<String> audiences, long eventTime, Long until) {
+    String identity = String.join("\u0000", customerId, policy.id(), action.name(),
+        Long.toString(eventTime), String.valueOf(until), String.join(",", audiences));
+    return SuppressionDecision.newBuilder()
+        .setDecisionId(UUID.nameUUIDFromBytes(identity.getBytes(StandardCharsets.UTF_8)).toString())
+        .setCustomerId(customerId)
+        .setPolicyId(policy.id())
+        .setAction(action)
+        .setChannels(policy.channels())
+        .setCategories(policy.categories())
+        .setAudiences(audiences)
+        .setEventTime(Instant.ofEpochMilli(eventTime))
+        .setUntil(until == null ? null : Instant.ofEpochMilli(until))
+        .build();
+  }
+}
