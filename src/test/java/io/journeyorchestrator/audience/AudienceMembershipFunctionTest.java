@@ -1,0 +1,215 @@
+package io.journeyorchestrator.audience;
+
+import static io.journeyorchestrator.testing.Events.minutes;
+import static io.journeyorchestrator.testing.Matches.match;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.journeyorchestrator.avro.AudienceChange;
+import io.journeyorchestrator.config.AudienceDefinition;
+import io.journeyorchestrator.internal.avro.DetectedMatch;
+import io.journeyorchestrator.internal.avro.MembershipUpdate;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
+import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
+import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
+import org.apache.flink.streaming.util.ProcessFunctionTestHarnesses;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The audience operator applies matches in event-time order as the watermark passes them,
+ * expires and cools down by timers, and leaves no state or timers behind.
+ */
+class AudienceMembershipFunctionTest {
+  private static final Duration WEEK = Duration.ofDays(7);
+
+  private KeyedOneInputStreamOperatorTestHarness<String, DetectedMatch, MembershipUpdate> harness;
+
+  private static AudienceDefinition audience(String id, List<String> enter, List<String> exit,
+      Duration expireAfter, Duration cooldown, String enterWhen) {
+    return new AudienceDefinition(id, "", enter, enterWhen, exit, expireAfter, cooldown, "test");
+  }
+
+  private void start(AudienceDefinition... audiences) throws Exception {
+    harness = ProcessFunctionTestHarnesses.forKeyedProcessFunction(
+        new AudienceMembershipFunction(new AudienceRules(List.of(audiences))),
+        m -> m.getMatch().getCustomerId(), Types.STRING);
+    harness.open();
+  }
+
+  @AfterEach
+  void close() throws Exception {
+    if (harness != null) {
+      harness.close();
+    }
+  }
+
+  private void send(DetectedMatch match) throws Exception {
+    harness.processElement(new StreamRecord<>(match, match.getMatch().getEndTime().toEpochMilli()));
+  }
+
+  private void watermark(Instant time) throws Exception {
+    harness.processWatermark(time.toEpochMilli());
+  }
+
+  private List<String> published() {
+    return harness.extractOutputValues().stream()
+        .filter(u -> !u.getRefresh())
+        .map(MembershipUpdate::getChange)
+        .map(c -> c.getAudienceId() + " " + c.getChange() + " " + c.getReason() + " @"
+            + Duration.between(minutes(0), c.getEventTime()).toMinutes()
+            + (c.getExpiresAt() == null ? "" : " until @"
+                + Duration.between(minutes(0), c.getExpiresAt()).toMinutes()))
+        .toList();
+  }
+
+  @Test
+  void shouldEnterOnlyOnceTheWatermarkPassesTheMatch() throws Exception {
+    start(audience("trouble", List.of("p"), List.of(), null, null, null));
+
+    send(match("p", "alice", minutes(10), "e1"));
+    watermark(minutes(9));
+    assertThat(published()).isEmpty();
+
+    watermark(minutes(10));
+    assertThat(published()).containsExactly("trouble ENTERED pattern:p @10");
+    AudienceChange change = harness.extractOutputValues().get(0).getChange();
+    assertThat(change.getEventIds()).containsExactly("e1");
+    assertThat(change.getCustomerId()).isEqualTo("alice");
+  }
+
+  @Test
+  void shouldRefreshWithoutOutputAndExpireByTimer() throws Exception {
+    start(audience("trouble", List.of("p"), List.of(), WEEK, null, null));
+
+    send(match("p", "alice", minutes(0), "e1"));
+    send(match("p", "alice", minutes(60), "e2"));
+    watermark(minutes(60));
+    assertThat(published()).containsExactly("trouble ENTERED pattern:p @0 until @10080");
+    assertThat(harness.extractOutputValues()).filteredOn(MembershipUpdate::getRefresh)
+        .extracting(u -> u.getChange().getExpiresAt())
+        .containsExactly(minutes(60).plus(WEEK));
+
+    watermark(minutes(0).plus(WEEK));
+    assertThat(published()).hasSize(1);
+
+    watermark(minutes(60).plus(WEEK));
+    assertThat(published()).containsExactly("trouble ENTERED pattern:p @0 until @10080",
+        "trouble EXITED expired @10140");
+    assertThat(harness.numKeyedStateEntries()).isZero();
+    assertThat(harness.numEventTimeTimers()).isZero();
+  }
+
+  @Test
+  void shouldExitOnAnExitingMatchAndIgnoreExitsOfNonMembers() throws Exception {
+    start(audience("trouble", List.of("failed"), List.of("paid"), null, null, null));
+
+    send(match("paid", "alice", minutes(1), "e0"));
+    send(match("failed", "alice", minutes(2), "e1"));
+    send(match("paid", "alice", minutes(3), "e2"));
+    watermark(minutes(3));
+
+    assertThat(published()).containsExactly("trouble ENTERED pattern:failed @2",
+        "trouble EXITED pattern:paid @3");
+    assertThat(harness.numKeyedStateEntries()).isZero();
+  }
+
+  @Test
+  void shouldApplyMatchesFromTwoPatternsInEventTimeOrderWhateverTheArrivalOrder() throws Exception {
+    start(audience("trouble", List.of("failed"), List.of("paid"), null, null, null));
+
+    send(match("paid", "alice", minutes(5), "e2"));
+    send(match("failed", "alice", minutes(2), "e1"));
+    watermark(minutes(5));
+
+    assertThat(published()).containsExactly("trouble ENTERED pattern:failed @2",
+        "trouble EXITED pattern:paid @5");
+  }
+
+  @Test
+  void shouldApplyExitsBeforeEntriesAtTheSameInstant() throws Exception {
+    start(audience("trouble", List.of("failed"), List.of("paid"), null, null, null));
+
+    send(match("failed", "alice", minutes(1), "e1"));
+    watermark(minutes(1));
+    // Arrival order puts the entry first; at equal times the exit applies first.
+    send(match("failed", "alice", minutes(2), "e3"));
+    send(match("paid", "alice", minutes(2), "e2"));
+    watermark(minutes(2));
+
+    assertThat(published()).containsExactly("trouble ENTERED pattern:failed @1",
+        "trouble EXITED pattern:paid @2", "trouble ENTERED pattern:failed @2");
+  }
+
+  @Test
+  void shouldIgnoreEntriesDuringCooldownAndClearItAfterwards() throws Exception {
+    start(audience("trouble", List.of("failed"), List.of("paid"), null, Duration.ofHours(1),
+        null));
+
+    send(match("failed", "alice", minutes(0), "e1"));
+    send(match("paid", "alice", minutes(10), "e2"));
+    send(match("failed", "alice", minutes(30), "e3"));
+    send(match("failed", "alice", minutes(70), "e4"));
+    watermark(minutes(70));
+
+    assertThat(published()).containsExactly("trouble ENTERED pattern:failed @0",
+        "trouble EXITED pattern:paid @10", "trouble ENTERED pattern:failed @70");
+    send(match("paid", "alice", minutes(80), "e5"));
+    watermark(minutes(200));
+    assertThat(harness.numKeyedStateEntries()).isZero();
+    assertThat(harness.numEventTimeTimers()).isZero();
+  }
+
+  @Test
+  void shouldEnterOnlyWhenEnterWhenHoldsForTheProfile() throws Exception {
+    start(audience("gold-trouble", List.of("failed"), List.of(), null, null,
+        "profile.tier == \"gold\""));
+
+    send(match("failed", "alice", minutes(1), Map.of("tier", "silver"), "e1"));
+    send(match("failed", "bob", minutes(1), Map.of("tier", "gold"), "e2"));
+    send(match("failed", "carol", minutes(1), Map.of(), "e3"));
+    watermark(minutes(1));
+
+    assertThat(harness.extractOutputValues()).extracting(u -> u.getChange().getCustomerId())
+        .containsExactly("bob");
+  }
+
+  @Test
+  void shouldKeepChangeIdsStableForTheSameInput() throws Exception {
+    start(audience("trouble", List.of("p"), List.of(), WEEK, null, null));
+    send(match("p", "alice", minutes(0), "e1"));
+    watermark(minutes(0).plus(WEEK));
+    List<String> first = harness.extractOutputValues().stream()
+        .map(u -> u.getChange().getChangeId()).toList();
+    close();
+
+    start(audience("trouble", List.of("p"), List.of(), WEEK, null, null));
+    send(match("p", "alice", minutes(0), "e1"));
+    watermark(minutes(0).plus(WEEK));
+    assertThat(harness.extractOutputValues()).extracting(u -> u.getChange().getChangeId())
+        .hasSize(2).doesNotHaveDuplicates().isEqualTo(first);
+  }
+
+  @Test
+  void shouldRestoreMembershipsFromASnapshot() throws Exception {
+    start(audience("trouble", List.of("p"), List.of(), WEEK, null, null));
+    send(match("p", "alice", minutes(0), "e1"));
+    watermark(minutes(1));
+    var snapshot = harness.snapshot(1, 1);
+    close();
+
+    harness = new KeyedOneInputStreamOperatorTestHarness<>(
+        new KeyedProcessOperator<>(new AudienceMembershipFunction(new AudienceRules(List.of(
+            audience("trouble", List.of("p"), List.of(), WEEK, null, null))))),
+        m -> m.getMatch().getCustomerId(), Types.STRING);
+    harness.initializeState(snapshot);
+    harness.open();
+    watermark(minutes(0).plus(WEEK));
+
+    assertThat(published()).containsExactly("trouble EXITED expired @10080");
+  }
+}

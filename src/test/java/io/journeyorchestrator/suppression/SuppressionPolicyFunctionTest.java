@@ -1,0 +1,119 @@
+package io.journeyorchestrator.suppression;
+
+import static io.journeyorchestrator.testing.Events.minutes;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.journeyorchestrator.avro.AudienceChange;
+import io.journeyorchestrator.avro.MembershipChange;
+import io.journeyorchestrator.avro.SuppressionDecision;
+import io.journeyorchestrator.config.SuppressionDefinition;
+import io.journeyorchestrator.internal.avro.MembershipUpdate;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
+import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
+import org.apache.flink.streaming.util.ProcessFunctionTestHarnesses;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** Suppressions follow the customer's policy audiences: SUPPRESS, refreshed until, RELEASE. */
+class SuppressionPolicyFunctionTest {
+  private static final SuppressionDefinition QUIET = new SuppressionDefinition("quiet",
+      List.of("support-case", "payment-trouble"), List.of("EMAIL", "SMS"), List.of("marketing"),
+      "test");
+
+  private KeyedOneInputStreamOperatorTestHarness<String, MembershipUpdate, SuppressionDecision>
+      harness;
+
+  @BeforeEach
+  void start() throws Exception {
+    harness = ProcessFunctionTestHarnesses.forKeyedProcessFunction(
+        new SuppressionPolicyFunction(List.of(QUIET)),
+        u -> u.getChange().getCustomerId(), Types.STRING);
+  }
+
+  @AfterEach
+  void close() throws Exception {
+    harness.close();
+  }
+
+  private void send(String audience, MembershipChange change, long minute, Long expiresAtMinute,
+      boolean refresh) throws Exception {
+    AudienceChange audienceChange = AudienceChange.newBuilder()
+        .setChangeId(audience + change + minute)
+        .setCustomerId("alice")
+        .setAudienceId(audience)
+        .setChange(change)
+        .setReason("pattern:p")
+        .setEventTime(minutes(minute))
+        .setExpiresAt(expiresAtMinute == null ? null : minutes(expiresAtMinute))
+        .setEventIds(List.of())
+        .build();
+    harness.processElement(new StreamRecord<>(new MembershipUpdate(audienceChange, refresh),
+        minutes(minute).toEpochMilli()));
+  }
+
+  private List<String> decisions() {
+    return harness.extractOutputValues().stream()
+        .map(d -> d.getAction() + " " + d.getAudiences() + " @" + minute(d.getEventTime())
+            + (d.getUntil() == null ? "" : " until @" + minute(d.getUntil())))
+        .toList();
+  }
+
+  private static long minute(Instant instant) {
+    return Duration.between(minutes(0), instant).toMinutes();
+  }
+
+  @Test
+  void shouldSuppressOnceWhileOverlappingAudiencesHoldAndReleaseWhenNoneDoes() throws Exception {
+    send("support-case", MembershipChange.ENTERED, 1, null, false);
+    send("payment-trouble", MembershipChange.ENTERED, 2, null, false);
+    send("support-case", MembershipChange.EXITED, 3, null, false);
+    send("payment-trouble", MembershipChange.EXITED, 4, null, false);
+
+    assertThat(decisions()).containsExactly("SUPPRESS [support-case] @1", "RELEASE [] @4");
+    SuppressionDecision first = harness.extractOutputValues().get(0);
+    assertThat(first.getChannels()).containsExactly("EMAIL", "SMS");
+    assertThat(first.getCategories()).containsExactly("marketing");
+    assertThat(first.getPolicyId()).isEqualTo("quiet");
+    assertThat(harness.numKeyedStateEntries()).isZero();
+  }
+
+  @Test
+  void shouldSetUntilToTheLatestExpiryWhenEveryHoldingAudienceExpires() throws Exception {
+    send("support-case", MembershipChange.ENTERED, 1, 200L, false);
+    send("payment-trouble", MembershipChange.ENTERED, 2, 50L, false);
+    send("payment-trouble", MembershipChange.ENTERED, 3, 250L, true);
+    send("support-case", MembershipChange.EXITED, 200, null, false);
+    send("payment-trouble", MembershipChange.EXITED, 250, null, false);
+
+    assertThat(decisions()).containsExactly(
+        "SUPPRESS [support-case] @1 until @200",
+        "SUPPRESS [support-case, payment-trouble] @3 until @250",
+        "RELEASE [] @250");
+  }
+
+  @Test
+  void shouldDropUntilWhileAnAudienceWithoutExpiryHolds() throws Exception {
+    send("support-case", MembershipChange.ENTERED, 1, 100L, false);
+    send("payment-trouble", MembershipChange.ENTERED, 2, null, false);
+    send("payment-trouble", MembershipChange.EXITED, 5, null, false);
+
+    assertThat(decisions()).containsExactly(
+        "SUPPRESS [support-case] @1 until @100",
+        "SUPPRESS [support-case, payment-trouble] @2",
+        "SUPPRESS [support-case] @5 until @100");
+  }
+
+  @Test
+  void shouldSendNothingWhenNothingAboutTheSuppressionChanges() throws Exception {
+    send("support-case", MembershipChange.ENTERED, 1, null, false);
+    send("payment-trouble", MembershipChange.ENTERED, 2, null, false);
+    send("other-audience", MembershipChange.ENTERED, 3, null, false);
+
+    assertThat(decisions()).containsExactly("SUPPRESS [support-case] @1");
+  }
+}

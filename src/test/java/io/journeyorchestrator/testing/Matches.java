@@ -1,0 +1,41 @@
+package io.journeyorchestrator.testing;
+
+import io.journeyorchestrator.avro.Channel;
+import io.journeyorchestrator.avro.InteractionEvent;
+import io.journeyorchestrator.avro.PatternMatch;
+import io.journeyorchestrator.internal.avro.DetectedMatch;
+import io.journeyorchestrator.internal.avro.JourneyEvent;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+
+/** Factories for pattern matches as the audience operator receives them. */
+public final class Matches {
+  private Matches() {}
+
+  public static DetectedMatch match(String patternId, String customerId, Instant end,
+      String... eventIds) {
+    return match(patternId, customerId, end, Map.of(), eventIds);
+  }
+
+  public static DetectedMatch match(String patternId, String customerId, Instant end,
+      Map<String, Object> profile, String... eventIds) {
+    InteractionEvent last = InteractionEvent.newBuilder()
+        .setEventId(eventIds[eventIds.length - 1])
+        .setCustomerId(customerId)
+        .setTimestamp(end)
+        .setType("test.event")
+        .setChannel(Channel.OTHER)
+        .setAttributes(Map.of())
+        .build();
+    PatternMatch match = PatternMatch.newBuilder()
+        .setMatchId(patternId + "/" + String.join("+", eventIds))
+        .setCustomerId(customerId)
+        .setPatternId(patternId)
+        .setEventIds(List.of(eventIds))
+        .setStartTime(end)
+        .setEndTime(end)
+        .build();
+    return new DetectedMatch(match, new JourneyEvent(last, profile));
+  }
+}

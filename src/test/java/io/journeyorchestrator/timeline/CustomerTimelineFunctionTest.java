@@ -1,0 +1,96 @@
+package io.journeyorchestrator.timeline;
+
+import static io.journeyorchestrator.testing.Events.minutes;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.journeyorchestrator.avro.Channel;
+import io.journeyorchestrator.avro.InteractionEvent;
+import io.journeyorchestrator.internal.avro.JourneyEvent;
+import io.journeyorchestrator.job.JobState;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.Map;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
+import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
+import org.apache.flink.streaming.util.ProcessFunctionTestHarnesses;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** The customer timeline releases events in event-time order with the profile as of each. */
+class CustomerTimelineFunctionTest {
+  private KeyedOneInputStreamOperatorTestHarness<String, InteractionEvent, JourneyEvent> harness;
+
+  @BeforeEach
+  void start() throws Exception {
+    harness = ProcessFunctionTestHarnesses.forKeyedProcessFunction(
+        new CustomerTimelineFunction(Duration.ofDays(400).toMillis()),
+        InteractionEvent::getCustomerId, Types.STRING);
+  }
+
+  @AfterEach
+  void close() throws Exception {
+    harness.close();
+  }
+
+  private static InteractionEvent event(String id, Instant time, String type,
+      Map<String, Object> attributes) {
+    return InteractionEvent.newBuilder().setEventId(id).setCustomerId("alice").setTimestamp(time)
+        .setType(type).setChannel(Channel.WEB).setAttributes(attributes).build();
+  }
+
+  private void send(InteractionEvent event) throws Exception {
+    harness.processElement(new StreamRecord<>(event, event.getTimestamp().toEpochMilli()));
+  }
+
+  @Test
+  void shouldReleaseEventsInEventTimeOrderOnceTheWatermarkPassesThem() throws Exception {
+    send(event("b", minutes(2), "page.view", Map.of()));
+    send(event("a", minutes(1), "page.view", Map.of()));
+    send(event("d", minutes(3), "page.view", Map.of()));
+    send(event("c", minutes(3), "page.view", Map.of()));
+    harness.processWatermark(minutes(2).toEpochMilli());
+    assertThat(harness.extractOutputValues()).extracting(e -> e.getEvent().getEventId())
+        .containsExactly("a", "b");
+
+    harness.processWatermark(minutes(3).toEpochMilli());
+    assertThat(harness.extractOutputValues()).extracting(e -> e.getEvent().getEventId())
+        .containsExactly("a", "b", "c", "d");
+    assertThat(harness.numKeyedStateEntries()).isZero();
+    assertThat(harness.numEventTimeTimers()).isZero();
+  }
+
+  @Test
+  void shouldAttachTheProfileAsOfEachEvent() throws Exception {
+    Map<String, Object> gold = new HashMap<>();
+    gold.put("tier", "gold");
+    gold.put("segment", "consumer");
+    Map<String, Object> dropSegment = new HashMap<>();
+    dropSegment.put("segment", null);
+    send(event("p2", minutes(3), "profile.updated", dropSegment));
+    send(event("v1", minutes(1), "page.view", Map.of()));
+    send(event("p1", minutes(2), "profile.updated", gold));
+    send(event("v2", minutes(4), "page.view", Map.of()));
+    harness.processWatermark(minutes(4).toEpochMilli());
+
+    assertThat(harness.extractOutputValues()).extracting(e -> e.getEvent().getEventId() + " "
+            + new java.util.TreeMap<>(e.getProfile()))
+        .containsExactly("v1 {}", "p1 {segment=consumer, tier=gold}", "p2 {tier=gold}",
+            "v2 {tier=gold}");
+  }
+
+  @Test
+  void shouldSendEventsAtOrBehindTheWatermarkToLateEvents() throws Exception {
+    harness.processWatermark(minutes(5).toEpochMilli());
+    send(event("late", minutes(5), "page.view", Map.of()));
+    send(event("fine", minutes(6), "page.view", Map.of()));
+    harness.processWatermark(minutes(6).toEpochMilli());
+
+    assertThat(harness.getSideOutput(JobState.LATE_EVENTS)).extracting(r -> r.getValue()
+        .getEventId()).containsExactly("late");
+    assertThat(harness.extractOutputValues()).extracting(e -> e.getEvent().getEventId())
+        .containsExactly("fine");
+  }
+}
