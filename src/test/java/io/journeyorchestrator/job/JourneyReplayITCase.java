@@ -1,0 +1,230 @@
+package io.journeyorchestrator.job;
+
+import static io.journeyorchestrator.testing.Events.event;
+import static io.journeyorchestrator.testing.Events.minutes;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.journeyorchestrator.config.JobFolder;
+import io.journeyorchestrator.io.OutputLines;
+import io.journeyorchestrator.testing.ReplayRunner;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
+import org.apache.flink.test.junit5.MiniClusterExtension;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The whole graph on a MiniCluster through replay: profiles feed enterWhen, audiences expire by
+ * timers, suppressions follow overlapping audiences, bad lines become dead letters, and time stops
+ * at the newest event or at --until.
+ */
+class JourneyReplayITCase {
+  @RegisterExtension
+  static final MiniClusterExtension MINI_CLUSTER = new MiniClusterExtension(
+      new MiniClusterResourceConfiguration.Builder()
+          .setNumberTaskManagers(1)
+          .setNumberSlotsPerTaskManager(2)
+          .build());
+
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  @TempDir Path dir;
+  private Path job;
+
+  @BeforeEach
+  void writeJob() {
+    job = JobFolder.in(dir.resolve("job"))
+        .pattern("failed", """
+            id: payment-failed
+            steps:
+              - name: failed
+                when: event.type == "payment.failed"
+            """)
+        .pattern("paid", """
+            id: payment-succeeded
+            steps:
+              - name: paid
+                when: event.type == "payment.succeeded"
+            """)
+        .pattern("opened", """
+            id: case-opened
+            steps:
+              - name: opened
+                when: event.type == "support.case.opened"
+            """)
+        .pattern("resolved", """
+            id: case-resolved
+            steps:
+              - name: resolved
+                when: event.type == "support.case.resolved"
+            """)
+        .pattern("not-activated", """
+            id: not-activated
+            steps:
+              - name: bought
+                when: event.type == "order.completed"
+              - name: activated
+                when: event.type == "device.activated"
+                absent: true
+            within: 1d
+            """)
+        .audience("trouble", """
+            id: payment-trouble
+            enter: [payment-failed]
+            enterWhen: profile.tier == "gold"
+            exit: [payment-succeeded]
+            expireAfter: 2h
+            """)
+        .audience("support", """
+            id: open-support-case
+            enter: [case-opened]
+            exit: [case-resolved]
+            """)
+        .audience("activation", """
+            id: activation-help
+            enter: [not-activated]
+            """)
+        .suppression("quiet", """
+            id: no-marketing
+            while: [open-support-case, payment-trouble]
+            channels: [EMAIL]
+            categories: [marketing]
+            """)
+        .path();
+  }
+
+  private static List<String> describe(List<String> jsonLines, String... fields) throws Exception {
+    List<String> described = new ArrayList<>();
+    for (String line : jsonLines) {
+      JsonNode node = JSON.readTree(line);
+      List<String> parts = new ArrayList<>();
+      for (String field : fields) {
+        JsonNode value = node.get(field);
+        if (field.endsWith("Time") || field.equals("until") || field.equals("expiresAt")) {
+          parts.add(value.isNull() ? "-" : "@" + Duration.between(minutes(0),
+              Instant.ofEpochMilli(value.asLong())).toMinutes());
+        } else {
+          parts.add(value.isTextual() ? value.asText() : value.toString());
+        }
+      }
+      described.add(String.join(" ", parts));
+    }
+    return described;
+  }
+
+  @Test
+  void shouldEnterOnlyCustomersWhoseProfileWasSetEarlier() throws Exception {
+    var result = ReplayRunner.replay(job, dir, List.of(
+        event("p1", "alice", minutes(0), "profile.updated", "OTHER", Map.of("tier", "gold")),
+        event("f1", "alice", minutes(10), "payment.failed", "PAYMENT"),
+        event("f2", "bob", minutes(10), "payment.failed", "PAYMENT"),
+        // carol becomes gold only after her failed payment: the profile as of the event counts.
+        event("f3", "carol", minutes(10), "payment.failed", "PAYMENT"),
+        event("p3", "carol", minutes(11), "profile.updated", "OTHER", Map.of("tier", "gold")),
+        event("x", "dave", minutes(20), "page.view", "WEB")));
+
+    assertThat(describe(ReplayRunner.json(result, OutputLines.AUDIENCE_CHANGES),
+        "customerId", "audienceId", "change", "reason", "eventTime", "expiresAt"))
+        .containsExactly("alice payment-trouble ENTERED pattern:payment-failed @10 @130");
+  }
+
+  @Test
+  void shouldExpireAndSuppressWithOverlappingAudiences() throws Exception {
+    var result = ReplayRunner.replay(job, dir, List.of(
+        event("p1", "alice", minutes(0), "profile.updated", "OTHER", Map.of("tier", "gold")),
+        event("o1", "alice", minutes(5), "support.case.opened", "CHAT"),
+        event("f1", "alice", minutes(10), "payment.failed", "PAYMENT"),
+        event("r1", "alice", minutes(20), "support.case.resolved", "CHAT"),
+        event("x", "bob", minutes(300), "page.view", "WEB")));
+
+    assertThat(describe(ReplayRunner.json(result, OutputLines.AUDIENCE_CHANGES),
+        "audienceId", "change", "reason", "eventTime")).containsExactly(
+        "open-support-case ENTERED pattern:case-opened @5",
+        "payment-trouble ENTERED pattern:payment-failed @10",
+        "open-support-case EXITED pattern:case-resolved @20",
+        "payment-trouble EXITED expired @130");
+    assertThat(describe(ReplayRunner.json(result, OutputLines.SUPPRESSIONS),
+        "policyId", "action", "audiences", "eventTime", "until")).containsExactly(
+        "no-marketing SUPPRESS [\"open-support-case\"] @5 -",
+        "no-marketing SUPPRESS [\"payment-trouble\"] @20 @130",
+        "no-marketing RELEASE [] @130 -");
+  }
+
+  @Test
+  void shouldStopTimeAtTheNewestEventOrAtUntil() throws Exception {
+    List<String> lines = List.of(
+        event("b1", "alice", minutes(0), "order.completed", "STORE"),
+        event("x", "bob", minutes(25 * 60), "page.view", "WEB"));
+
+    var toNewest = ReplayRunner.replay(job, dir, lines);
+    assertThat(describe(ReplayRunner.json(toNewest, OutputLines.MATCHES), "patternId",
+        "endTime")).containsExactly("not-activated @1440");
+    assertThat(ReplayRunner.json(toNewest, OutputLines.AUDIENCE_CHANGES)).hasSize(1);
+
+    var toUntil = ReplayRunner.replay(job, dir, lines, Optional.of(minutes(23 * 60)));
+    assertThat(ReplayRunner.json(toUntil, OutputLines.MATCHES)).isEmpty();
+    assertThat(ReplayRunner.json(toUntil, OutputLines.AUDIENCE_CHANGES)).isEmpty();
+    assertThat(toUntil.of(OutputLines.AFTER_END)).hasSize(1);
+  }
+
+  @Test
+  void shouldTurnEveryKindOfMalformedLineIntoADeadLetterAndRunTheRest() throws Exception {
+    var result = ReplayRunner.replay(job, dir, List.of(
+        "{not json",
+        "[1, 2]",
+        "{\"eventId\":\"e1\",\"timestamp\":1,\"type\":\"a\"}",
+        "{\"customerId\":\"c\",\"timestamp\":1,\"type\":\"a\"}",
+        "{\"eventId\":\"e3\",\"customerId\":\"c\",\"type\":\"a\"}",
+        "{\"eventId\":\"e4\",\"customerId\":\"c\",\"timestamp\":\"yesterday\",\"type\":\"a\"}",
+        "{\"eventId\":5,\"customerId\":\"c\",\"timestamp\":1,\"type\":\"a\"}",
+        "{\"eventId\":\"e6\",\"customerId\":\"c\",\"timestamp\":1,\"type\":\"a\","
+            + "\"attributes\":{\"nested\":{\"x\":1}}}",
+        "",
+        event("o1", "alice", minutes(5), "support.case.opened", "CHAT")));
+
+    assertThat(describe(ReplayRunner.json(result, OutputLines.DEAD_LETTERS), "source", "error"))
+        .hasSize(8)
+        .satisfiesExactly(
+            l -> assertThat(l).startsWith("events-").contains(".jsonl:1 not valid JSON"),
+            l -> assertThat(l).contains(":2 expected a JSON object"),
+            l -> assertThat(l).contains(":3 missing customerId"),
+            l -> assertThat(l).contains(":4 missing eventId"),
+            l -> assertThat(l).contains(":5 missing timestamp"),
+            l -> assertThat(l).contains(":6 timestamp 'yesterday' is neither epoch milliseconds"),
+            l -> assertThat(l).contains(":7 eventId must be a string"),
+            l -> assertThat(l).contains(":8 attribute 'nested' must be a string, number"));
+    assertThat(describe(ReplayRunner.json(result, OutputLines.DEAD_LETTERS), "payload").get(0))
+        .isEqualTo("{not json");
+    assertThat(ReplayRunner.json(result, OutputLines.AUDIENCE_CHANGES)).hasSize(1);
+  }
+
+  @Test
+  void shouldProduceIdenticalOutputsOnEveryRun() throws Exception {
+    List<String> lines = new ArrayList<>();
+    for (int i = 0; i < 40; i++) {
+      String customer = "c" + (i % 7);
+      lines.add(event("p" + i, customer, minutes(i), "profile.updated", "OTHER",
+          Map.of("tier", i % 2 == 0 ? "gold" : "silver")));
+      lines.add(event("f" + i, customer, minutes(i).plusSeconds(10), "payment.failed", "PAYMENT"));
+      lines.add(event("o" + i, customer, minutes(i).plusSeconds(20),
+          i % 3 == 0 ? "support.case.opened" : "support.case.resolved", "CHAT"));
+    }
+    var first = ReplayRunner.replay(job, dir, lines);
+    var second = ReplayRunner.replay(job, dir, lines);
+    for (String kind : List.of(OutputLines.MATCHES, OutputLines.AUDIENCE_CHANGES,
+        OutputLines.SUPPRESSIONS)) {
+      assertThat(ReplayRunner.json(first, kind)).as(kind).isNotEmpty()
+          .isEqualTo(ReplayRunner.json(second, kind));
+    }
+  }
+}
