@@ -165,7 +165,10 @@ public final class JourneyGenerator implements Iterator<InteractionEvent> {
     return emitted;
   }
 
-  /** Events returned so far that were stamped earlier than their place in the order. */
+  /**
+   * Events returned so far that were drawn to be stamped early (the shift of each is cut short
+   * where it would pass the customer's previous event).
+   */
   public long shifted() {
     return shifted;
   }

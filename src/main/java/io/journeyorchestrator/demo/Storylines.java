@@ -31,14 +31,15 @@ final class Storylines {
   static final double ACTIVITY_SIGMA = 1.2;
   static final double MAX_SESSIONS_PER_DAY = 24;
 
-  // Session kinds (weights sum to 1).
-  static final double BROWSE = 0.50;
+  /** Tier changes follow the billing cycle, not activity, so busy customers do not flip tiers. */
+  static final double TIER_CHANGE_PER_BILL = 0.03;
+
+  // Session kinds; browsing web or app pages takes the rest (0.51).
   static final double EMAIL = 0.20;
   static final double SUPPORT = 0.09;
   static final double CALL = 0.08;
   static final double STORE = 0.07;
   static final double SURVEY = 0.05;
-  // The rest (0.01): a tier change.
 
   // Browsing and buying.
   static final double TRADE_IN_BROWSE = 0.25;
@@ -139,9 +140,7 @@ final class Storylines {
       return;
     }
     double kind = random.nextDouble();
-    if ((kind -= BROWSE) < 0) {
-      browse(c, t);
-    } else if ((kind -= EMAIL) < 0) {
+    if ((kind -= EMAIL) < 0) {
       email(c, t);
     } else if ((kind -= SUPPORT) < 0) {
       supportCase(c, t);
@@ -152,12 +151,15 @@ final class Storylines {
     } else if ((kind -= SURVEY) < 0) {
       survey(c, t, 6);
     } else {
-      tierChange(c, t);
+      browse(c, t);
     }
   }
 
   /** A monthly bill: paid, or failed and then (often) calls and (often) a later retry. */
   void bill(Customer c, long t) {
+    if (chance(TIER_CHANGE_PER_BILL)) {
+      tierChange(c, t + HOUR + random.nextLong(DAY));
+    }
     double failure = switch (c.tier) {
       case "gold" -> FAIL_GOLD;
       case "silver" -> FAIL_SILVER;
