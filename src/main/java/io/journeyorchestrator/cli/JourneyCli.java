@@ -8,7 +8,8 @@ import picocli.CommandLine.Command;
     name = "journey",
     mixinStandardHelpOptions = true,
     description = "Customer journey orchestration on Apache Flink.",
-    subcommands = {ValidateCommand.class, ReplayCommand.class})
+    subcommands = {ValidateCommand.class, ReplayCommand.class,
+        io.journeyorchestrator.demo.GenerateEventsCommand.class})
 public final class JourneyCli {
   /** Exit code for an invalid job folder or bad arguments. */
   public static final int INVALID = 2;
