@@ -20,6 +20,7 @@ import java.util.concurrent.Callable;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.CoreOptions;
 import org.apache.flink.configuration.StateBackendOptions;
+import org.apache.flink.util.FileUtils;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.Model.CommandSpec;
@@ -73,12 +74,14 @@ final class ReplayCommand implements Callable<Integer> {
     flink.set(CoreOptions.DEFAULT_PARALLELISM, parallelism);
     flink.set(StateBackendOptions.STATE_BACKEND, "hashmap");
     long started = System.nanoTime();
-    ReplayJob.Result result = new ReplayJob(job.get(), flink).run(eventsFile,
-        Optional.ofNullable(until), lines -> {
-          err.printf("  ... %,d lines read%n", lines);
-          err.flush();
-        });
     Files.createDirectories(outDir);
+    Path parts = Files.createTempDirectory(outDir, ".parts-");
+    ReplayJob.Result result;
+    try {
+      result = new ReplayJob(job.get(), flink).run(eventsFile, Optional.ofNullable(until), parts);
+    } finally {
+      FileUtils.deleteDirectory(parts.toFile());
+    }
     for (String kind : OUTPUT_FILES) {
       write(outDir.resolve(kind + ".jsonl"), result.of(kind));
     }
@@ -108,6 +111,18 @@ final class ReplayCommand implements Callable<Integer> {
     out.println("Matches per pattern");
     Map<String, Integer> matches = countByLabel(result.of(OutputLines.MATCHES));
     job.patterns().forEach(p -> out.printf("  %-40s %,d%n", p.id(), matches.getOrDefault(p.id(), 0)));
+    out.printf("Audiences %-30s %9s %9s %9s%n", "", "entered", "exited", "at end");
+    Map<String, Integer> changes = countByLabel(result.of(OutputLines.AUDIENCE_CHANGES));
+    job.audiences().forEach(a -> {
+      int entered = changes.getOrDefault(a.id() + " ENTERED", 0);
+      int exited = changes.getOrDefault(a.id() + " EXITED", 0);
+      out.printf("  %-38s %9d %9d %9d%n", a.id(), entered, exited, entered - exited);
+    });
+    out.printf("Suppressions %-27s %9s %9s%n", "", "suppress", "release");
+    Map<String, Integer> decisions = countByLabel(result.of(OutputLines.SUPPRESSIONS));
+    job.suppressions().forEach(s -> out.printf("  %-38s %9d %9d%n", s.id(),
+        decisions.getOrDefault(s.id() + " SUPPRESS", 0),
+        decisions.getOrDefault(s.id() + " RELEASE", 0)));
     out.println("Outputs in " + outDir + "/: " + String.join(", ",
         OUTPUT_FILES.stream().map(k -> k + ".jsonl").toList()));
     out.flush();

@@ -6,6 +6,7 @@ import io.journeyorchestrator.avro.InteractionEvent;
 import io.journeyorchestrator.avro.PatternMatch;
 import io.journeyorchestrator.avro.SuppressionDecision;
 import io.journeyorchestrator.internal.avro.OutputLine;
+import java.util.List;
 
 /** Renders each kind of output record as a sortable JSON line for replay output files. */
 public final class OutputLines {
@@ -15,6 +16,8 @@ public final class OutputLines {
   public static final String DEAD_LETTERS = "dead-letters";
   public static final String LATE_EVENTS = "late-events";
   public static final String AFTER_END = "after-end";
+  public static final List<String> KINDS =
+      List.of(MATCHES, AUDIENCE_CHANGES, SUPPRESSIONS, DEAD_LETTERS, LATE_EVENTS, AFTER_END);
 
   private OutputLines() {}
 

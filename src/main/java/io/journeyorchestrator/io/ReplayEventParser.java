@@ -12,6 +12,8 @@ import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.java.tuple.Tuple2;
 import org.apache.flink.streaming.api.functions.ProcessFunction;
 import org.apache.flink.util.Collector;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Turns replay file lines into events, in file order (parallelism 1). A line that is not a valid
@@ -25,6 +27,8 @@ public final class ReplayEventParser
   private final String fileName;
   private final long maxOutOfOrdernessMillis;
   private final long untilMillis;
+  private static final Logger LOG = LoggerFactory.getLogger(ReplayEventParser.class);
+
   public static final String LINES_READ = "replay.linesRead";
   public static final String NEWEST_EVENT = "replay.newestEvent";
   public static final long PROGRESS_EVERY_LINES = 100_000;
@@ -52,7 +56,7 @@ public final class ReplayEventParser
   public void processElement(Tuple2<Long, String> line, Context ctx, Collector<InteractionEvent> out) {
     linesRead.add(1);
     if (line.f0 % PROGRESS_EVERY_LINES == 0) {
-      ctx.output(JobState.PROGRESS, line.f0);
+      LOG.info("{}: {} lines read", fileName, String.format("%,d", line.f0));
     }
     if (line.f1.isBlank()) {
       return;

@@ -32,9 +32,6 @@ public final class JobState {
   public static final OutputTag<InteractionEvent> AFTER_END =
       new OutputTag<>("after-end", new AvroTypeInfo<>(InteractionEvent.class));
 
-  /** Replay only: lines read so far, every so many lines, for progress on large files. */
-  public static final OutputTag<Long> PROGRESS = new OutputTag<>("progress", Types.LONG);
-
   private JobState() {}
 
   public static MapStateDescriptor<Long, List<InteractionEvent>> pendingEventsDescriptor() {

@@ -5,9 +5,13 @@ import io.journeyorchestrator.avro.InteractionEvent;
 import io.journeyorchestrator.config.JobDefinition;
 import io.journeyorchestrator.internal.avro.OutputLine;
 import io.journeyorchestrator.io.NumberedLineFormat;
+import io.journeyorchestrator.io.OutputLineFileSink;
 import io.journeyorchestrator.io.OutputLines;
 import io.journeyorchestrator.io.ReplayEventParser;
 import io.journeyorchestrator.pattern.CepPatternRuntime;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -16,18 +20,16 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.stream.Stream;
 import org.apache.flink.api.common.JobExecutionResult;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.functions.MapFunction;
 import org.apache.flink.api.java.tuple.Tuple2;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.connector.file.src.FileSource;
-import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.formats.avro.typeutils.AvroTypeInfo;
-import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
-import org.apache.flink.util.CloseableIterator;
 
 /**
  * Runs the job graph over a recorded events file on a local MiniCluster, in event time, and
@@ -36,7 +38,6 @@ import org.apache.flink.util.CloseableIterator;
  * are left out.
  */
 public final class ReplayJob {
-  private static final String PROGRESS_KIND = "progress";
   private static final AvroTypeInfo<OutputLine> LINE_TYPE = new AvroTypeInfo<>(OutputLine.class);
   private static final Comparator<OutputLine> OUTPUT_ORDER = Comparator
       .comparingLong(OutputLine::getTime)
@@ -58,12 +59,10 @@ public final class ReplayJob {
     }
   }
 
-  /** Listener for progress on large files: lines read so far. */
-  public interface Progress {
-    void linesRead(long lines);
-  }
-
-  public Result run(Path eventsFile, Optional<Instant> until, Progress progress) throws Exception {
+  /**
+   * @param workDir an empty folder for the job's raw output parts; the caller may delete it after
+   */
+  public Result run(Path eventsFile, Optional<Instant> until, Path workDir) throws Exception {
     StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(flinkConfig);
     FileSource<Tuple2<Long, String>> source = FileSource
         .forRecordStreamFormat(new NumberedLineFormat(),
@@ -85,7 +84,7 @@ public final class ReplayJob {
             .setParallelism(1)
             .name("event time"));
 
-    DataStream<OutputLine> lines = outputs.matches().map(OutputLines::of).returns(LINE_TYPE)
+    outputs.matches().map(OutputLines::of).returns(LINE_TYPE)
         .union(
             outputs.audienceChanges().map(OutputLines::of).returns(LINE_TYPE),
             outputs.suppressions().map(OutputLines::of).returns(LINE_TYPE),
@@ -94,41 +93,42 @@ public final class ReplayJob {
             events.getSideOutput(JobState.LATE_EVENTS).map(OutputLines::late).returns(LINE_TYPE),
             outputs.lateEvents().map(OutputLines::late).returns(LINE_TYPE),
             events.getSideOutput(JobState.AFTER_END).map(OutputLines::afterEnd)
-                .returns(LINE_TYPE));
+                .returns(LINE_TYPE))
+        .sinkTo(new OutputLineFileSink(workDir))
+        .name("replay output files");
 
-    lines = lines.union(events.getSideOutput(JobState.PROGRESS)
-        .map(count -> new OutputLine(PROGRESS_KIND, count, "", "", "", ""))
-        .returns(LINE_TYPE));
-
-    Map<String, List<OutputLine>> byKind = new LinkedHashMap<>();
-    JobExecutionResult result;
-    try (CloseableIterator<OutputLine> collected = lines.collectAsync()) {
-      JobClient client = env.executeAsync("replay " + job.settings().name());
-      while (collected.hasNext()) {
-        OutputLine line = collected.next();
-        if (line.getKind().equals(PROGRESS_KIND)) {
-          progress.linesRead(line.getTime());
-        } else {
-          byKind.computeIfAbsent(line.getKind(), k -> new ArrayList<>()).add(line);
-        }
-      }
-      result = client.getJobExecutionResult().get();
-    }
+    JobExecutionResult result = env.execute("replay " + job.settings().name());
     long linesRead = result.<Long>getAccumulatorResult(ReplayEventParser.LINES_READ);
     long newestEvent = result.<Long>getAccumulatorResult(ReplayEventParser.NEWEST_EVENT);
     Instant endOfTime = until.orElse(Instant.ofEpochMilli(newestEvent));
+
     Map<String, List<OutputLine>> sorted = new LinkedHashMap<>();
-    for (Map.Entry<String, List<OutputLine>> entry : byKind.entrySet()) {
+    for (String kind : OutputLines.KINDS) {
       List<OutputLine> kept = new ArrayList<>();
-      for (OutputLine line : entry.getValue()) {
-        if (!isDated(entry.getKey()) || line.getTime() <= endOfTime.toEpochMilli()) {
+      for (OutputLine line : readParts(workDir.resolve(kind), kind)) {
+        if (!isDated(kind) || line.getTime() <= endOfTime.toEpochMilli()) {
           kept.add(line);
         }
       }
       kept.sort(OUTPUT_ORDER);
-      sorted.put(entry.getKey(), kept);
+      sorted.put(kind, kept);
     }
     return new Result(sorted, linesRead, endOfTime);
+  }
+
+  private static List<OutputLine> readParts(Path folder, String kind) throws IOException {
+    List<OutputLine> lines = new ArrayList<>();
+    if (!Files.isDirectory(folder)) {
+      return lines;
+    }
+    try (Stream<Path> parts = Files.list(folder)) {
+      for (Path part : parts.sorted().toList()) {
+        try (Stream<String> partLines = Files.lines(part, StandardCharsets.UTF_8)) {
+          partLines.forEach(line -> lines.add(OutputLineFileSink.parse(kind, line)));
+        }
+      }
+    }
+    return lines;
   }
 
   private static boolean isDated(String kind) {

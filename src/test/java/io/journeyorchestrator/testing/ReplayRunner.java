@@ -25,7 +25,8 @@ public final class ReplayRunner {
       Optional<Instant> until) throws Exception {
     JobDefinition job = JobLoader.load(jobDir);
     Path events = writeLines(workDir.resolve("events-" + System.nanoTime() + ".jsonl"), lines);
-    return new ReplayJob(job, new Configuration()).run(events, until, read -> { });
+    Path parts = java.nio.file.Files.createTempDirectory(workDir, "parts-");
+    return new ReplayJob(job, new Configuration()).run(events, until, parts);
   }
 
   public static Path writeLines(Path file, List<String> lines) throws IOException {
