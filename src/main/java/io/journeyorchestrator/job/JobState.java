@@ -39,6 +39,11 @@ public final class JobState {
         new ListTypeInfo<>(new AvroTypeInfo<>(InteractionEvent.class)));
   }
 
+  /** Per event id seen within the dedup window: its event time. */
+  public static MapStateDescriptor<String, Long> seenEventIdsDescriptor() {
+    return new MapStateDescriptor<>("seen-event-ids", Types.STRING, Types.LONG);
+  }
+
   public static MapStateDescriptor<Long, List<DetectedMatch>> pendingMatchesDescriptor() {
     return new MapStateDescriptor<>("pending-matches", Types.LONG,
         new ListTypeInfo<>(new AvroTypeInfo<>(DetectedMatch.class)));

@@ -51,7 +51,8 @@ public final class JourneyTopology {
   public Outputs build(DataStream<InteractionEvent> events) {
     SingleOutputStreamOperator<JourneyEvent> timeline = events
         .keyBy(new EventCustomerKey())
-        .process(new CustomerTimelineFunction(PROFILE_RETENTION.toMillis()))
+        .process(new CustomerTimelineFunction(PROFILE_RETENTION.toMillis(),
+            job.settings().dedupWindow().toMillis()))
         .returns(new AvroTypeInfo<>(JourneyEvent.class))
         .name("customer timeline")
         .uid("customer-timeline");

@@ -21,10 +21,13 @@ import org.apache.flink.util.Collector;
  * event. Events wait in state until the watermark passes them, so the profile a condition sees
  * does not depend on arrival order. An event at or behind the watermark is late: it goes to the
  * late-events output and takes no part in matching. Events with equal timestamps are released in
- * event-id order, so replays and restarts see the same sequence.
+ * event-id order, so replays and restarts see the same sequence. An event whose id this customer
+ * already sent within the dedup window (event time) is a duplicate from an at-least-once producer:
+ * it is dropped and counted, so it cannot count twice towards a {@code times} step.
  *
- * <p>State: pending events (cleared as the watermark passes them) and the profile (kept with a
- * TTL, see {@link JobState#profileDescriptor}).
+ * <p>State: pending events (cleared as the watermark passes them), ids seen within the dedup
+ * window (cleared by timers), and the profile (kept with a TTL, see {@link
+ * JobState#profileDescriptor}).
  */
 public final class CustomerTimelineFunction
     extends KeyedProcessFunction<String, InteractionEvent, JourneyEvent> {
@@ -34,19 +37,25 @@ public final class CustomerTimelineFunction
       Comparator.comparing(InteractionEvent::getEventId);
 
   private final long profileRetentionMillis;
+  private final long dedupWindowMillis;
   private transient MapState<Long, List<InteractionEvent>> pending;
+  private transient MapState<String, Long> seenIds;
   private transient ValueState<CustomerProfile> profile;
   private transient Counter lateEvents;
+  private transient Counter duplicatesDropped;
 
-  public CustomerTimelineFunction(long profileRetentionMillis) {
+  public CustomerTimelineFunction(long profileRetentionMillis, long dedupWindowMillis) {
     this.profileRetentionMillis = profileRetentionMillis;
+    this.dedupWindowMillis = dedupWindowMillis;
   }
 
   @Override
   public void open(OpenContext openContext) {
     pending = getRuntimeContext().getMapState(JobState.pendingEventsDescriptor());
+    seenIds = getRuntimeContext().getMapState(JobState.seenEventIdsDescriptor());
     profile = getRuntimeContext().getState(JobState.profileDescriptor(profileRetentionMillis));
     lateEvents = getRuntimeContext().getMetricGroup().counter("lateEvents");
+    duplicatesDropped = getRuntimeContext().getMetricGroup().counter("duplicatesDropped");
   }
 
   @Override
@@ -58,6 +67,13 @@ public final class CustomerTimelineFunction
       ctx.output(JobState.LATE_EVENTS, event);
       return;
     }
+    Long seenAt = seenIds.get(event.getEventId());
+    if (seenAt != null && Math.abs(timestamp - seenAt) < dedupWindowMillis) {
+      duplicatesDropped.inc();
+      return;
+    }
+    seenIds.put(event.getEventId(), timestamp);
+    ctx.timerService().registerEventTimeTimer(timestamp + dedupWindowMillis);
     List<InteractionEvent> atTimestamp = pending.get(timestamp);
     if (atTimestamp == null) {
       atTimestamp = new ArrayList<>(1);
@@ -70,6 +86,7 @@ public final class CustomerTimelineFunction
   @Override
   public void onTimer(long timestamp, OnTimerContext ctx, Collector<JourneyEvent> out)
       throws Exception {
+    forgetIdsSeenBefore(timestamp - dedupWindowMillis);
     List<InteractionEvent> due = pending.get(timestamp);
     if (due == null) {
       return;
@@ -84,6 +101,18 @@ public final class CustomerTimelineFunction
         profile.update(new CustomerProfile(facts));
       }
       out.collect(new JourneyEvent(event, facts));
+    }
+  }
+
+  private void forgetIdsSeenBefore(long cutoff) throws Exception {
+    List<String> expired = new ArrayList<>();
+    for (Map.Entry<String, Long> seen : seenIds.entries()) {
+      if (seen.getValue() <= cutoff) {
+        expired.add(seen.getKey());
+      }
+    }
+    for (String eventId : expired) {
+      seenIds.remove(eventId);
     }
   }
 

@@ -26,7 +26,8 @@ class CustomerTimelineFunctionTest {
   @BeforeEach
   void start() throws Exception {
     harness = ProcessFunctionTestHarnesses.forKeyedProcessFunction(
-        new CustomerTimelineFunction(Duration.ofDays(400).toMillis()),
+        new CustomerTimelineFunction(Duration.ofDays(400).toMillis(),
+            Duration.ofMinutes(10).toMillis()),
         InteractionEvent::getCustomerId, Types.STRING);
   }
 
@@ -58,8 +59,24 @@ class CustomerTimelineFunctionTest {
     harness.processWatermark(minutes(3).toEpochMilli());
     assertThat(harness.extractOutputValues()).extracting(e -> e.getEvent().getEventId())
         .containsExactly("a", "b", "c", "d");
+    harness.processWatermark(minutes(13).toEpochMilli());
     assertThat(harness.numKeyedStateEntries()).isZero();
     assertThat(harness.numEventTimeTimers()).isZero();
+  }
+
+  @Test
+  void shouldDropDuplicateEventIdsWithinTheDedupWindow() throws Exception {
+    send(event("a", minutes(1), "call.inbound", Map.of()));
+    send(event("a", minutes(1), "call.inbound", Map.of()));
+    harness.processWatermark(minutes(5).toEpochMilli());
+    send(event("a", minutes(6), "call.inbound", Map.of()));
+    harness.processWatermark(minutes(11).toEpochMilli());
+    send(event("a", minutes(12), "call.inbound", Map.of()));
+    harness.processWatermark(minutes(30).toEpochMilli());
+
+    assertThat(harness.extractOutputValues()).extracting(e -> e.getEvent().getTimestamp())
+        .containsExactly(minutes(1), minutes(12));
+    assertThat(harness.numKeyedStateEntries()).isZero();
   }
 
   @Test
