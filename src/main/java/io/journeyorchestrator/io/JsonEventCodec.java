@@ -1,5 +1,6 @@
 package io.journeyorchestrator.io;
 
+import io.journeyorchestrator.io.MalformedEventException.Reason;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -33,16 +34,16 @@ public final class JsonEventCodec {
 
   public static InteractionEvent parse(String json) throws MalformedEventException {
     if (json.length() > MAX_EVENT_BYTES) {
-      throw new MalformedEventException("event is larger than " + MAX_EVENT_BYTES + " bytes");
+      throw new MalformedEventException(Reason.OVERSIZED, "event is larger than " + MAX_EVENT_BYTES + " bytes");
     }
     JsonNode root;
     try {
       root = MAPPER.readTree(json);
     } catch (JsonProcessingException e) {
-      throw new MalformedEventException("not valid JSON: " + e.getOriginalMessage());
+      throw new MalformedEventException(Reason.UNDECODABLE, "not valid JSON: " + e.getOriginalMessage());
     }
     if (root == null || !root.isObject()) {
-      throw new MalformedEventException("expected a JSON object with eventId, customerId,"
+      throw new MalformedEventException(Reason.UNDECODABLE, "expected a JSON object with eventId, customerId,"
           + " timestamp, type, channel and attributes");
     }
     return InteractionEvent.newBuilder()
@@ -58,21 +59,21 @@ public final class JsonEventCodec {
   private static String requiredText(JsonNode root, String field) throws MalformedEventException {
     JsonNode value = root.get(field);
     if (value == null || value.isNull()) {
-      throw new MalformedEventException("missing " + field);
+      throw new MalformedEventException(Reason.MISSING_FIELD, "missing " + field);
     }
     if (!value.isTextual()) {
-      throw new MalformedEventException(field + " must be a string, got " + value.getNodeType()
+      throw new MalformedEventException(Reason.BAD_FIELD, field + " must be a string, got " + value.getNodeType()
           .name().toLowerCase());
     }
     if (value.textValue().isBlank()) {
-      throw new MalformedEventException(field + " must not be empty");
+      throw new MalformedEventException(Reason.BAD_FIELD, field + " must not be empty");
     }
     return value.textValue();
   }
 
   private static Instant timestamp(JsonNode value) throws MalformedEventException {
     if (value == null || value.isNull()) {
-      throw new MalformedEventException("missing timestamp");
+      throw new MalformedEventException(Reason.MISSING_FIELD, "missing timestamp");
     }
     if (value.isIntegralNumber() && value.canConvertToLong()) {
       return Instant.ofEpochMilli(value.longValue());
@@ -84,13 +85,13 @@ public final class JsonEventCodec {
         try {
           return OffsetDateTime.parse(value.textValue()).toInstant();
         } catch (DateTimeParseException e) {
-          throw new MalformedEventException("timestamp '" + value.textValue()
+          throw new MalformedEventException(Reason.BAD_FIELD, "timestamp '" + value.textValue()
               + "' is neither epoch milliseconds nor an ISO-8601 instant such as"
               + " 2026-01-31T12:00:00Z");
         }
       }
     }
-    throw new MalformedEventException(
+    throw new MalformedEventException(Reason.BAD_FIELD, 
         "timestamp must be epoch milliseconds or an ISO-8601 instant, got " + value);
   }
 
@@ -99,7 +100,7 @@ public final class JsonEventCodec {
       return Channel.OTHER;
     }
     if (!value.isTextual()) {
-      throw new MalformedEventException("channel must be a string such as WEB or CALL_CENTER");
+      throw new MalformedEventException(Reason.BAD_FIELD, "channel must be a string such as WEB or CALL_CENTER");
     }
     try {
       return Channel.valueOf(value.textValue());
@@ -115,7 +116,7 @@ public final class JsonEventCodec {
       return attributes;
     }
     if (!value.isObject()) {
-      throw new MalformedEventException("attributes must be a JSON object of plain values");
+      throw new MalformedEventException(Reason.BAD_FIELD, "attributes must be a JSON object of plain values");
     }
     Iterator<Map.Entry<String, JsonNode>> fields = value.fields();
     while (fields.hasNext()) {
@@ -133,7 +134,7 @@ public final class JsonEventCodec {
       } else if (v.isTextual()) {
         converted = v.textValue();
       } else {
-        throw new MalformedEventException("attribute '" + field.getKey()
+        throw new MalformedEventException(Reason.BAD_FIELD, "attribute '" + field.getKey()
             + "' must be a string, number, boolean or null, not a nested "
             + v.getNodeType().name().toLowerCase());
       }

@@ -1,0 +1,56 @@
+package io.journeyorchestrator.io;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import org.apache.avro.message.BinaryMessageEncoder;
+import org.apache.avro.specific.SpecificData;
+import org.apache.avro.specific.SpecificRecordBase;
+import org.apache.flink.connector.kafka.sink.KafkaRecordSerializationSchema;
+import org.apache.kafka.clients.producer.ProducerRecord;
+
+/**
+ * Writes one output record to Kafka: key {@code customerId} (so each customer's records stay in
+ * order in one partition), value in Avro single-object encoding, and a {@value #TYPE_HEADER}
+ * header naming the record's schema.
+ */
+public final class KafkaOutputSerializer<T extends SpecificRecordBase>
+    implements KafkaRecordSerializationSchema<T> {
+  public static final String TYPE_HEADER = "record-type";
+
+  private final String topic;
+  private final Class<T> type;
+  private final String keyField;
+  private transient BinaryMessageEncoder<T> encoder;
+
+  /** @param keyField the record's field holding the key; null for no key */
+  public KafkaOutputSerializer(String topic, Class<T> type, String keyField) {
+    this.topic = topic;
+    this.type = type;
+    this.keyField = keyField;
+  }
+
+  @Override
+  public ProducerRecord<byte[], byte[]> serialize(T record, KafkaSinkContext context,
+      Long timestamp) {
+    if (encoder == null) {
+      SpecificData data = SpecificData.getForClass(type);
+      encoder = new BinaryMessageEncoder<>(data, record.getSchema());
+    }
+    byte[] value;
+    try {
+      ByteBuffer buffer = encoder.encode(record);
+      value = new byte[buffer.remaining()];
+      buffer.get(value);
+    } catch (IOException e) {
+      throw new UncheckedIOException("Avro encoding of an output record failed", e);
+    }
+    Object key = keyField == null ? null : record.get(keyField);
+    ProducerRecord<byte[], byte[]> producerRecord = new ProducerRecord<>(topic, null, timestamp,
+        key == null ? null : key.toString().getBytes(StandardCharsets.UTF_8), value);
+    producerRecord.headers().add(TYPE_HEADER,
+        record.getSchema().getFullName().getBytes(StandardCharsets.UTF_8));
+    return producerRecord;
+  }
+}
