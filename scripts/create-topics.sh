@@ -7,6 +7,8 @@
 #   --bootstrap-servers  default: $KAFKA_BOOTSTRAP_SERVERS, else 127.0.0.1:$KAFKA_PORT when
 #                        KAFKA_PORT is set (as for scripts/kafka-local.sh), else the job's
 #                        kafka.bootstrapServers
+#   KAFKA_WAIT_TIMEOUT   seconds to wait for a broker to answer, default 10
+#   KAFKA_ADMIN_TIMEOUT_MS  how long one admin request may take, default 20000
 set -euo pipefail
 # shellcheck source=scripts/lib.sh
 source "$(dirname -- "${BASH_SOURCE[0]}")/lib.sh"
@@ -17,7 +19,7 @@ readonly TOPIC_KEYS=(events matches audienceChanges suppressions deadLetters lat
 readonly TOPIC_COMMAND=org.apache.kafka.tools.TopicCommand
 
 usage() {
-  sed -n '5,9p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'
+  sed -n '5,11p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'
 }
 
 # job_kafka_settings job.yaml: print "path<TAB>value" for each scalar under the top-level `kafka:`
@@ -59,6 +61,21 @@ topic_config_args() {
   case $1 in
     deadLetters | lateEvents) printf '%s\n' --config "retention.ms=$THIRTY_DAYS_MS" ;;
   esac
+}
+
+# Whether any of the comma-separated host:port bootstrap servers accepts connections. Checked
+# first because the admin client waits a minute for an absent broker before it gives up.
+any_bootstrap_answers() {
+  local -a servers
+  local server host
+  IFS=, read -ra servers <<<"$1"
+  for server in "${servers[@]}"; do
+    host=${server%:*}
+    host=${host#[}
+    host=${host%]}
+    port_open "$host" "${server##*:}" && return 0
+  done
+  return 1
 }
 
 resolve_job_file() {
@@ -103,11 +120,20 @@ for key in "${TOPIC_KEYS[@]}"; do
 done
 
 require_cmd java
+wait_until "${KAFKA_WAIT_TIMEOUT:-10}" any_bootstrap_answers "$bootstrap" ||
+  die "no broker answers at $bootstrap (start one with scripts/kafka-local.sh start)"
+# Shorter than the admin client's default minute, so a broker that vanishes fails the script soon.
+admin_config="$(mktemp)"
+on_exit "rm -f '$admin_config'"
+timeout_ms=${KAFKA_ADMIN_TIMEOUT_MS:-20000}
+printf 'default.api.timeout.ms=%s\nrequest.timeout.ms=%s\n' "$timeout_ms" "$timeout_ms" >"$admin_config"
+
 log "creating ${#TOPIC_KEYS[@]} topics of $job_file on $bootstrap"
 for key in "${TOPIC_KEYS[@]}"; do
   mapfile -t config_args < <(topic_config_args "$key")
   # Retried: right after a broker start the first admin request can time out.
-  retry 3 2 kafka_run_class "$TOPIC_COMMAND" --bootstrap-server "$bootstrap" \
+  retry 2 2 kafka_run_class "$TOPIC_COMMAND" --bootstrap-server "$bootstrap" \
+    --command-config "$admin_config" \
     --create --if-not-exists --topic "${topics[$key]}" --partitions "$PARTITIONS" \
     "${config_args[@]}" >/dev/null ||
     die "could not create ${topics[$key]} (kafka.topics.$key)"
@@ -115,8 +141,8 @@ done
 
 # --if-not-exists keeps a topic that exists already, whatever its partitions: check them all.
 pattern="$(printf '%s|' "${topics[@]}" | sed -e 's/[.]/\\./g' -e 's/|$//')"
-description="$(kafka_run_class "$TOPIC_COMMAND" --bootstrap-server "$bootstrap" --describe \
-  --topic "^($pattern)\$")" || die "could not describe the topics"
+description="$(kafka_run_class "$TOPIC_COMMAND" --bootstrap-server "$bootstrap" \
+  --command-config "$admin_config" --describe --topic "^($pattern)\$")" || die "could not describe the topics"
 mismatches=0
 for key in "${TOPIC_KEYS[@]}"; do
   name=${topics[$key]}

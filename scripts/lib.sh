@@ -96,11 +96,14 @@ pid_gone() {
 }
 
 # on_exit command-string: run it when the script exits (normally, on error, or on INT/TERM).
-# Hooks run last-registered first, each one even if an earlier one failed; the exit code is kept.
+# Hooks run last-registered first, each one even if an earlier one failed; the exit code is kept
+# and hooks can read it as $CJO_EXIT_CODE.
 _CJO_EXIT_HOOKS=()
 _cjo_run_exit_hooks() {
   local rc=$? i
   set +e
+  # shellcheck disable=SC2034 # read by the hooks
+  CJO_EXIT_CODE=$rc
   for ((i = ${#_CJO_EXIT_HOOKS[@]} - 1; i >= 0; i--)); do
     eval "${_CJO_EXIT_HOOKS[i]}"
   done
