@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Smoke test of scripts/kafka-local.sh and scripts/create-topics.sh against a real broker on
-# non-default ports with its own data directory (so a broker on 9092 is left alone): start, start
-# again, create the telecom-demo topics twice, check them with Kafka's own tooling, stop, check
-# the ports are closed. Exits non-zero on any failure; the broker is stopped whatever happens.
+# non-default ports with its own data directory (so a broker on 9092 is left alone): check the
+# broker's Kafka version is the job's, start, start again, create the telecom-demo topics twice,
+# check them with Kafka's own tooling, stop, check the ports are closed. Exits non-zero on any
+# failure; the broker is stopped whatever happens.
 #
 # Usage: scripts/test-kafka-local.sh
 #   TEST_KAFKA_PORT / TEST_KAFKA_CONTROLLER_PORT  default 19092 / 19093
@@ -60,14 +61,30 @@ cleanup() {
   fi
 }
 
+# pom_property file name: the value of <name> in a pom.
+pom_property() {
+  sed -n "s:.*<$2>\(.*\)</$2>.*:\1:p" "$1" | head -n 1
+}
+
+# --- versions ------------------------------------------------------------------------------------
+root_pom="$(repo_root)/pom.xml"
+tool_pom="$(repo_root)/scripts/tools/kafka/pom.xml"
+for property in kafka.version log4j.version; do
+  check "$property of the local broker matches the job's ($(pom_property "$root_pom" "$property"))" \
+    test "$(pom_property "$tool_pom" "$property")" = "$(pom_property "$root_pom" "$property")"
+done
+
 port_closed "$HOST" "$KAFKA_PORT" || die "port $KAFKA_PORT is in use: set TEST_KAFKA_PORT"
 port_closed "$HOST" "$KAFKA_CONTROLLER_PORT" || die "port $KAFKA_CONTROLLER_PORT is in use: set TEST_KAFKA_CONTROLLER_PORT"
 rm -rf "$KAFKA_HOME_DIR"
 on_exit cleanup
 
 # --- start ---------------------------------------------------------------------------------------
-classpath_state=warm
-[[ -s "$(repo_root)/.local/classpath/kafka.txt" ]] || classpath_state=cold
+classpath_state=cold
+if [[ -s "$(repo_root)/.local/classpath/kafka.txt" ]] &&
+  [[ "$(cat "$(repo_root)/.local/classpath/kafka.pom.sha256" 2>/dev/null)" == "$(sha256sum "$tool_pom" | cut -d' ' -f1)" ]]; then
+  classpath_state=warm
+fi
 t0=$(date +%s%N)
 bootstrap="$("$scripts/kafka-local.sh" start)" || die "kafka-local.sh start failed"
 start_ms=$(millis_since "$t0")
