@@ -193,3 +193,71 @@ kafka_run_class() {
     -Dlog4j2.configurationFile="$(kafka_log4j_config)" \
     -cp "$cp" "$@"
 }
+
+# The project ---------------------------------------------------------------------------------------
+
+# ensure_built: build the job jar and classes when missing or older than the sources, the pom or
+# the schemas. Quiet unless Maven fails.
+ensure_built() {
+  local root jar stale
+  root="$(repo_root)"
+  jar="$root/target/journey-orchestrator-0.1.0-SNAPSHOT.jar"
+  stale=""
+  if [[ ! -f $jar ]]; then
+    stale=yes
+  elif [[ -n "$(find "$root/src/main" "$root/schemas" "$root/pom.xml" -newer "$jar" -type f -print -quit)" ]]; then
+    stale=yes
+  fi
+  if [[ -n $stale ]]; then
+    require_cmd mvn
+    log "building the project (mvn package, tests skipped)"
+    local mvn_log="$root/.local/build.log"
+    mkdir -p "$root/.local"
+    if ! (cd "$root" && mvn -q -B -DskipTests package >"$mvn_log" 2>&1); then
+      tail -n 40 "$mvn_log" >&2
+      die "build failed (log: $mvn_log)"
+    fi
+  fi
+}
+
+# project_classpath: classes plus every dependency, Flink's runtime included (scope test), for
+# running the job and its CLI locally. Cached in .local/classpath/project.txt per pom.xml.
+project_classpath() {
+  local root dir out stamp sum mvn_log
+  root="$(repo_root)"
+  dir="$root/.local/classpath"
+  out="$dir/project.txt"
+  stamp="$dir/project.pom.sha256"
+  sum="$(sha256sum "$root/pom.xml" | cut -d' ' -f1)"
+  if ! [[ -s $out && -f $stamp && "$(<"$stamp")" == "$sum" ]] || ! _cjo_jars_present "$out"; then
+    mkdir -p "$dir"
+    mvn_log="$dir/project.mvn.log"
+    if ! (cd "$root" && retry 3 5 mvn -q -B dependency:build-classpath -Dmdep.includeScope=test \
+      -Dmdep.outputFile="$out.tmp" >"$mvn_log" 2>&1); then
+      tail -n 30 "$mvn_log" >&2
+      die "could not resolve the project classpath (log: $mvn_log)"
+    fi
+    mv -f "$out.tmp" "$out"
+    printf '%s\n' "$sum" >"$stamp"
+  fi
+  printf '%s:%s\n' "$root/target/classes" "$(<"$out")"
+}
+
+# run_java main-class args...: a JVM with the project's classpath, Flink's Java 17 flags and the
+# quiet local logging configuration, started from the repository root.
+run_java() {
+  local root cp
+  local -a opens
+  root="$(repo_root)"
+  ensure_built
+  cp="$(project_classpath)"
+  read -ra opens <<<"$(java_opts_flink17)"
+  (cd "$root" && exec java "${opens[@]}" ${JOURNEY_JAVA_OPTS:-} \
+    -Dlog4j2.configurationFile="$root/flink-conf/local/log4j2.properties" \
+    -cp "$cp" "$@")
+}
+
+# journey_cli args...: the project's command line (validate, replay, produce-events, ...).
+journey_cli() {
+  run_java io.journeyorchestrator.cli.JourneyCli "$@"
+}

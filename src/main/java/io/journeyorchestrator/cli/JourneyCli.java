@@ -1,5 +1,7 @@
 package io.journeyorchestrator.cli;
 
+import io.journeyorchestrator.demo.GenerateEventsCommand;
+import io.journeyorchestrator.demo.ProduceEventsCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -8,8 +10,8 @@ import picocli.CommandLine.Command;
     name = "journey",
     mixinStandardHelpOptions = true,
     description = "Customer journey orchestration on Apache Flink.",
-    subcommands = {ValidateCommand.class, ReplayCommand.class,
-        io.journeyorchestrator.demo.GenerateEventsCommand.class})
+    subcommands = {ValidateCommand.class, ReplayCommand.class, TailTopicCommand.class,
+        ProduceEventsCommand.class, GenerateEventsCommand.class})
 public final class JourneyCli {
   /** Exit code for an invalid job folder or bad arguments. */
   public static final int INVALID = 2;

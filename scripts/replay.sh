@@ -1,0 +1,23 @@
+#!/usr/bin/env bash
+# What a job folder would have done on recorded events: runs it on a local MiniCluster over a
+# JSON-lines events file and writes matches, audience changes, suppressions, dead letters and late
+# events as JSON lines, then prints a summary.
+#
+# Usage: scripts/replay.sh --job jobs/<job> --events <file.jsonl> --out <dir> [--until <ISO instant>]
+set -euo pipefail
+# shellcheck source=scripts/lib.sh
+source "$(dirname -- "${BASH_SOURCE[0]}")/lib.sh"
+
+# Make path arguments absolute: the JVM runs from the repository root.
+args=()
+while (($#)); do
+  case $1 in
+    --job | --events | --out)
+      [[ $# -ge 2 ]] || die "$1 needs a value"
+      mkdir -p "$(dirname -- "$2")"
+      args+=("$1" "$(cd -- "$(dirname -- "$2")" && pwd -P)/$(basename -- "$2")")
+      shift 2 ;;
+    *) args+=("$1"); shift ;;
+  esac
+done
+journey_cli replay "${args[@]}"

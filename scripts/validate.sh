@@ -1,0 +1,14 @@
+#!/usr/bin/env bash
+# Check a job folder: prints "OK: <n> patterns, <m> audiences, <k> suppressions" (exit 0), or one
+# line per problem as <file>:<line>: <problem and fix> (exit 2).
+#
+# Usage: scripts/validate.sh jobs/<job>
+set -euo pipefail
+# shellcheck source=scripts/lib.sh
+source "$(dirname -- "${BASH_SOURCE[0]}")/lib.sh"
+
+[[ $# -ge 1 ]] || { echo "usage: scripts/validate.sh jobs/<job>" >&2; exit 2; }
+# Paths are resolved from the caller's directory, the JVM runs from the repository root.
+job="$(cd -- "$(dirname -- "$1")" && pwd -P)/$(basename -- "$1")"
+shift
+journey_cli validate "$job" "$@"

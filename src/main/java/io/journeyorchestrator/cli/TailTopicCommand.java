@@ -1,0 +1,103 @@
+package io.journeyorchestrator.cli;
+
+import io.journeyorchestrator.io.JsonRecords;
+import io.journeyorchestrator.io.KafkaOutputSerializer;
+import io.journeyorchestrator.io.OutputRecordDecoder;
+import io.journeyorchestrator.io.ReadableRecords;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.Properties;
+import java.util.UUID;
+import java.util.concurrent.Callable;
+import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/** {@code tail-topic}: prints the job's topics as JSON lines (or readable lines), read_committed. */
+@Command(name = "tail-topic", mixinStandardHelpOptions = true,
+    description = "Print records of the job's topics as JSON lines, decoding Avro by the"
+        + " record-type header. Reads committed records only (read_committed).")
+final class TailTopicCommand implements Callable<Integer> {
+  @Parameters(arity = "1..*", paramLabel = "TOPIC", description = "Topics to read")
+  List<String> topics;
+
+  @Option(names = "--bootstrap-servers", defaultValue = "localhost:9092",
+      description = "Kafka bootstrap servers (default ${DEFAULT-VALUE})")
+  String bootstrapServers;
+
+  @Option(names = "--from-end", description = "Only records written from now on")
+  boolean fromEnd;
+
+  @Option(names = "--readable", description = "One readable line per record instead of JSON")
+  boolean readable;
+
+  @Option(names = "--max", description = "Stop after this many records")
+  Long max;
+
+  @Option(names = "--idle-exit", description = "Stop after this many seconds without records")
+  Integer idleExitSeconds;
+
+  @Spec CommandSpec spec;
+
+  @Override
+  public Integer call() {
+    PrintWriter out = spec.commandLine().getOut();
+    Properties props = new Properties();
+    props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+    props.put(ConsumerConfig.GROUP_ID_CONFIG, "journey-tail-" + UUID.randomUUID());
+    props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+    props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, fromEnd ? "latest" : "earliest");
+    props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+    long printed = 0;
+    long idleSince = System.nanoTime();
+    try (KafkaConsumer<byte[], byte[]> consumer =
+        new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+      consumer.subscribe(topics);
+      while (max == null || printed < max) {
+        var records = consumer.poll(Duration.ofMillis(500));
+        if (records.isEmpty()) {
+          if (idleExitSeconds != null
+              && System.nanoTime() - idleSince > idleExitSeconds * 1_000_000_000L) {
+            break;
+          }
+          continue;
+        }
+        idleSince = System.nanoTime();
+        for (ConsumerRecord<byte[], byte[]> record : records) {
+          out.println(render(record));
+          printed++;
+          if (max != null && printed >= max) {
+            break;
+          }
+        }
+        out.flush();
+      }
+    }
+    return 0;
+  }
+
+  private String render(ConsumerRecord<byte[], byte[]> record) {
+    Header type = record.headers().lastHeader(KafkaOutputSerializer.TYPE_HEADER);
+    try {
+      if (type == null) {
+        throw new java.io.IOException("no " + KafkaOutputSerializer.TYPE_HEADER + " header");
+      }
+      SpecificRecord decoded = OutputRecordDecoder.decode(
+          new String(type.value(), StandardCharsets.UTF_8), record.value());
+      return readable ? ReadableRecords.format(decoded) : JsonRecords.toJson(decoded);
+    } catch (Exception e) {
+      return "{\"undecodable\":\"" + record.topic() + "/" + record.partition() + "/"
+          + record.offset() + "\",\"error\":\"" + e.getMessage().replace("\"", "'") + "\"}";
+    }
+  }
+}
