@@ -1,0 +1,349 @@
+package io.journeyorchestrator.job;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.journeyorchestrator.avro.AudienceChange;
+import io.journeyorchestrator.avro.Channel;
+import io.journeyorchestrator.avro.DeadLetter;
+import io.journeyorchestrator.avro.InteractionEvent;
+import io.journeyorchestrator.avro.PatternMatch;
+import io.journeyorchestrator.avro.SuppressionDecision;
+import io.journeyorchestrator.config.JobDefinition;
+import io.journeyorchestrator.config.JobFolder;
+import io.journeyorchestrator.config.JobLoader;
+import io.journeyorchestrator.demo.JourneyGenerator;
+import io.journeyorchestrator.internal.avro.OutputLine;
+import io.journeyorchestrator.io.JsonRecords;
+import io.journeyorchestrator.io.OutputLines;
+import io.journeyorchestrator.testing.EmbeddedKafka;
+import io.journeyorchestrator.testing.ReplayRunner;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import org.apache.avro.Schema;
+import org.apache.avro.generic.GenericData;
+import org.apache.avro.generic.GenericRecord;
+import org.apache.avro.message.BinaryMessageEncoder;
+import org.apache.avro.specific.SpecificRecord;
+import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.api.common.functions.RichMapFunction;
+import org.apache.flink.api.common.state.CheckpointListener;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.RestartStrategyOptions;
+import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.test.junit5.MiniClusterExtension;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The production Kafka job through a real broker: it commits exactly what replay produces for the
+ * same events, keeps exactly-once output across a task failure, and turns every kind of bad
+ * record into a dead letter without stopping.
+ */
+class KafkaJourneyJobITCase {
+  @RegisterExtension
+  static final MiniClusterExtension MINI_CLUSTER = new MiniClusterExtension(
+      new MiniClusterResourceConfiguration.Builder()
+          .setNumberTaskManagers(1)
+          .setNumberSlotsPerTaskManager(2)
+          .build());
+
+  private static EmbeddedKafka kafka;
+
+  @TempDir Path dir;
+
+  @BeforeAll
+  static void startKafka() throws Exception {
+    kafka = EmbeddedKafka.start();
+  }
+
+  @AfterAll
+  static void stopKafka() throws Exception {
+    kafka.close();
+  }
+
+  /** The demo job's patterns, audiences and suppressions, with its own topics and quick idleness. */
+  private JobDefinition demoJob(String name) throws Exception {
+    Path job = dir.resolve(name);
+    for (String folder : List.of("patterns", "audiences", "suppressions")) {
+      Files.createDirectories(job.resolve(folder));
+      try (var files = Files.list(Path.of("jobs/telecom-demo", folder))) {
+        for (Path file : files.toList()) {
+          Files.copy(file, job.resolve(folder).resolve(file.getFileName()));
+        }
+      }
+    }
+    JobFolder.in(job).file("job.yaml", """
+        name: %s
+        kafka:
+          bootstrapServers: %s
+          topics:
+            events: %s.events
+            matches: %s.matches
+            audienceChanges: %s.audience-changes
+            suppressions: %s.suppressions
+            deadLetters: %s.dead-letters
+            lateEvents: %s.late-events
+        time:
+          maxOutOfOrderness: 30s
+          idleTimeout: 3s
+        """.formatted(name, kafka.bootstrapServers(), name, name, name, name, name, name));
+    JobDefinition definition = JobLoader.load(job);
+    kafka.createTopics(definition.settings().topics());
+    return definition;
+  }
+
+  private static List<InteractionEvent> journeys(long seed, int customers) {
+    Instant start = Instant.now().minus(Duration.ofDays(20)).truncatedTo(ChronoUnit.MINUTES);
+    List<InteractionEvent> events = new ArrayList<>();
+    new JourneyGenerator(JourneyGenerator.Settings.defaults().withSeed(seed)
+        .withCustomers(customers).withStart(start).withSpan(Duration.ofDays(9)))
+        .forEachRemaining(events::add);
+    // Event time only moves with events: one a day after the rest moves it past their deadlines.
+    Instant last = events.stream().map(InteractionEvent::getTimestamp).max(Instant::compareTo)
+        .orElseThrow();
+    events.add(event("clock", "zz-clock", last.plus(Duration.ofDays(1)), "page.view", Map.of()));
+    return events;
+  }
+
+  private static InteractionEvent event(String id, String customer, Instant time, String type,
+      Map<String, Object> attributes) {
+    return InteractionEvent.newBuilder().setEventId(id).setCustomerId(customer).setTimestamp(time)
+        .setType(type).setChannel(Channel.WEB).setAttributes(attributes).build();
+  }
+
+  private static ProducerRecord<byte[], byte[]> avro(String topic, InteractionEvent event)
+      throws Exception {
+    ByteBuffer buffer = event.toByteBuffer();
+    byte[] value = new byte[buffer.remaining()];
+    buffer.get(value);
+    return new ProducerRecord<>(topic, event.getCustomerId().getBytes(StandardCharsets.UTF_8),
+        value);
+  }
+
+  /** What replay writes for these events, up to {@code until}. */
+  private Map<String, List<String>> replay(JobDefinition job, List<InteractionEvent> events,
+      Instant until) throws Exception {
+    Path jobDir = Path.of(job.patterns().get(0).file()).getParent().getParent();
+    List<String> lines = events.stream().map(JsonRecords::toJson).toList();
+    ReplayJob.Result result = ReplayRunner.replay(jobDir, dir, lines, Optional.of(until));
+    return Map.of(
+        OutputLines.AUDIENCE_CHANGES, sortedJson(result.of(OutputLines.AUDIENCE_CHANGES)),
+        OutputLines.SUPPRESSIONS, sortedJson(result.of(OutputLines.SUPPRESSIONS)));
+  }
+
+  private static List<String> sortedJson(List<OutputLine> lines) {
+    return lines.stream().map(OutputLine::getJson).sorted().toList();
+  }
+
+  private static StreamExecutionEnvironment environment() {
+    Configuration config = new Configuration();
+    config.set(RestartStrategyOptions.RESTART_STRATEGY, "fixed-delay");
+    config.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_ATTEMPTS, 3);
+    config.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_DELAY, Duration.ofMillis(500));
+    StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(config);
+    env.enableCheckpointing(500);
+    return env;
+  }
+
+  /** Committed records of an output topic up to {@code until}, once as many as expected arrived. */
+  private static List<String> committed(String topic, int expected, Instant until)
+      throws Exception {
+    List<SpecificRecord> records = kafka.readCommitted(topic,
+        read -> upTo(read, until).size() >= expected, Duration.ofSeconds(90),
+        Duration.ofSeconds(3));
+    return upTo(records, until).stream().map(JsonRecords::toJson).sorted().toList();
+  }
+
+  private static List<SpecificRecord> upTo(List<SpecificRecord> records, Instant until) {
+    return records.stream().filter(r -> {
+      Instant time = r instanceof AudienceChange c ? c.getEventTime()
+          : ((SuppressionDecision) r).getEventTime();
+      return !time.isAfter(until);
+    }).toList();
+  }
+
+  private void assertKafkaOutputEqualsReplay(JobDefinition job, Map<String, List<String>> expected,
+      Instant until) throws Exception {
+    assertThat(expected.get(OutputLines.AUDIENCE_CHANGES)).hasSizeGreaterThan(20);
+    assertThat(expected.get(OutputLines.SUPPRESSIONS)).hasSizeGreaterThan(10);
+    assertThat(committed(job.settings().topics().audienceChanges(),
+        expected.get(OutputLines.AUDIENCE_CHANGES).size(), until))
+        .isEqualTo(expected.get(OutputLines.AUDIENCE_CHANGES));
+    assertThat(committed(job.settings().topics().suppressions(),
+        expected.get(OutputLines.SUPPRESSIONS).size(), until))
+        .isEqualTo(expected.get(OutputLines.SUPPRESSIONS));
+  }
+
+  @Test
+  void shouldCommitExactlyWhatReplayProducesForTheSameEvents() throws Exception {
+    JobDefinition job = demoJob("same-as-replay");
+    List<InteractionEvent> events = journeys(11, 60);
+    Instant until = events.get(events.size() - 1).getTimestamp().minus(Duration.ofMinutes(1));
+    Map<String, List<String>> expected = replay(job, events, until);
+
+    List<ProducerRecord<byte[], byte[]>> records = new ArrayList<>();
+    for (InteractionEvent event : events) {
+      records.add(avro(job.settings().topics().events(), event));
+    }
+    kafka.produce(records);
+    StreamExecutionEnvironment env = environment();
+    new KafkaJourneyJob(job).attachTo(env);
+    JobClient client = env.executeAsync("same-as-replay");
+    try {
+      assertKafkaOutputEqualsReplay(job, expected, until);
+    } finally {
+      client.cancel().get();
+    }
+  }
+
+  /** Fails its task once, on the first event after a checkpoint once half the events passed. */
+  static final class FailOnceAfterCheckpoint extends RichMapFunction<InteractionEvent, InteractionEvent>
+      implements CheckpointListener {
+    static final AtomicBoolean FAILED = new AtomicBoolean();
+    static final AtomicLong SEEN = new AtomicLong();
+    private final long threshold;
+    private transient boolean checkpointed;
+
+    FailOnceAfterCheckpoint(long threshold) {
+      this.threshold = threshold;
+    }
+
+    @Override
+    public void open(OpenContext openContext) {
+      checkpointed = false;
+    }
+
+    @Override
+    public InteractionEvent map(InteractionEvent event) {
+      if (SEEN.incrementAndGet() >= threshold && checkpointed && FAILED.compareAndSet(false, true)) {
+        throw new IllegalStateException("injected failure after " + SEEN.get() + " events");
+      }
+      return event;
+    }
+
+    @Override
+    public void notifyCheckpointComplete(long checkpointId) {
+      checkpointed = true;
+    }
+  }
+
+  @Test
+  void shouldKeepExactlyOnceOutputAcrossAFailureMidStream() throws Exception {
+    JobDefinition job = demoJob("failure-recovery");
+    List<InteractionEvent> events = journeys(12, 60);
+    Instant until = events.get(events.size() - 1).getTimestamp().minus(Duration.ofMinutes(1));
+    Map<String, List<String>> expected = replay(job, events, until);
+
+    String topic = job.settings().topics().events();
+    List<ProducerRecord<byte[], byte[]>> firstHalf = new ArrayList<>();
+    List<ProducerRecord<byte[], byte[]>> secondHalf = new ArrayList<>();
+    for (int i = 0; i < events.size(); i++) {
+      (i < events.size() / 2 ? firstHalf : secondHalf).add(avro(topic, events.get(i)));
+    }
+    FailOnceAfterCheckpoint.FAILED.set(false);
+    FailOnceAfterCheckpoint.SEEN.set(0);
+    kafka.produce(firstHalf);
+    StreamExecutionEnvironment env = environment();
+    new KafkaJourneyJob(job, new FailOnceAfterCheckpoint(events.size() / 2)).attachTo(env);
+    JobClient client = env.executeAsync("failure-recovery");
+    try {
+      Thread.sleep(3000);
+      kafka.produce(secondHalf);
+      assertKafkaOutputEqualsReplay(job, expected, until);
+      assertThat(FailOnceAfterCheckpoint.FAILED).as("the failure was injected").isTrue();
+    } finally {
+      client.cancel().get();
+    }
+  }
+
+  @Test
+  void shouldDeadLetterBadRecordsAndKeepRunning() throws Exception {
+    JobDefinition job = demoJob("bad-records");
+    String topic = job.settings().topics().events();
+    Instant now = Instant.now().truncatedTo(ChronoUnit.SECONDS);
+    Instant t0 = now.minus(Duration.ofHours(2));
+
+    InteractionEvent opened = event("o1", "alice", t0, "support.case.opened", Map.of());
+    Schema older = new Schema.Parser().parse(Path.of(
+        "src/test/resources/schemas/history/InteractionEvent/v0-test-older-producer.avsc")
+        .toFile());
+    GenericRecord olderEvent = new GenericData.Record(older);
+    olderEvent.put("eventId", "o2");
+    olderEvent.put("customerId", "bob");
+    olderEvent.put("timestamp", t0.plusSeconds(60).toEpochMilli());
+    olderEvent.put("type", "support.case.opened");
+    olderEvent.put("channel", new GenericData.EnumSymbol(older.getField("channel").schema(),
+        "CHAT"));
+    ByteBuffer olderBytes = new BinaryMessageEncoder<GenericRecord>(GenericData.get(), older)
+        .encode(olderEvent);
+    byte[] unknownFingerprint = new byte[] {(byte) 0xC3, 0x01, 1, 2, 3, 4, 5, 6, 7, 8, 2, 'x'};
+
+    kafka.produce(List.of(
+        new ProducerRecord<>(topic, "x".getBytes(), "hello, not avro".getBytes()),
+        new ProducerRecord<>(topic, "x".getBytes(), unknownFingerprint),
+        avro(topic, event("", "carol", t0, "page.view", Map.of())),
+        avro(topic, event("f1", "dave", now.plus(Duration.ofDays(2)), "page.view", Map.of())),
+        avro(topic, opened),
+        avro(topic, opened),
+        new ProducerRecord<>(topic, "bob".getBytes(), bytes(olderBytes)),
+        avro(topic, event("clock", "zz-clock", t0.plus(Duration.ofHours(1)), "page.view",
+            Map.of()))));
+    StreamExecutionEnvironment env = environment();
+    new KafkaJourneyJob(job).attachTo(env);
+    JobClient client = env.executeAsync("bad-records");
+    try {
+      List<SpecificRecord> deadLetters = kafka.readCommitted(job.settings().topics().deadLetters(),
+          read -> read.size() >= 4, Duration.ofSeconds(60), Duration.ofSeconds(2));
+      assertThat(deadLetters).map(r -> (DeadLetter) r).map(DeadLetter::getError)
+          .satisfiesExactlyInAnyOrder(
+              e -> assertThat(e).startsWith("not Avro single-object encoding"),
+              e -> assertThat(e).startsWith("unknown schema fingerprint"),
+              e -> assertThat(e).isEqualTo("missing eventId"),
+              e -> assertThat(e).contains("ahead of the wall clock"));
+      assertThat(deadLetters).map(r -> (DeadLetter) r).allSatisfy(d ->
+          assertThat(d.getSource()).matches(topic.replace(".", "\\.") + "/\\d/\\d+"));
+      DeadLetter notAvro = deadLetters.stream().map(r -> (DeadLetter) r)
+          .filter(d -> d.getError().startsWith("not Avro")).findFirst().orElseThrow();
+      assertThat(StandardCharsets.UTF_8.decode(notAvro.getPayload()).toString())
+          .isEqualTo("hello, not avro");
+
+      List<SpecificRecord> changes = kafka.readCommitted(job.settings().topics().audienceChanges(),
+          read -> read.size() >= 2, Duration.ofSeconds(60), Duration.ofSeconds(3));
+      assertThat(changes).map(r -> (AudienceChange) r)
+          .extracting(AudienceChange::getCustomerId, c -> c.getChange().name(),
+              AudienceChange::getAudienceId)
+          .containsExactlyInAnyOrder(
+              org.assertj.core.groups.Tuple.tuple("alice", "ENTERED", "open-support-case"),
+              org.assertj.core.groups.Tuple.tuple("bob", "ENTERED", "open-support-case"));
+      List<SpecificRecord> matches = kafka.readCommitted(job.settings().topics().matches(),
+          read -> false, Duration.ofSeconds(3), Duration.ZERO);
+      assertThat(matches).map(r -> (PatternMatch) r)
+          .filteredOn(m -> m.getCustomerId().equals("alice")).hasSize(1);
+    } finally {
+      client.cancel().get();
+    }
+  }
+
+  private static byte[] bytes(ByteBuffer buffer) {
+    byte[] bytes = new byte[buffer.remaining()];
+    buffer.get(bytes);
+    return bytes;
+  }
+}
