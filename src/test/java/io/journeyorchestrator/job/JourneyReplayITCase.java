@@ -90,9 +90,34 @@ class JourneyReplayITCase {
             enter: [case-opened]
             exit: [case-resolved]
             """)
+        .pattern("activated", """
+            id: activated
+            steps:
+              - name: activated
+                when: event.type == "device.activated"
+            """)
+        .pattern("visit", """
+            id: store-visit
+            steps:
+              - name: visit
+                when: event.type == "store.visit"
+            """)
+        .pattern("bought", """
+            id: bought
+            steps:
+              - name: bought
+                when: event.type == "order.completed"
+            """)
         .audience("activation", """
             id: activation-help
             enter: [not-activated]
+            exit: [activated]
+            """)
+        .audience("shoppers", """
+            id: shoppers
+            enter: [store-visit]
+            exit: [bought]
+            cooldown: 1h
             """)
         .suppression("quiet", """
             id: no-marketing
@@ -161,6 +186,56 @@ class JourneyReplayITCase {
   }
 
   @Test
+  void shouldRefreshAMembershipWithoutOutputAndExpireAfterTheLatestEntry() throws Exception {
+    var result = ReplayRunner.replay(job, dir, List.of(
+        event("p1", "alice", minutes(0), "profile.updated", "OTHER", Map.of("tier", "gold")),
+        event("f1", "alice", minutes(10), "payment.failed", "PAYMENT"),
+        event("f2", "alice", minutes(70), "payment.failed", "PAYMENT"),
+        event("x", "bob", minutes(600), "page.view", "WEB")));
+
+    assertThat(describe(ReplayRunner.json(result, OutputLines.AUDIENCE_CHANGES),
+        "change", "reason", "eventTime", "expiresAt")).containsExactly(
+        "ENTERED pattern:payment-failed @10 @130",
+        "EXITED expired @190 -");
+    assertThat(describe(ReplayRunner.json(result, OutputLines.SUPPRESSIONS),
+        "action", "eventTime", "until")).containsExactly(
+        "SUPPRESS @10 @130", "SUPPRESS @70 @190", "RELEASE @190 -");
+  }
+
+  @Test
+  void shouldIgnoreEntriesDuringCooldownAndApplyExitsBeforeEntriesAtTheSameInstant()
+      throws Exception {
+    var result = ReplayRunner.replay(job, dir, List.of(
+        event("v1", "alice", minutes(0), "store.visit", "STORE"),
+        // Same instant: the purchase exits before the visit enters again, then cooldown holds.
+        event("v2", "alice", minutes(10), "store.visit", "STORE"),
+        event("b1", "alice", minutes(10), "order.completed", "STORE"),
+        event("v3", "alice", minutes(30), "store.visit", "STORE"),
+        event("v4", "alice", minutes(71), "store.visit", "STORE")));
+
+    assertThat(describe(ReplayRunner.json(result, OutputLines.AUDIENCE_CHANGES),
+        "audienceId", "change", "reason", "eventTime")).containsExactly(
+        "shoppers ENTERED pattern:store-visit @0",
+        "shoppers EXITED pattern:bought @10",
+        "shoppers ENTERED pattern:store-visit @71");
+  }
+
+  @Test
+  void shouldApplyMatchesOfDifferentPatternsInEventTimeOrder() throws Exception {
+    // The absence match (deadline at 1 day) and the activation an hour later reach the audience
+    // operator in one watermark step from two operators, in no fixed order.
+    var result = ReplayRunner.replay(job, dir, List.of(
+        event("b1", "alice", minutes(0), "order.completed", "STORE"),
+        event("a1", "alice", minutes(25 * 60), "device.activated", "APP"),
+        event("x", "bob", minutes(48 * 60), "page.view", "WEB")));
+
+    assertThat(describe(ReplayRunner.json(result, OutputLines.AUDIENCE_CHANGES),
+        "audienceId", "change", "reason", "eventTime")).containsExactly(
+        "activation-help ENTERED pattern:not-activated @1440",
+        "activation-help EXITED pattern:activated @1500");
+  }
+
+  @Test
   void shouldStopTimeAtTheNewestEventOrAtUntil() throws Exception {
     List<String> lines = List.of(
         event("b1", "alice", minutes(0), "order.completed", "STORE"),
@@ -168,11 +243,12 @@ class JourneyReplayITCase {
 
     var toNewest = ReplayRunner.replay(job, dir, lines);
     assertThat(describe(ReplayRunner.json(toNewest, OutputLines.MATCHES), "patternId",
-        "endTime")).containsExactly("not-activated @1440");
+        "endTime")).containsExactly("bought @0", "not-activated @1440");
     assertThat(ReplayRunner.json(toNewest, OutputLines.AUDIENCE_CHANGES)).hasSize(1);
 
     var toUntil = ReplayRunner.replay(job, dir, lines, Optional.of(minutes(23 * 60)));
-    assertThat(ReplayRunner.json(toUntil, OutputLines.MATCHES)).isEmpty();
+    assertThat(describe(ReplayRunner.json(toUntil, OutputLines.MATCHES), "patternId",
+        "endTime")).containsExactly("bought @0");
     assertThat(ReplayRunner.json(toUntil, OutputLines.AUDIENCE_CHANGES)).isEmpty();
     assertThat(toUntil.of(OutputLines.AFTER_END)).hasSize(1);
   }
