@@ -1,0 +1,64 @@
+package io.journeyorchestrator.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.journeyorchestrator.config.JobFolder;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/** {@code validate} prints OK with counts (exit 0) or one located line per problem (exit 2). */
+class ValidateCommandTest {
+  @TempDir Path dir;
+
+  private record Run(int exit, String out) {}
+
+  private static Run validate(Path job) {
+    StringWriter out = new StringWriter();
+    CommandLine cli = JourneyCli.commandLine();
+    cli.setOut(new PrintWriter(out));
+    cli.setErr(new PrintWriter(out));
+    int exit = cli.execute("validate", job.toString());
+    return new Run(exit, out.toString());
+  }
+
+  @Test
+  void shouldPrintOkWithCountsForTheDemoJob() {
+    Run run = validate(Path.of("jobs/telecom-demo"));
+    assertThat(run.exit()).isZero();
+    assertThat(run.out()).isEqualTo("OK: 9 patterns, 4 audiences, 2 suppressions\n");
+  }
+
+  @Test
+  void shouldPrintEveryProblemAsFileLineMessageAndExit2() {
+    Path job = JobFolder.in(dir)
+        .pattern("typo", """
+            id: calls
+            steps:
+              - name: calls
+                when: event.type == "call.inbound"
+                times: "2+"
+            withn: 3h
+            """)
+        .audience("a", """
+            id: trouble
+            enter: [nope]
+            """)
+        .path();
+
+    Run run = validate(job);
+
+    assertThat(run.exit()).isEqualTo(2);
+    assertThat(run.out().lines()).containsExactly(
+        dir.resolve("audiences/a.yaml") + ":2: 'enter' names unknown pattern 'nope'; known"
+            + " patterns: calls",
+        dir.resolve("patterns/typo.yaml") + ":1: missing 'within': only a single step taken once"
+            + " may leave it out, otherwise partial matches would be kept forever; add e.g."
+            + " 'within: 3h'",
+        dir.resolve("patterns/typo.yaml") + ":6: unknown key 'withn' in a pattern; did you mean"
+            + " 'within'? Valid keys: id, description, steps, within, afterMatch");
+  }
+}
