@@ -19,12 +19,22 @@ import org.apache.flink.streaming.api.datastream.KeyedStream;
  * serialized for a pattern that cannot use it), and runs single-event patterns without an NFA.
  */
 public final class CepPatternRuntime implements PatternRuntime {
+  private final boolean routeEvents;
+
+  public CepPatternRuntime() {
+    this(true);
+  }
+
+  /** @param routeEvents false sends every event to every pattern (only to measure routing) */
+  public CepPatternRuntime(boolean routeEvents) {
+    this.routeEvents = routeEvents;
+  }
   @Override
   public DataStream<DetectedMatch> matches(
       DataStream<JourneyEvent> timeline, CompiledPattern pattern) {
     PatternDefinition definition = pattern.definition();
     DataStream<JourneyEvent> routed = timeline;
-    if (pattern.routedEventTypes().isPresent()) {
+    if (routeEvents && pattern.routedEventTypes().isPresent()) {
       routed = timeline
           .filter(new EventRouteFilter(pattern.routedEventTypes().get()))
           .name("route " + pattern.id())

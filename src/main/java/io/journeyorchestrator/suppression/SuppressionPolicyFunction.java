@@ -34,7 +34,8 @@ import org.apache.flink.util.Collector;
  * sent again with the new value. Nothing else is sent in between.
  *
  * <p>State: the customer's memberships of audiences some policy watches (removed on exit) and
- * the policies currently suppressing (removed on release).
+ * the policies currently suppressing (removed on release). State of audiences and policies no
+ * longer in the job is dropped when the customer is next seen, without output.
  */
 public final class SuppressionPolicyFunction
     extends KeyedProcessFunction<String, MembershipUpdate, SuppressionDecision> {
@@ -73,6 +74,7 @@ public final class SuppressionPolicyFunction
     if (!watchedAudiences.contains(audienceId)) {
       return;
     }
+    dropStateOfRemovedDefinitions();
     if (change.getChange() == MembershipChange.EXITED) {
       holds.remove(audienceId);
     } else {
@@ -84,6 +86,27 @@ public final class SuppressionPolicyFunction
       if (policy.whileAudiences().contains(audienceId)) {
         decide(policy, change.getCustomerId(), change.getEventTime().toEpochMilli(), out);
       }
+    }
+  }
+
+  private void dropStateOfRemovedDefinitions() throws Exception {
+    List<String> staleHolds = new ArrayList<>();
+    for (String audienceId : holds.keys()) {
+      if (!watchedAudiences.contains(audienceId)) {
+        staleHolds.add(audienceId);
+      }
+    }
+    for (String audienceId : staleHolds) {
+      holds.remove(audienceId);
+    }
+    List<String> stalePolicies = new ArrayList<>();
+    for (String policyId : suppressing.keys()) {
+      if (!suppressed.containsKey(policyId)) {
+        stalePolicies.add(policyId);
+      }
+    }
+    for (String policyId : stalePolicies) {
+      suppressing.remove(policyId);
     }
   }
 
