@@ -15,7 +15,7 @@
 // upgrades and Kubernetes HA need. With --expect-job-dir, each job file of that folder must reach
 // the FlinkDeployment's pods unchanged (ConfigMap key -> volume item path under the --job mount).
 import { existsSync, readFileSync, readdirSync, statSync } from "node:fs";
-import { join, relative, resolve } from "node:path";
+import { basename, join, relative, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import { createRequire } from "node:module";
 
@@ -180,7 +180,7 @@ function loadCrds(files) {
         "x-kubernetes-map-type", "x-kubernetes-validations"]) {
         ajv.addKeyword(kw);
       }
-      map.set(key, { validate: ajv.compile(schema), source: `CRD ${relative(process.cwd(), file)}` });
+      map.set(key, { validate: ajv.compile(schema), source: `CRD ${basename(file)}` });
     }
   }
   return map;
