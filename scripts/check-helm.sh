@@ -74,8 +74,9 @@ for values in "$chart/values.yaml" "$chart"/ci/*-values.yaml; do
     check "$name flinkVersion $major_minor" equals "$major_minor" "$fv" "$name"
   fi
   while read -r jar; do
-    [[ -n "$jar" ]] && check "$name plugin $jar is for Flink $flink" equals "$flink" \
-      "$(sed 's/.*-\([0-9][0-9.]*[0-9]\)\.jar$/\1/' <<<"$jar")" "$name"
+    [[ -n "$jar" ]] || continue
+    jar_version="${jar##*-}"
+    check "$name plugin $jar is for Flink $flink" equals "$flink" "${jar_version%.jar}" "$name"
   done < <(grep -o 'flink-[a-z0-9-]*-[0-9][0-9.]*[0-9]\.jar' "$values" || true)
 done
 conf_opts="$(awk '/^env:/ {e=1} e && /^      all:/ {sub(/^      all: */, ""); print; exit}' "$root/flink-conf/cluster/config.yaml")"
