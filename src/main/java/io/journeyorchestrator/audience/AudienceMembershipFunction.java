@@ -8,6 +8,7 @@ import io.journeyorchestrator.internal.avro.DetectedMatch;
 import io.journeyorchestrator.internal.avro.JourneyEvent;
 import io.journeyorchestrator.internal.avro.Membership;
 import io.journeyorchestrator.internal.avro.MembershipUpdate;
+import io.journeyorchestrator.job.EventTimeBuffer;
 import io.journeyorchestrator.job.JobState;
 import io.journeyorchestrator.pattern.condition.Condition;
 import io.journeyorchestrator.pattern.condition.ConditionEvaluationException;
@@ -46,7 +47,7 @@ public final class AudienceMembershipFunction
       .thenComparing(m -> m.getMatch().getMatchId());
 
   private final AudienceRules rules;
-  private transient MapState<Long, List<DetectedMatch>> pending;
+  private transient EventTimeBuffer<DetectedMatch> pending;
   private transient MapState<String, Membership> memberships;
   private transient MapState<String, Long> cooldowns;
   private transient Map<String, Counter> entered;
@@ -59,7 +60,8 @@ public final class AudienceMembershipFunction
 
   @Override
   public void open(OpenContext openContext) {
-    pending = getRuntimeContext().getMapState(JobState.pendingMatchesDescriptor());
+    pending = new EventTimeBuffer<>(
+        getRuntimeContext().getMapState(JobState.pendingMatchesDescriptor()));
     memberships = getRuntimeContext().getMapState(JobState.membershipsDescriptor());
     cooldowns = getRuntimeContext().getMapState(JobState.cooldownsDescriptor());
     entered = new HashMap<>();
@@ -79,14 +81,7 @@ public final class AudienceMembershipFunction
     if (rules.affectedBy(match.getMatch().getPatternId()).isEmpty()) {
       return;
     }
-    long end = match.getMatch().getEndTime().toEpochMilli();
-    List<DetectedMatch> atEnd = pending.get(end);
-    if (atEnd == null) {
-      atEnd = new ArrayList<>(1);
-      ctx.timerService().registerEventTimeTimer(end);
-    }
-    atEnd.add(match);
-    pending.put(end, atEnd);
+    pending.add(match.getMatch().getEndTime().toEpochMilli(), match, ctx.timerService());
   }
 
   @Override
@@ -95,11 +90,10 @@ public final class AudienceMembershipFunction
     String customerId = ctx.getCurrentKey();
     expireMemberships(customerId, timestamp, ctx, out);
     endCooldowns(timestamp);
-    List<DetectedMatch> due = pending.get(timestamp);
-    if (due == null) {
+    List<DetectedMatch> due = pending.take(timestamp);
+    if (due.isEmpty()) {
       return;
     }
-    pending.remove(timestamp);
     due.sort(BY_PATTERN_THEN_ID);
     for (AudienceDefinition audience : rules.audiences()) {
       for (DetectedMatch match : due) {

@@ -3,6 +3,7 @@ package io.journeyorchestrator.timeline;
 import io.journeyorchestrator.avro.InteractionEvent;
 import io.journeyorchestrator.internal.avro.CustomerProfile;
 import io.journeyorchestrator.internal.avro.JourneyEvent;
+import io.journeyorchestrator.job.EventTimeBuffer;
 import io.journeyorchestrator.job.JobState;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -38,7 +39,7 @@ public final class CustomerTimelineFunction
 
   private final long profileRetentionMillis;
   private final long dedupWindowMillis;
-  private transient MapState<Long, List<InteractionEvent>> pending;
+  private transient EventTimeBuffer<InteractionEvent> pending;
   private transient MapState<String, Long> seenIds;
   private transient ValueState<CustomerProfile> profile;
   private transient Counter lateEvents;
@@ -51,7 +52,8 @@ public final class CustomerTimelineFunction
 
   @Override
   public void open(OpenContext openContext) {
-    pending = getRuntimeContext().getMapState(JobState.pendingEventsDescriptor());
+    pending = new EventTimeBuffer<>(
+        getRuntimeContext().getMapState(JobState.pendingEventsDescriptor()));
     seenIds = getRuntimeContext().getMapState(JobState.seenEventIdsDescriptor());
     profile = getRuntimeContext().getState(JobState.profileDescriptor(profileRetentionMillis));
     lateEvents = getRuntimeContext().getMetricGroup().counter("lateEvents");
@@ -74,24 +76,17 @@ public final class CustomerTimelineFunction
     }
     seenIds.put(event.getEventId(), timestamp);
     ctx.timerService().registerEventTimeTimer(timestamp + dedupWindowMillis);
-    List<InteractionEvent> atTimestamp = pending.get(timestamp);
-    if (atTimestamp == null) {
-      atTimestamp = new ArrayList<>(1);
-      ctx.timerService().registerEventTimeTimer(timestamp);
-    }
-    atTimestamp.add(event);
-    pending.put(timestamp, atTimestamp);
+    pending.add(timestamp, event, ctx.timerService());
   }
 
   @Override
   public void onTimer(long timestamp, OnTimerContext ctx, Collector<JourneyEvent> out)
       throws Exception {
     forgetIdsSeenBefore(timestamp - dedupWindowMillis);
-    List<InteractionEvent> due = pending.get(timestamp);
-    if (due == null) {
+    List<InteractionEvent> due = pending.take(timestamp);
+    if (due.isEmpty()) {
       return;
     }
-    pending.remove(timestamp);
     due.sort(BY_EVENT_ID);
     CustomerProfile current = profile.value();
     Map<String, Object> facts = current == null ? Map.of() : current.getFacts();
