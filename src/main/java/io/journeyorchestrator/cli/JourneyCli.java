@@ -10,8 +10,8 @@ import picocli.CommandLine.Command;
     name = "journey",
     mixinStandardHelpOptions = true,
     description = "Customer journey orchestration on Apache Flink.",
-    subcommands = {ValidateCommand.class, ReplayCommand.class, TailTopicCommand.class,
-        ProduceEventsCommand.class, GenerateEventsCommand.class})
+    subcommands = {ValidateCommand.class, ReplayCommand.class, PlanCommand.class,
+        TailTopicCommand.class, ProduceEventsCommand.class, GenerateEventsCommand.class})
 public final class JourneyCli {
   /** Exit code for an invalid job folder or bad arguments. */
   public static final int INVALID = 2;

@@ -1,0 +1,101 @@
+package io.journeyorchestrator.job;
+
+import io.journeyorchestrator.config.AudienceDefinition;
+import io.journeyorchestrator.config.JobDefinition;
+import io.journeyorchestrator.config.PatternDefinition;
+import io.journeyorchestrator.config.SuppressionDefinition;
+import io.journeyorchestrator.pattern.CompiledPattern;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * What state a job folder keeps, by id: one line per pattern (with the fingerprint that is part of
+ * its operator uid), audience and suppression policy. Saved when a job is submitted, compared
+ * with the next folder on upgrade to say what survives and what is dropped.
+ */
+public record StatePlan(String jobName, Map<String, String> patterns, List<String> audiences,
+    List<String> suppressions) {
+
+  public static StatePlan of(JobDefinition job) {
+    Map<String, String> patterns = new LinkedHashMap<>();
+    for (PatternDefinition pattern : job.patterns()) {
+      patterns.put(pattern.id(), CompiledPattern.compile(pattern).fingerprint());
+    }
+    return new StatePlan(job.settings().name(), patterns,
+        job.audiences().stream().map(AudienceDefinition::id).toList(),
+        job.suppressions().stream().map(SuppressionDefinition::id).toList());
+  }
+
+  /** One line per entry, e.g. {@code pattern repeated-calls 1f3a...}. */
+  public List<String> lines() {
+    List<String> lines = new ArrayList<>();
+    lines.add("job " + jobName);
+    patterns.forEach((id, fingerprint) -> lines.add("pattern " + id + " " + fingerprint));
+    audiences.forEach(id -> lines.add("audience " + id));
+    suppressions.forEach(id -> lines.add("suppression " + id));
+    return lines;
+  }
+
+  public static StatePlan parse(List<String> lines) {
+    String name = "";
+    Map<String, String> patterns = new LinkedHashMap<>();
+    List<String> audiences = new ArrayList<>();
+    List<String> suppressions = new ArrayList<>();
+    for (String line : lines) {
+      String[] words = line.trim().split("\\s+");
+      switch (words[0]) {
+        case "job" -> name = words[1];
+        case "pattern" -> patterns.put(words[1], words[2]);
+        case "audience" -> audiences.add(words[1]);
+        case "suppression" -> suppressions.add(words[1]);
+        default -> throw new IllegalArgumentException("not a state plan line: " + line);
+      }
+    }
+    return new StatePlan(name, patterns, audiences, suppressions);
+  }
+
+  /** What an upgrade from {@code before} to this plan keeps and drops. */
+  public Upgrade upgradeFrom(StatePlan before) {
+    List<String> kept = new ArrayList<>();
+    List<String> dropped = new ArrayList<>();
+    List<String> added = new ArrayList<>();
+    before.patterns.forEach((id, fingerprint) -> {
+      String now = patterns.get(id);
+      if (now == null) {
+        dropped.add("pattern " + id + ": removed; its partial matches are dropped");
+      } else if (!now.equals(fingerprint)) {
+        dropped.add("pattern " + id + ": definition changed; its partial matches are dropped"
+            + " and it starts fresh");
+      } else {
+        kept.add("pattern " + id + ": unchanged; partial matches kept");
+      }
+    });
+    patterns.keySet().stream().filter(id -> !before.patterns.containsKey(id))
+        .forEach(id -> added.add("pattern " + id + ": new; starts empty"));
+    for (String id : before.audiences) {
+      (audiences.contains(id) ? kept : dropped).add(audiences.contains(id)
+          ? "audience " + id + ": memberships, expiries and cooldowns kept"
+          : "audience " + id + ": removed; memberships dropped, nothing is emitted for them");
+    }
+    audiences.stream().filter(id -> !before.audiences.contains(id))
+        .forEach(id -> added.add("audience " + id + ": new; starts empty"));
+    for (String id : before.suppressions) {
+      (suppressions.contains(id) ? kept : dropped).add(suppressions.contains(id)
+          ? "suppression " + id + ": suppression state kept"
+          : "suppression " + id + ": removed; its suppression state is dropped, no RELEASE sent");
+    }
+    suppressions.stream().filter(id -> !before.suppressions.contains(id))
+        .forEach(id -> added.add("suppression " + id + ": new; starts empty"));
+    return new Upgrade(kept, dropped, added);
+  }
+
+  /** The outcome of comparing two plans. */
+  public record Upgrade(List<String> kept, List<String> dropped, List<String> added) {
+    /** Whether the savepoint holds operator state the new job has no place for. */
+    public boolean dropsState() {
+      return !dropped.isEmpty();
+    }
+  }
+}
