@@ -44,6 +44,12 @@ public final class JobState {
     return new MapStateDescriptor<>("seen-event-ids", Types.STRING, Types.LONG);
   }
 
+  /** Per expiry bucket: the event ids to forget then. */
+  public static MapStateDescriptor<Long, List<String>> seenEventIdExpiriesDescriptor() {
+    return new MapStateDescriptor<>("seen-event-id-expiries", Types.LONG,
+        new ListTypeInfo<>(Types.STRING));
+  }
+
   public static MapStateDescriptor<Long, List<DetectedMatch>> pendingMatchesDescriptor() {
     return new MapStateDescriptor<>("pending-matches", Types.LONG,
         new ListTypeInfo<>(new AvroTypeInfo<>(DetectedMatch.class)));

@@ -41,6 +41,7 @@ public final class CustomerTimelineFunction
   private final long dedupWindowMillis;
   private transient EventTimeBuffer<InteractionEvent> pending;
   private transient MapState<String, Long> seenIds;
+  private transient EventTimeBuffer<String> seenIdExpiries;
   private transient ValueState<CustomerProfile> profile;
   private transient Counter lateEvents;
   private transient Counter duplicatesDropped;
@@ -55,6 +56,8 @@ public final class CustomerTimelineFunction
     pending = new EventTimeBuffer<>(
         getRuntimeContext().getMapState(JobState.pendingEventsDescriptor()));
     seenIds = getRuntimeContext().getMapState(JobState.seenEventIdsDescriptor());
+    seenIdExpiries = new EventTimeBuffer<>(
+        getRuntimeContext().getMapState(JobState.seenEventIdExpiriesDescriptor()));
     profile = getRuntimeContext().getState(JobState.profileDescriptor(profileRetentionMillis));
     lateEvents = getRuntimeContext().getMetricGroup().counter("lateEvents");
     duplicatesDropped = getRuntimeContext().getMetricGroup().counter("duplicatesDropped");
@@ -75,14 +78,14 @@ public final class CustomerTimelineFunction
       return;
     }
     seenIds.put(event.getEventId(), timestamp);
-    ctx.timerService().registerEventTimeTimer(timestamp + dedupWindowMillis);
+    seenIdExpiries.add(expiryBucket(timestamp), event.getEventId(), ctx.timerService());
     pending.add(timestamp, event, ctx.timerService());
   }
 
   @Override
   public void onTimer(long timestamp, OnTimerContext ctx, Collector<JourneyEvent> out)
       throws Exception {
-    forgetIdsSeenBefore(timestamp - dedupWindowMillis);
+    forgetExpiredIds(timestamp);
     List<InteractionEvent> due = pending.take(timestamp);
     if (due.isEmpty()) {
       return;
@@ -99,15 +102,23 @@ public final class CustomerTimelineFunction
     }
   }
 
-  private void forgetIdsSeenBefore(long cutoff) throws Exception {
-    List<String> expired = new ArrayList<>();
-    for (Map.Entry<String, Long> seen : seenIds.entries()) {
-      if (seen.getValue() <= cutoff) {
-        expired.add(seen.getKey());
+  /**
+   * Ids are forgotten in buckets of a tenth of the window (at least a second), so an active
+   * customer costs one timer per bucket instead of one per event; an id is kept at least the
+   * window, at most a bucket longer.
+   */
+  private long expiryBucket(long timestamp) {
+    long bucket = Math.max(1000, dedupWindowMillis / 10);
+    long expiry = timestamp + dedupWindowMillis;
+    return (expiry / bucket + 1) * bucket;
+  }
+
+  private void forgetExpiredIds(long now) throws Exception {
+    for (String eventId : seenIdExpiries.take(now)) {
+      Long seenAt = seenIds.get(eventId);
+      if (seenAt != null && expiryBucket(seenAt) <= now) {
+        seenIds.remove(eventId);
       }
-    }
-    for (String eventId : expired) {
-      seenIds.remove(eventId);
     }
   }
 

@@ -14,6 +14,7 @@ import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.connector.source.SourceReaderContext;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.CoreOptions;
+import org.apache.flink.configuration.PipelineOptions;
 import org.apache.flink.configuration.StateBackendOptions;
 import org.apache.flink.connector.datagen.source.DataGeneratorSource;
 import org.apache.flink.connector.datagen.source.GeneratorFunction;
@@ -30,34 +31,46 @@ import org.apache.flink.streaming.api.functions.sink.v2.DiscardingSink;
 public final class ThroughputBenchmark {
   private ThroughputBenchmark() {}
 
+  /** How a run is configured; production settings are rocksdb, heap timers, object reuse. */
+  private record Setup(String backend, boolean rocksDbTimers, boolean objectReuse) {
+    Setup withRocksDbTimers() {
+      return new Setup(backend, true, objectReuse);
+    }
+
+    Setup withCopies() {
+      return new Setup(backend, rocksDbTimers, false);
+    }
+  }
+
   public static void main(String[] args) throws Exception {
     long events = args.length > 0 ? Long.parseLong(args[0]) : 300_000;
     int customers = args.length > 1 ? Integer.parseInt(args[1]) : 20_000;
-    String backend = args.length > 2 ? args[2] : "rocksdb";
+    Setup production = new Setup(args.length > 2 ? args[2] : "rocksdb", false, true);
     JobDefinition job = JobLoader.load(Path.of("jobs/telecom-demo"));
     System.out.printf("%,d events, %,d customers, %s state, parallelism 2, demo job with %d"
-        + " patterns%n", events, customers, backend, job.patterns().size());
+        + " patterns%n", events, customers, production.backend(), job.patterns().size());
 
     List<String[]> rows = new ArrayList<>();
-    double passThrough = run("pass-through (source, keyBy, discard)", events, customers, backend,
+    double passThrough = run("pass-through (source, keyBy, discard)", production,
         env -> source(env, events, customers, job).keyBy(InteractionEvent::getCustomerId)
             .map(e -> e).returns(new AvroTypeInfo<>(InteractionEvent.class))
-            .sinkTo(new DiscardingSink<>()), rows, 0);
-    run("job graph, events routed per pattern", events, customers, backend,
-        env -> discard(new JourneyTopology(job, new CepPatternRuntime(true))
-            .build(source(env, events, customers, job))), rows, passThrough);
-    if (backend.equals("rocksdb")) {
-      run("job graph, routed, RocksDB timers", events, customers, "rocksdb-timers",
-          env -> discard(new JourneyTopology(job, new CepPatternRuntime(true))
-              .build(source(env, events, customers, job))), rows, passThrough);
-    }
-    run("job graph, every event to every pattern", events, customers, backend,
+            .sinkTo(new DiscardingSink<>()), events, rows, 0);
+    Graph routed = env -> discard(new JourneyTopology(job, new CepPatternRuntime(true))
+        .build(source(env, events, customers, job)));
+    run("job graph, events routed per pattern", production, routed, events, rows, passThrough);
+    run("job graph, every event to every pattern", production,
         env -> discard(new JourneyTopology(job, new CepPatternRuntime(false))
-            .build(source(env, events, customers, job))), rows, passThrough);
+            .build(source(env, events, customers, job))), events, rows, passThrough);
+    run("job graph, routed, records copied between operators", production.withCopies(), routed,
+        events, rows, passThrough);
+    if (production.backend().equals("rocksdb")) {
+      run("job graph, routed, timers in RocksDB", production.withRocksDbTimers(), routed, events,
+          rows, passThrough);
+    }
 
-    System.out.printf("%n%-42s %12s %12s %10s%n", "run", "seconds", "events/s", "vs pass");
+    System.out.printf("%n%-52s %8s %10s %8s%n", "run", "seconds", "events/s", "vs pass");
     for (String[] row : rows) {
-      System.out.printf("%-42s %12s %12s %10s%n", (Object[]) row);
+      System.out.printf("%-52s %8s %10s %8s%n", (Object[]) row);
     }
   }
 
@@ -65,15 +78,14 @@ public final class ThroughputBenchmark {
     void attach(StreamExecutionEnvironment env) throws Exception;
   }
 
-  private static double run(String name, long events, int customers, String backend, Graph graph,
+  private static double run(String name, Setup setup, Graph graph, long events,
       List<String[]> rows, double baseline) throws Exception {
     Configuration config = new Configuration();
     config.set(CoreOptions.DEFAULT_PARALLELISM, 2);
-    // As in flink-conf/: RocksDB keeps state, timers stay on the heap unless asked otherwise.
-    config.set(StateBackendOptions.STATE_BACKEND, backend.startsWith("rocksdb") ? "rocksdb"
-        : backend);
+    config.set(PipelineOptions.OBJECT_REUSE, setup.objectReuse());
+    config.set(StateBackendOptions.STATE_BACKEND, setup.backend());
     config.setString("state.backend.rocksdb.timer-service.factory",
-        backend.equals("rocksdb-timers") ? "ROCKSDB" : "HEAP");
+        setup.rocksDbTimers() ? "ROCKSDB" : "HEAP");
     StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(config);
     graph.attach(env);
     long start = System.nanoTime();

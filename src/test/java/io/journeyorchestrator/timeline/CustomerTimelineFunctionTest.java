@@ -59,7 +59,7 @@ class CustomerTimelineFunctionTest {
     harness.processWatermark(minutes(3).toEpochMilli());
     assertThat(harness.extractOutputValues()).extracting(e -> e.getEvent().getEventId())
         .containsExactly("a", "b", "c", "d");
-    harness.processWatermark(minutes(13).toEpochMilli());
+    harness.processWatermark(minutes(15).toEpochMilli());
     assertThat(harness.numKeyedStateEntries()).isZero();
     assertThat(harness.numEventTimeTimers()).isZero();
   }
