@@ -344,6 +344,24 @@ flink_wait_job_state() {
   return 1
 }
 
+# flink_wait_job_running job-id timeout_s: wait until the job and every one of its tasks run. The
+# job reads RUNNING while its tasks are still deploying; a savepoint triggered then fails with
+# "Not all required tasks are currently running".
+flink_wait_job_running() {
+  local id=${1:?job id} timeout=${2:-120} deadline
+  deadline=$((SECONDS + timeout))
+  flink_wait_job_state "$id" RUNNING "$timeout" || return 1
+  until flink_rest GET "/jobs/$id" 2>/dev/null |
+    jq -e '.state == "RUNNING" and (.vertices | length > 0) and all(.vertices[]; .status == "RUNNING")' >/dev/null; do
+    if ((SECONDS >= deadline)); then
+      log "job $id: not all tasks running after ${timeout}s"
+      return 1
+    fi
+    flink_wait_job_state "$id" RUNNING $((deadline - SECONDS + 1)) || return 1
+    sleep 0.5
+  done
+}
+
 # flink_wait_savepoint job-id trigger-id timeout_s: poll an asynchronous savepoint operation (from
 # POST /jobs/<id>/savepoints or /stop); print the savepoint path (e.g. file:/.../savepoint-ab12-...).
 flink_wait_savepoint() {
@@ -370,17 +388,22 @@ flink_wait_savepoint() {
 
 # flink_stop_with_savepoint job-id [target-dir]: stop the job with a savepoint (no drain: timers
 # and windows stay in state for the next version), wait for it, print the savepoint path. Without
-# target-dir the cluster's execution.checkpointing.savepoint-dir is used.
+# target-dir the cluster's execution.checkpointing.savepoint-dir is used. Returns once the job
+# has FINISHED. Call it when all tasks run (flink_wait_job_running), or the savepoint fails.
 # FLINK_SAVEPOINT_TIMEOUT (s, default 300) bounds the wait.
 flink_stop_with_savepoint() {
-  local id=${1:?job id} target=${2:-} body reply trigger
+  local id=${1:?job id} target=${2:-} body reply trigger path
   body='{"drain":false}'
   [[ -n $target ]] && body="$(jq -cn --arg t "$target" '{drain: false, targetDirectory: $t}')"
   reply="$(flink_rest_json POST "/jobs/$id/stop" "$body")" || return 1
   trigger="$(jq -r '.["request-id"]' <<<"$reply")"
   [[ -n $trigger && $trigger != null ]] || { log "no request-id in the stop reply: $reply"; return 1; }
   log "stop-with-savepoint of job $id triggered (request $trigger)"
-  flink_wait_savepoint "$id" "$trigger" "${FLINK_SAVEPOINT_TIMEOUT:-300}"
+  path="$(flink_wait_savepoint "$id" "$trigger" "${FLINK_SAVEPOINT_TIMEOUT:-300}")" || return 1
+  # The savepoint completes just before the job finishes: return once it has, so a caller can
+  # resubmit at once.
+  flink_wait_job_state "$id" FINISHED 60 || return 1
+  printf '%s\n' "$path"
 }
 
 # flink_trigger_savepoint job-id [target-dir]: a savepoint while the job keeps running; prints its path.
