@@ -125,6 +125,7 @@ write_conf() {
   yaml_set "$conf_dir/config.yaml" rest.port "$rest_port"
   yaml_set "$conf_dir/config.yaml" jobmanager.rpc.port "$rpc_port"
   yaml_set "$conf_dir/config.yaml" metrics.reporter.prom.port "$metrics_ports"
+  # shellcheck disable=SC2016 # the literal placeholder
   grep -v '^[[:space:]]*#' "$conf_dir/config.yaml" | grep -qF '${CLUSTER_HOME}' && die "\${CLUSTER_HOME} left in $conf_dir/config.yaml"
   return 0
 }
