@@ -261,3 +261,163 @@ run_java() {
 journey_cli() {
   run_java io.journeyorchestrator.cli.JourneyCli "$@"
 }
+
+# Flink cluster -------------------------------------------------------------------------------------
+# Talking to a Flink session cluster's REST API (scripts/flink-cluster.sh, scripts/submit.sh, and
+# upgrade scripts). Needs curl and jq. The endpoint is $FLINK_REST_URL, else
+# http://localhost:$FLINK_REST_PORT (default port 8081).
+
+flink_rest_url() {
+  printf '%s\n' "${FLINK_REST_URL:-http://localhost:${FLINK_REST_PORT:-8081}}"
+}
+
+# flink_ui_job_url job-id: the Web UI page of a running job (the Flink 2.x dashboard's hash route).
+flink_ui_job_url() {
+  printf '%s/#/job/running/%s/overview\n' "$(flink_rest_url)" "${1:?job id}"
+}
+
+# flink_rest_errors: read a Flink REST error body on stdin, print its "errors" without stack frames
+# (the exception and its "Caused by" chain are what says what went wrong).
+flink_rest_errors() {
+  jq -r '(.errors // [.]) | .[] | tostring' 2>/dev/null |
+    grep -Ev '^[[:space:]]+at |^[[:space:]]*\.\.\. [0-9]+ more|^[[:space:]]*$' | head -n 20
+}
+
+# flink_rest METHOD path [curl args...]: one REST call; the response body on stdout. Logs Flink's
+# error text and returns 1 on an HTTP error status or when nothing answers.
+flink_rest() {
+  local method=${1:?method} path=${2:?path} body code
+  shift 2
+  require_cmd curl jq
+  body="$(mktemp)"
+  if ! code="$(curl -sS -o "$body" -w '%{http_code}' -X "$method" \
+    --max-time "${FLINK_REST_TIMEOUT:-60}" "$@" "$(flink_rest_url)$path")"; then
+    rm -f "$body"
+    log "$method $path: no answer from $(flink_rest_url)"
+    return 1
+  fi
+  if [[ $code != 2?? ]]; then
+    log "$method $path: HTTP $code"
+    flink_rest_errors <"$body" | sed 's/^/    /' >&2
+    rm -f "$body"
+    return 1
+  fi
+  cat "$body"
+  rm -f "$body"
+}
+
+# flink_rest_json METHOD path json: a REST call with a JSON body.
+flink_rest_json() {
+  flink_rest "$1" "$2" -H 'Content-Type: application/json' --data "$3"
+}
+
+# flink_job_state job-id: CREATED, RUNNING, FAILING, FAILED, CANCELED, FINISHED, RESTARTING, ...
+flink_job_state() {
+  flink_rest GET "/jobs/${1:?job id}" | jq -r '.state'
+}
+
+# flink_job_failure job-id: the latest exception of a job (name, message, causes), for logs.
+flink_job_failure() {
+  flink_rest GET "/jobs/${1:?job id}/exceptions" 2>/dev/null |
+    jq -r '.exceptionHistory.entries[0].stacktrace // .["root-exception"] // "no exception recorded"' |
+    grep -Ev '^[[:space:]]+at |^[[:space:]]*\.\.\. [0-9]+ more' | head -n 15
+}
+
+# flink_wait_job_state job-id state timeout_s: wait until the job is in that state. Returns 1 on
+# timeout, or at once when the job reaches a terminal state other than the one awaited, or
+# restarts (logging its latest exception).
+flink_wait_job_state() {
+  local id=${1:?job id} want=${2:?state} timeout=${3:-120} state="" deadline
+  deadline=$((SECONDS + timeout))
+  while ((SECONDS < deadline)); do
+    state="$(flink_job_state "$id" 2>/dev/null)" || state=""
+    [[ $state == "$want" ]] && return 0
+    case $state in
+      FAILED | CANCELED | FINISHED | SUSPENDED | RESTARTING | FAILING)
+        log "job $id is $state, not $want:"
+        flink_job_failure "$id" | sed 's/^/    /' >&2
+        return 1 ;;
+    esac
+    sleep 0.5
+  done
+  log "job $id is ${state:-unknown} after ${timeout}s, not $want"
+  return 1
+}
+
+# flink_wait_job_running job-id timeout_s: wait until the job and every one of its tasks run. The
+# job reads RUNNING while its tasks are still deploying; a savepoint triggered then fails with
+# "Not all required tasks are currently running".
+flink_wait_job_running() {
+  local id=${1:?job id} timeout=${2:-120} deadline
+  deadline=$((SECONDS + timeout))
+  flink_wait_job_state "$id" RUNNING "$timeout" || return 1
+  until flink_rest GET "/jobs/$id" 2>/dev/null |
+    jq -e '.state == "RUNNING" and (.vertices | length > 0) and all(.vertices[]; .status == "RUNNING")' >/dev/null; do
+    if ((SECONDS >= deadline)); then
+      log "job $id: not all tasks running after ${timeout}s"
+      return 1
+    fi
+    flink_wait_job_state "$id" RUNNING $((deadline - SECONDS + 1)) || return 1
+    sleep 0.5
+  done
+}
+
+# flink_wait_savepoint job-id trigger-id timeout_s: poll an asynchronous savepoint operation (from
+# POST /jobs/<id>/savepoints or /stop); print the savepoint path (e.g. file:/.../savepoint-ab12-...).
+flink_wait_savepoint() {
+  local id=${1:?job id} trigger=${2:?trigger id} timeout=${3:-300} reply status deadline
+  deadline=$((SECONDS + timeout))
+  while ((SECONDS < deadline)); do
+    reply="$(flink_rest GET "/jobs/$id/savepoints/$trigger")" || return 1
+    status="$(jq -r '.status.id' <<<"$reply")"
+    if [[ $status == COMPLETED ]]; then
+      if jq -e '.operation["failure-cause"]' >/dev/null <<<"$reply"; then
+        log "savepoint of job $id failed:"
+        jq -r '.operation["failure-cause"]["stack-trace"] // .operation["failure-cause"]' <<<"$reply" |
+          grep -Ev '^[[:space:]]+at |^[[:space:]]*\.\.\. [0-9]+ more' | head -n 15 | sed 's/^/    /' >&2
+        return 1
+      fi
+      jq -r '.operation.location' <<<"$reply"
+      return 0
+    fi
+    sleep 0.5
+  done
+  log "savepoint of job $id still in progress after ${timeout}s (trigger $trigger)"
+  return 1
+}
+
+# flink_stop_with_savepoint job-id [target-dir]: stop the job with a savepoint (no drain: timers
+# and windows stay in state for the next version), wait for it, print the savepoint path. Without
+# target-dir the cluster's execution.checkpointing.savepoint-dir is used. Returns once the job
+# has FINISHED. Call it when all tasks run (flink_wait_job_running), or the savepoint fails.
+# FLINK_SAVEPOINT_TIMEOUT (s, default 300) bounds the wait.
+flink_stop_with_savepoint() {
+  local id=${1:?job id} target=${2:-} body reply trigger path
+  body='{"drain":false}'
+  [[ -n $target ]] && body="$(jq -cn --arg t "$target" '{drain: false, targetDirectory: $t}')"
+  reply="$(flink_rest_json POST "/jobs/$id/stop" "$body")" || return 1
+  trigger="$(jq -r '.["request-id"]' <<<"$reply")"
+  [[ -n $trigger && $trigger != null ]] || { log "no request-id in the stop reply: $reply"; return 1; }
+  log "stop-with-savepoint of job $id triggered (request $trigger)"
+  path="$(flink_wait_savepoint "$id" "$trigger" "${FLINK_SAVEPOINT_TIMEOUT:-300}")" || return 1
+  # The savepoint completes just before the job finishes: return once it has, so a caller can
+  # resubmit at once.
+  flink_wait_job_state "$id" FINISHED 60 || return 1
+  printf '%s\n' "$path"
+}
+
+# flink_trigger_savepoint job-id [target-dir]: a savepoint while the job keeps running; prints its path.
+flink_trigger_savepoint() {
+  local id=${1:?job id} target=${2:-} body reply trigger
+  body='{"cancel-job":false}'
+  [[ -n $target ]] && body="$(jq -cn --arg t "$target" '{"cancel-job": false, "target-directory": $t}')"
+  reply="$(flink_rest_json POST "/jobs/$id/savepoints" "$body")" || return 1
+  trigger="$(jq -r '.["request-id"]' <<<"$reply")"
+  [[ -n $trigger && $trigger != null ]] || { log "no request-id in the savepoint reply: $reply"; return 1; }
+  flink_wait_savepoint "$id" "$trigger" "${FLINK_SAVEPOINT_TIMEOUT:-300}"
+}
+
+# flink_cancel_job job-id: cancel without a savepoint (state is lost unless a checkpoint is retained).
+flink_cancel_job() {
+  flink_rest PATCH "/jobs/${1:?job id}?mode=cancel" >/dev/null
+}

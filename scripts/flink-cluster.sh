@@ -1,0 +1,280 @@
+#!/usr/bin/env bash
+# A standalone Flink session cluster on 127.0.0.1: one JobManager JVM and one TaskManager JVM,
+# run from Maven Central jars (scripts/tools/flink/pom.xml) the way Flink's own jobmanager.sh and
+# taskmanager.sh would run them from a distribution: no Docker, no flink-dist tarball.
+#
+# Usage: scripts/flink-cluster.sh start|stop|status
+#   start   start in the background, wait until the REST API reports every task slot, print the
+#           Web UI URL on stdout; exit 0 if it is already running (a missing JVM is started)
+#   stop    TaskManager then JobManager: SIGTERM, wait for a clean shutdown, SIGKILL after
+#           FLINK_STOP_TIMEOUT seconds
+#   status  print running/stopped; exit 0 if both JVMs run, 3 otherwise
+#
+# Environment:
+#   FLINK_REST_PORT      REST API and Web UI port (rest.port), default 8081
+#   FLINK_RPC_PORT       JobManager RPC port (jobmanager.rpc.port), default 6123
+#   FLINK_METRICS_PORTS  Prometheus reporter port range, default 9249-9259
+#   FLINK_CLUSTER_HOME   conf/, log/, tmp/, checkpoints/, savepoints/ and pid files, default
+#                        <repo>/.local/flink-cluster
+#   FLINK_START_TIMEOUT  seconds to wait for the slots, default 90
+#   FLINK_STOP_TIMEOUT   seconds to wait for a clean shutdown of each JVM, default 30
+#
+# The configuration is flink-conf/cluster/ (config.yaml, log4j.properties), copied at each start
+# into $FLINK_CLUSTER_HOME/conf with ${CLUSTER_HOME} replaced by that absolute folder and the
+# ports above written in: edit flink-conf/cluster/, not the copy. JVM memory flags come from
+# Flink's BashJavaUtils, as in Flink's scripts; the Java 17 opens from the root pom.
+set -euo pipefail
+# shellcheck source=scripts/lib.sh
+source "$(dirname -- "${BASH_SOURCE[0]}")/lib.sh"
+
+readonly HOST=127.0.0.1
+readonly JM_CLASS=org.apache.flink.runtime.entrypoint.StandaloneSessionClusterEntrypoint
+readonly TM_CLASS=org.apache.flink.runtime.taskexecutor.TaskManagerRunner
+readonly BASH_JAVA_UTILS=org.apache.flink.runtime.util.bash.BashJavaUtils
+
+usage() {
+  sed -n '6,12p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'
+}
+
+command=${1:-}
+[[ $# -gt 0 ]] && shift
+while (($#)); do
+  case $1 in
+    -h | --help) usage; exit 0 ;;
+    *) usage >&2; exit 2 ;;
+  esac
+done
+
+rest_port=${FLINK_REST_PORT:-8081}
+rpc_port=${FLINK_RPC_PORT:-6123}
+metrics_ports=${FLINK_METRICS_PORTS:-9249-9259}
+[[ $rest_port =~ ^[0-9]+$ && $rpc_port =~ ^[0-9]+$ ]] || die "ports must be numbers"
+[[ $rest_port != "$rpc_port" ]] || die "REST and RPC ports are both $rest_port"
+[[ $metrics_ports =~ ^[0-9]+(-[0-9]+)?$ ]] || die "FLINK_METRICS_PORTS must be a port or a range (a-b)"
+# The REST helpers of lib.sh talk to this cluster.
+export FLINK_REST_PORT=$rest_port
+unset FLINK_REST_URL
+
+home=${FLINK_CLUSTER_HOME:-$(repo_root)/.local/flink-cluster}
+mkdir -p "$home"
+home="$(cd -- "$home" && pwd -P)"
+readonly conf_dir="$home/conf"
+readonly log_dir="$home/log"
+readonly tmp_dir="$home/tmp"
+readonly web_url="http://localhost:$rest_port"
+
+# running_pid jobmanager|taskmanager: the pid of that JVM of this cluster, if it runs. Checks the
+# command line, so a stale pid file whose pid was reused, or another cluster's JVM, does not count.
+running_pid() {
+  local role=$1 pid args class
+  [[ $role == jobmanager ]] && class=$JM_CLASS || class=$TM_CLASS
+  [[ -f $home/$role.pid ]] || return 1
+  pid="$(<"$home/$role.pid")"
+  pid_alive "$pid" || return 1
+  args="$(ps -o args= -p "$pid" 2>/dev/null)" || return 1
+  [[ $args == *"$class --configDir $conf_dir"* ]] || return 1
+  printf '%s\n' "$pid"
+}
+
+# yaml_set file dotted.key value: replace the value of an existing key in a block-style YAML file
+# (nested mappings, as in flink-conf/cluster/config.yaml), keeping its comment. Fails if absent.
+yaml_set() {
+  local file=$1 key=$2 value=$3 tmp
+  tmp="$file.tmp"
+  awk -v want="$key" -v value="$value" '
+    function indent(s) { match(s, /^ */); return RLENGTH }
+    /^[[:space:]]*$/ || /^[[:space:]]*#/ { print; next }
+    {
+      ind = indent($0)
+      line = $0
+      sub(/^ +/, "", line)
+      colon = index(line, ":")
+      if (colon == 0) { print; next }
+      k = substr(line, 1, colon - 1)
+      while (depth > 0 && ind <= ind_at[depth]) depth--
+      depth++
+      ind_at[depth] = ind
+      key_at[depth] = k
+      path = key_at[1]
+      for (i = 2; i <= depth; i++) path = path "." key_at[i]
+      if (path == want) {
+        comment = ""
+        if (match($0, /[[:space:]]+#.*$/)) comment = substr($0, RSTART)
+        printf "%s%s: %s%s\n", substr($0, 1, ind), k, value, comment
+        found = 1
+        next
+      }
+      print
+    }
+    END { exit found ? 0 : 1 }' "$file" >"$tmp" || { rm -f "$tmp"; die "no key $key in $file"; }
+  mv -f "$tmp" "$file"
+}
+
+write_conf() {
+  local src file
+  src="$(repo_root)/flink-conf/cluster"
+  [[ -f $src/config.yaml ]] || die "no $src/config.yaml"
+  # Leftovers of JVMs that were killed (Flink unpacks a 21 MB RPC jar there at each start).
+  rm -rf "$tmp_dir"
+  mkdir -p "$conf_dir" "$log_dir" "$tmp_dir/web" "$home/plugins" "$home/checkpoints" "$home/savepoints"
+  for file in "$src"/*; do
+    # ${CLUSTER_HOME} is a literal placeholder in the source files (comments left as they are).
+    # shellcheck disable=SC2016
+    sed -e '/^[[:space:]]*#/!s|${CLUSTER_HOME}|'"${home//&/\\&}"'|g' "$file" >"$conf_dir/$(basename -- "$file")"
+  done
+  yaml_set "$conf_dir/config.yaml" rest.port "$rest_port"
+  yaml_set "$conf_dir/config.yaml" jobmanager.rpc.port "$rpc_port"
+  yaml_set "$conf_dir/config.yaml" metrics.reporter.prom.port "$metrics_ports"
+  # shellcheck disable=SC2016 # the literal placeholder
+  grep -v '^[[:space:]]*#' "$conf_dir/config.yaml" | grep -qF '${CLUSTER_HOME}' && die "\${CLUSTER_HOME} left in $conf_dir/config.yaml"
+  return 0
+}
+
+# resource_params jobmanager|taskmanager: two lines, the JVM memory flags and the -D properties
+# Flink's scripts pass to the entry point, computed by Flink itself from config.yaml.
+resource_params() {
+  local what out
+  [[ $1 == jobmanager ]] && what=GET_JM_RESOURCE_PARAMS || what=GET_TM_RESOURCE_PARAMS
+  out="$(java -Xmx128m -XX:TieredStopAtLevel=1 -cp "$cp" "$BASH_JAVA_UTILS" "$what" \
+    --configDir "$conf_dir" 2>&1)" || {
+    printf '%s\n' "$out" | tail -n 20 >&2
+    die "BashJavaUtils $what failed: check $conf_dir/config.yaml"
+  }
+  out="$(sed -n 's/^BASH_JAVA_UTILS_EXEC_RESULT://p' <<<"$out")"
+  [[ $(wc -l <<<"$out") -eq 2 ]] || die "unexpected BashJavaUtils $what output: $out"
+  printf '%s\n' "$out"
+}
+
+# launch jobmanager|taskmanager: start one JVM in the background, as flink-daemon.sh would.
+launch() {
+  local role=$1 class params pid
+  local -a jvm dynamic opens
+  [[ $role == jobmanager ]] && class=$JM_CLASS || class=$TM_CLASS
+  params="$(resource_params "$role")"
+  read -ra jvm <<<"$(sed -n 1p <<<"$params")"
+  read -ra dynamic <<<"$(sed -n 2p <<<"$params")"
+  read -ra opens <<<"$(java_opts_flink17)"
+  [[ -f $log_dir/$role.log ]] && mv -f "$log_dir/$role.log" "$log_dir/$role.log.1"
+  # As flink-daemon.sh: FLINK_CONF_DIR and FLINK_PLUGINS_DIR (Flink reads both from the environment;
+  # plugins would otherwise be looked up in ./plugins). setsid + nohup: the JVM outlives this
+  # script and the terminal it was started from.
+  FLINK_CONF_DIR="$conf_dir" FLINK_PLUGINS_DIR="$home/plugins" setsid nohup java "${jvm[@]}" "${opens[@]}" \
+    -Djava.io.tmpdir="$tmp_dir" \
+    -Dlog.file="$log_dir/$role.log" \
+    -Dlog4j.configuration="file:$conf_dir/log4j.properties" \
+    -Dlog4j.configurationFile="file:$conf_dir/log4j.properties" \
+    -classpath "$cp" "$class" --configDir "$conf_dir" "${dynamic[@]}" \
+    >"$log_dir/$role.out" 2>&1 </dev/null &
+  pid=$!
+  printf '%s\n' "$pid" >"$home/$role.pid"
+  log "$role started (pid $pid, log $log_dir/$role.log)"
+}
+
+# slots_total: the cluster's registered task slots, from GET /overview.
+slots_total() {
+  curl -sf --max-time 2 "$web_url/overview" 2>/dev/null | jq -r '.["slots-total"] // 0'
+}
+
+expected_slots() {
+  awk '$1 == "numberOfTaskSlots:" { print $2; exit }' "$conf_dir/config.yaml"
+}
+
+fail_start() {
+  local role
+  for role in jobmanager taskmanager; do
+    [[ -f $log_dir/$role.log ]] && { echo "--- $log_dir/$role.log" >&2; tail -n 15 "$log_dir/$role.log" >&2; }
+    [[ -s $log_dir/$role.out ]] && { echo "--- $log_dir/$role.out" >&2; tail -n 15 "$log_dir/$role.out" >&2; }
+  done
+  stop >/dev/null 2>&1 || true
+  die "$*"
+}
+
+start() {
+  local jm_pid tm_pid want have started elapsed deadline
+  require_cmd java curl jq
+  jm_pid="$(running_pid jobmanager)" || jm_pid=""
+  tm_pid="$(running_pid taskmanager)" || tm_pid=""
+  if [[ -z $jm_pid ]]; then
+    port_closed "$HOST" "$rest_port" || die "REST port $rest_port is taken by another process (set FLINK_REST_PORT)"
+    port_closed "$HOST" "$rpc_port" || die "RPC port $rpc_port is taken by another process (set FLINK_RPC_PORT)"
+  fi
+  if [[ -n $jm_pid && -n $tm_pid ]]; then
+    log "already running (JobManager pid $jm_pid, TaskManager pid $tm_pid)"
+  else
+    cp="$(tool_classpath flink)"
+    # Rewritten only when nothing runs, so a running JVM never sees its configuration change.
+    [[ -z $jm_pid && -z $tm_pid ]] && write_conf
+    started=$(date +%s%N)
+    [[ -n $jm_pid ]] || launch jobmanager
+    [[ -n $tm_pid ]] || launch taskmanager
+  fi
+
+  want="$(expected_slots)"
+  want=${want:-1}
+  deadline=$((SECONDS + ${FLINK_START_TIMEOUT:-90}))
+  # slots-total reads 0 for about a second after the TaskManager registers: wait for the number.
+  until have="$(slots_total)" && [[ -n $have ]] && ((have >= want)); do
+    running_pid jobmanager >/dev/null || fail_start "the JobManager exited during startup"
+    running_pid taskmanager >/dev/null || fail_start "the TaskManager exited during startup"
+    ((SECONDS < deadline)) || fail_start "${have:-no} of $want slots after ${FLINK_START_TIMEOUT:-90}s"
+    sleep 0.2
+  done
+  if [[ -n ${started:-} ]]; then
+    elapsed=$((($(date +%s%N) - started) / 1000000))
+    log "ready: $have slots, $((elapsed / 1000)).$(printf '%03d' $((elapsed % 1000)))s after launch (home $home)"
+  fi
+  log "Web UI: $web_url"
+  printf '%s\n' "$web_url"
+}
+
+stop_one() {
+  local role=$1 pid timeout=${FLINK_STOP_TIMEOUT:-30}
+  if ! pid="$(running_pid "$role")"; then
+    rm -f "$home/$role.pid"
+    return 0
+  fi
+  log "stopping the $role (pid $pid)"
+  kill -TERM "$pid" 2>/dev/null || true
+  if ! wait_until "$timeout" pid_gone "$pid"; then
+    log "$role still running after ${timeout}s: SIGKILL"
+    kill -KILL "$pid" 2>/dev/null || true
+    wait_until 10 pid_gone "$pid" || die "pid $pid survived SIGKILL"
+  fi
+  rm -f "$home/$role.pid"
+}
+
+stop() {
+  if ! running_pid jobmanager >/dev/null && ! running_pid taskmanager >/dev/null; then
+    rm -f "$home/jobmanager.pid" "$home/taskmanager.pid"
+    log "not running"
+    return 0
+  fi
+  # TaskManager first, as Flink's stop-cluster.sh: the JobManager still sees it deregister.
+  stop_one taskmanager
+  stop_one jobmanager
+  log "stopped"
+}
+
+status() {
+  local jm_pid tm_pid slots
+  jm_pid="$(running_pid jobmanager)" || jm_pid=""
+  tm_pid="$(running_pid taskmanager)" || tm_pid=""
+  if [[ -n $jm_pid && -n $tm_pid ]]; then
+    slots="$(slots_total)" || slots=""
+    echo "running (JobManager pid $jm_pid, TaskManager pid $tm_pid, ${slots:-?} slots) at $web_url"
+  elif [[ -n $jm_pid || -n $tm_pid ]]; then
+    echo "partly running (JobManager pid ${jm_pid:-none}, TaskManager pid ${tm_pid:-none}): run start or stop"
+    return 3
+  else
+    echo "stopped"
+    return 3
+  fi
+}
+
+case $command in
+  start) start ;;
+  stop) stop ;;
+  status) status ;;
+  -h | --help) usage ;;
+  *) usage >&2; exit 2 ;;
+esac
