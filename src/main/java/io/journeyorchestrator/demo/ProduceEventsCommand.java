@@ -113,16 +113,22 @@ public final class ProduceEventsCommand implements Callable<Integer> {
     props.put(ProducerConfig.LINGER_MS_CONFIG, "5");
     props.put(ProducerConfig.CLIENT_ID_CONFIG, "journey-demo-producer");
     long startNanos = System.nanoTime();
+    long endNanos = duration == null ? Long.MAX_VALUE : startNanos + duration.toNanos();
     long lastReport = startNanos;
     try (KafkaProducer<byte[], byte[]> producer =
         new KafkaProducer<>(props, new ByteArraySerializer(), new ByteArraySerializer())) {
-      for (long sent = 0; sent < limit && generator.hasNext(); sent++) {
+      for (long sent = 0; sent < limit && generator.hasNext() && System.nanoTime() < endNanos;
+          sent++) {
         InteractionEvent event = generator.next();
         long dueNanos = startNanos + (long) (sent * 1e9 / rate);
         long wait = Math.max(dueNanos - System.nanoTime(),
             Duration.between(Instant.now(), event.getTimestamp()).toNanos());
+        wait = Math.min(wait, endNanos - System.nanoTime());
         if (wait > 0) {
           Thread.sleep(wait / 1_000_000, (int) (wait % 1_000_000));
+        }
+        if (System.nanoTime() >= endNanos) {
+          break;
         }
         producer.send(record(topic, event));
         if (System.nanoTime() - lastReport > 5_000_000_000L) {

@@ -50,11 +50,18 @@ public final class JourneyOrchestratorJob implements Callable<Integer> {
   @Option(names = "-D", mapFallbackValue = "", description = "Flink configuration key=value")
   Map<String, String> flinkOptions = Map.of();
 
-  public static void main(String[] args) {
-    int exit = new CommandLine(new JourneyOrchestratorJob()).execute(args);
-    if (exit != 0) {
-      System.exit(exit);
+  /**
+   * Never calls System.exit: on a cluster this main() runs inside the JobManager (REST submit),
+   * where an exit would stop the JobManager. Bad arguments and an invalid job folder throw, which
+   * fails the submission with the message, and a command line exits non-zero.
+   */
+  public static void main(String[] args) throws Exception {
+    CommandLine commandLine = new CommandLine(new JourneyOrchestratorJob());
+    CommandLine.ParseResult parsed = commandLine.parseArgs(args);
+    if (CommandLine.printHelpIfRequested(parsed)) {
+      return;
     }
+    commandLine.<JourneyOrchestratorJob>getCommand().call();
   }
 
   @Override
@@ -66,7 +73,7 @@ public final class JourneyOrchestratorJob implements Callable<Integer> {
       for (ConfigProblem problem : e.problems()) {
         System.err.println(problem);
       }
-      return 2;
+      throw new IllegalArgumentException("invalid job folder " + job + ":\n" + e.getMessage(), e);
     }
     if (bootstrapServers != null) {
       definition = new JobDefinition(definition.settings().withBootstrapServers(bootstrapServers),
