@@ -247,12 +247,13 @@ project_classpath() {
 # quiet local logging configuration, started from the repository root.
 run_java() {
   local root cp
-  local -a opens
+  local -a opens extra
   root="$(repo_root)"
   ensure_built
   cp="$(project_classpath)"
   read -ra opens <<<"$(java_opts_flink17)"
-  (cd "$root" && exec java "${opens[@]}" ${JOURNEY_JAVA_OPTS:-} \
+  read -ra extra <<<"${JOURNEY_JAVA_OPTS:-}"
+  (cd "$root" && exec java "${opens[@]}" "${extra[@]}" \
     -Dlog4j2.configurationFile="$root/flink-conf/local/log4j2.properties" \
     -cp "$cp" "$@")
 }
@@ -314,6 +315,26 @@ flink_rest_json() {
 # flink_job_state job-id: CREATED, RUNNING, FAILING, FAILED, CANCELED, FINISHED, RESTARTING, ...
 flink_job_state() {
   flink_rest GET "/jobs/${1:?job id}" | jq -r '.state'
+}
+
+# flink_job_stays_running job-id [seconds]: the job keeps RUNNING for that long (default 15) and
+# records no exception: a restore that cannot read its state fails and restarts within seconds.
+flink_job_stays_running() {
+  local id=${1:?job id} seconds=${2:-15} deadline state
+  deadline=$((SECONDS + seconds))
+  while ((SECONDS < deadline)); do
+    state="$(flink_job_state "$id" 2>/dev/null)" || state=""
+    if [[ $state != RUNNING ]]; then
+      log "job $id is ${state:-unknown}, not RUNNING"
+      return 1
+    fi
+    if flink_rest GET "/jobs/$id/exceptions" 2>/dev/null |
+      jq -e '(.exceptionHistory.entries | length) > 0' >/dev/null; then
+      log "job $id recorded an exception"
+      return 1
+    fi
+    sleep 1
+  done
 }
 
 # flink_job_failure job-id: the latest exception of a job (name, message, causes), for logs.

@@ -4,6 +4,7 @@
 #
 # Usage: scripts/produce-events.sh [--customers N] [--rate R] [--duration D] [--history D]
 #                                  [--job jobs/<job>] [--bootstrap-servers host:port] [--out file.jsonl]
+#                                  [--events file.jsonl]   (produce a replay file's events instead)
 set -euo pipefail
 # shellcheck source=scripts/lib.sh
 source "$(dirname -- "${BASH_SOURCE[0]}")/lib.sh"
@@ -11,7 +12,7 @@ source "$(dirname -- "${BASH_SOURCE[0]}")/lib.sh"
 args=()
 while (($#)); do
   case $1 in
-    --out | --job)
+    --out | --job | --events)
       [[ $# -ge 2 ]] || die "$1 needs a value"
       args+=("$1" "$(cd -- "$(dirname -- "$2")" && pwd -P)/$(basename -- "$2")")
       shift 2 ;;

@@ -146,5 +146,9 @@ reply="$(FLINK_REST_TIMEOUT=${FLINK_REST_TIMEOUT:-180} flink_rest_json POST "/ja
 job_id="$(jq -r '.jobid' <<<"$reply")"
 [[ -n $job_id && $job_id != null ]] || die "no job id in the run reply: $reply"
 log "submitted job $job_id"
+# What state this job keeps, by id: scripts/upgrade.sh compares it with the next folder.
+mkdir -p "$state_dir/plans"
+journey_cli plan "$job_dir" >"$state_dir/plans/$job_id.plan"
+printf '%s\n' "$job_dir" >"$state_dir/plans/$job_id.folder"
 log "Web UI: $(flink_ui_job_url "$job_id")"
 printf '%s\n' "$job_id"

@@ -4,8 +4,10 @@ import io.journeyorchestrator.avro.InteractionEvent;
 import io.journeyorchestrator.config.InvalidJobException;
 import io.journeyorchestrator.config.JobLoader;
 import io.journeyorchestrator.config.JobSettings;
+import io.journeyorchestrator.io.JsonEventCodec;
 import io.journeyorchestrator.io.JsonRecords;
 import io.journeyorchestrator.io.KafkaOutputSerializer;
+import io.journeyorchestrator.io.MalformedEventException;
 import java.io.BufferedWriter;
 import java.io.PrintWriter;
 import java.nio.ByteBuffer;
@@ -63,6 +65,11 @@ public final class ProduceEventsCommand implements Callable<Integer> {
   @Option(names = "--out", description = "Write a replay file (.jsonl) instead of producing")
   Path out;
 
+  @Option(names = "--events",
+      description = "Produce the events of this replay file (.jsonl) instead of simulated ones,"
+          + " as fast as the broker takes them")
+  Path eventsFile;
+
   @Spec CommandSpec spec;
 
   @Override
@@ -98,6 +105,9 @@ public final class ProduceEventsCommand implements Callable<Integer> {
     }
     String servers = bootstrapServers != null ? bootstrapServers : settings.bootstrapServers();
     String topic = settings.topics().events();
+    if (eventsFile != null) {
+      return produceFile(servers, topic, err);
+    }
     err.printf("Producing to %s at %s: %,d customers, %.0f events/s, event time from %s%n",
         topic, servers, customers, rate, start);
     err.flush();
@@ -107,16 +117,10 @@ public final class ProduceEventsCommand implements Callable<Integer> {
 
   private void produce(JourneyGenerator generator, String servers, String topic, long limit,
       PrintWriter err) throws Exception {
-    Properties props = new Properties();
-    props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, servers);
-    props.put(ProducerConfig.ACKS_CONFIG, "all");
-    props.put(ProducerConfig.LINGER_MS_CONFIG, "5");
-    props.put(ProducerConfig.CLIENT_ID_CONFIG, "journey-demo-producer");
     long startNanos = System.nanoTime();
     long endNanos = duration == null ? Long.MAX_VALUE : startNanos + duration.toNanos();
     long lastReport = startNanos;
-    try (KafkaProducer<byte[], byte[]> producer =
-        new KafkaProducer<>(props, new ByteArraySerializer(), new ByteArraySerializer())) {
+    try (KafkaProducer<byte[], byte[]> producer = producer(servers)) {
       for (long sent = 0; sent < limit && generator.hasNext() && System.nanoTime() < endNanos;
           sent++) {
         InteractionEvent event = generator.next();
@@ -139,6 +143,36 @@ public final class ProduceEventsCommand implements Callable<Integer> {
         }
       }
     }
+  }
+
+  private int produceFile(String servers, String topic, PrintWriter err) throws Exception {
+    long sent = 0;
+    try (KafkaProducer<byte[], byte[]> producer = producer(servers);
+        var lines = Files.lines(eventsFile, StandardCharsets.UTF_8)) {
+      for (String line : (Iterable<String>) lines::iterator) {
+        if (!line.isBlank()) {
+          producer.send(record(topic, JsonEventCodec.parse(line)));
+          sent++;
+        }
+      }
+      producer.flush();
+    } catch (MalformedEventException e) {
+      err.println(eventsFile + ": line " + (sent + 1) + ": " + e.getMessage());
+      err.flush();
+      return 2;
+    }
+    err.printf("Produced %,d events from %s to %s%n", sent, eventsFile, topic);
+    err.flush();
+    return 0;
+  }
+
+  private static KafkaProducer<byte[], byte[]> producer(String servers) {
+    Properties props = new Properties();
+    props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, servers);
+    props.put(ProducerConfig.ACKS_CONFIG, "all");
+    props.put(ProducerConfig.LINGER_MS_CONFIG, "5");
+    props.put(ProducerConfig.CLIENT_ID_CONFIG, "journey-demo-producer");
+    return new KafkaProducer<>(props, new ByteArraySerializer(), new ByteArraySerializer());
   }
 
   static ProducerRecord<byte[], byte[]> record(String topic, InteractionEvent event)

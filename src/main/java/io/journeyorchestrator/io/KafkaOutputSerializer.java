@@ -12,8 +12,8 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 
 /**
  * Writes one output record to Kafka: key {@code customerId} (so each customer's records stay in
- * order in one partition), value in Avro single-object encoding, and a {@value #TYPE_HEADER}
- * header naming the record's schema.
+ * order in one partition), value in Avro single-object encoding, a {@value #TYPE_HEADER} header
+ * naming the record's schema, and the write time as record timestamp (event times are fields).
  */
 public final class KafkaOutputSerializer<T extends SpecificRecordBase>
     implements KafkaRecordSerializationSchema<T> {
@@ -47,7 +47,9 @@ public final class KafkaOutputSerializer<T extends SpecificRecordBase>
       throw new UncheckedIOException("Avro encoding of an output record failed", e);
     }
     Object key = keyField == null ? null : record.get(keyField);
-    ProducerRecord<byte[], byte[]> producerRecord = new ProducerRecord<>(topic, null, timestamp,
+    // No record timestamp: Kafka then stamps the write time. Event time would let the broker's
+    // retention delete decisions about old events (a backfill, a replayed topic) at once.
+    ProducerRecord<byte[], byte[]> producerRecord = new ProducerRecord<>(topic, null, null,
         key == null ? null : key.toString().getBytes(StandardCharsets.UTF_8), value);
     producerRecord.headers().add(TYPE_HEADER,
         record.getSchema().getFullName().getBytes(StandardCharsets.UTF_8));

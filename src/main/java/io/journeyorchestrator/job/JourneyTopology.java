@@ -72,7 +72,8 @@ public final class JourneyTopology {
     DataStream<PatternMatch> matches = detected
         .map(DetectedMatch::getMatch)
         .returns(new AvroTypeInfo<>(PatternMatch.class))
-        .name("pattern matches");
+        .name("pattern matches")
+        .uid("pattern-matches");
 
     // Every stream here is still partitioned by customer (keyed operators, forward edges), so
     // the audience and suppression operators need no exchange.
@@ -85,9 +86,11 @@ public final class JourneyTopology {
     DataStream<AudienceChange> audienceChanges = memberships
         .filter(update -> !update.getRefresh())
         .name("published changes")
+        .uid("published-changes")
         .map(MembershipUpdate::getChange)
         .returns(new AvroTypeInfo<>(AudienceChange.class))
-        .name("audience changes");
+        .name("audience changes")
+        .uid("audience-changes");
     DataStream<SuppressionDecision> suppressions = DataStreamUtils
         .reinterpretAsKeyedStream(memberships, new UpdateCustomerKey())
         .process(new SuppressionPolicyFunction(job.suppressions()))

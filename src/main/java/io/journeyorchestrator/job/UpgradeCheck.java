@@ -1,0 +1,79 @@
+package io.journeyorchestrator.job;
+
+import io.journeyorchestrator.config.JobDefinition;
+import java.io.DataInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import org.apache.flink.runtime.OperatorIDPair;
+import org.apache.flink.runtime.checkpoint.Checkpoints;
+import org.apache.flink.runtime.checkpoint.OperatorState;
+import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
+import org.apache.flink.runtime.checkpoint.metadata.CheckpointMetadata;
+import org.apache.flink.runtime.jobgraph.JobVertex;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.streaming.api.graph.StreamGraph;
+import org.apache.flink.streaming.api.graph.StreamNode;
+
+/**
+ * Before an upgrade: which operators of a savepoint hold state that the new job folder has no
+ * operator for. Each one must be explained by the upgrade plan (a pattern removed or changed);
+ * anything else, such as a code change that renamed an operator, must stop the upgrade instead of
+ * silently starting that state empty.
+ */
+public final class UpgradeCheck {
+  private UpgradeCheck() {}
+
+  /** A savepoint operator with state and no place in the new job. */
+  public record Orphan(String uid, String name, boolean explained) {}
+
+  public static List<Orphan> orphans(JobDefinition newJob, StatePlan.Upgrade plan, Path savepoint)
+      throws IOException {
+    StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+    new KafkaJourneyJob(newJob).attachTo(env);
+    StreamGraph graph = env.getStreamGraph();
+    Set<String> uids = new HashSet<>();
+    for (StreamNode node : graph.getStreamNodes()) {
+      if (node.getTransformationUID() != null) {
+        uids.add(node.getTransformationUID());
+      }
+    }
+    Set<String> operatorIds = new HashSet<>();
+    for (JobVertex vertex : graph.getJobGraph().getVertices()) {
+      for (OperatorIDPair ids : vertex.getOperatorIDs()) {
+        operatorIds.add(ids.getGeneratedOperatorID().toHexString());
+        ids.getUserDefinedOperatorID().ifPresent(id -> operatorIds.add(id.toHexString()));
+      }
+    }
+    List<Orphan> orphans = new ArrayList<>();
+    for (OperatorState operator : load(savepoint).getOperatorStates()) {
+      boolean hasState = operator.getStates().stream().anyMatch(OperatorSubtaskState::hasState)
+          || operator.getCoordinatorState() != null;
+      String uid = operator.getOperatorUid().orElse("");
+      boolean known = uids.contains(uid)
+          || operatorIds.contains(operator.getOperatorID().toHexString());
+      if (hasState && !known) {
+        boolean explained = plan.dropped().stream()
+            .anyMatch(line -> uid.startsWith("pattern/") && line.startsWith(
+                "pattern " + uid.split("/")[1] + ":"));
+        orphans.add(new Orphan(uid.isEmpty() ? operator.getOperatorID().toHexString() : uid,
+            operator.getOperatorName().orElse("?"), explained));
+      }
+    }
+    return orphans;
+  }
+
+  private static CheckpointMetadata load(Path savepoint) throws IOException {
+    Path metadata = Files.isDirectory(savepoint) ? savepoint.resolve("_metadata") : savepoint;
+    try (InputStream in = Files.newInputStream(metadata);
+        DataInputStream data = new DataInputStream(in)) {
+      return Checkpoints.loadCheckpointMetadata(data, UpgradeCheck.class.getClassLoader(),
+          savepoint.toString());
+    }
+  }
+}
