@@ -80,6 +80,10 @@ class KafkaJourneyJobITCase {
 
   /** The demo job's patterns, audiences and suppressions, with its own topics and quick idleness. */
   private JobDefinition demoJob(String name) throws Exception {
+    return demoJob(name, "exactly-once");
+  }
+
+  private JobDefinition demoJob(String name, String delivery) throws Exception {
     Path job = dir.resolve(name);
     for (String folder : List.of("patterns", "audiences", "suppressions")) {
       Files.createDirectories(job.resolve(folder));
@@ -103,7 +107,9 @@ class KafkaJourneyJobITCase {
         time:
           maxOutOfOrderness: 30s
           idleTimeout: 3s
-        """.formatted(name, kafka.bootstrapServers(), name, name, name, name, name, name));
+        delivery: %s
+        """.formatted(name, kafka.bootstrapServers(), name, name, name, name, name, name,
+            delivery));
     JobDefinition definition = JobLoader.load(job);
     kafka.createTopics(definition.settings().topics());
     return definition;
@@ -193,7 +199,15 @@ class KafkaJourneyJobITCase {
 
   @Test
   void shouldCommitExactlyWhatReplayProducesForTheSameEvents() throws Exception {
-    JobDefinition job = demoJob("same-as-replay");
+    assertSameAsReplay(demoJob("same-as-replay"));
+  }
+
+  @Test
+  void shouldWriteWhatReplayProducesWithAtLeastOnceDelivery() throws Exception {
+    assertSameAsReplay(demoJob("at-least-once", "at-least-once"));
+  }
+
+  private void assertSameAsReplay(JobDefinition job) throws Exception {
     List<InteractionEvent> events = journeys(11, 60);
     Instant until = events.get(events.size() - 1).getTimestamp().minus(Duration.ofMinutes(1));
     Map<String, List<String>> expected = replay(job, events, until);
@@ -205,7 +219,7 @@ class KafkaJourneyJobITCase {
     kafka.produce(records);
     StreamExecutionEnvironment env = environment();
     new KafkaJourneyJob(job).attachTo(env);
-    JobClient client = env.executeAsync("same-as-replay");
+    JobClient client = env.executeAsync(job.settings().name());
     try {
       assertKafkaOutputEqualsReplay(job, expected, until);
     } finally {
