@@ -5,6 +5,7 @@ import io.journeyorchestrator.internal.avro.DecodedInput;
 import java.nio.ByteBuffer;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.Arrays;
 import java.util.EnumMap;
 import java.util.Map;
 import org.apache.flink.api.common.serialization.DeserializationSchema;
@@ -72,7 +73,7 @@ public final class KafkaEventDeserializer implements KafkaRecordDeserializationS
       // The dead letter must itself fit in a Kafka record; the offset locates the original.
       error = error + " (payload truncated to its first " + MAX_PAYLOAD_BYTES + " of "
           + value.length + " bytes)";
-      value = java.util.Arrays.copyOf(value, MAX_PAYLOAD_BYTES);
+      value = Arrays.copyOf(value, MAX_PAYLOAD_BYTES);
     }
     return DeadLetter.newBuilder()
         .setSource(record.topic() + "/" + record.partition() + "/" + record.offset())
