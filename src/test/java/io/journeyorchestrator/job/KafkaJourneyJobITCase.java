@@ -64,6 +64,9 @@ class KafkaJourneyJobITCase {
           .setNumberSlotsPerTaskManager(2)
           .build());
 
+  private static final int PARTITIONS = 4;
+  private static final String CLOCK_PREFIX = "zz-clock-";
+
   private static EmbeddedKafka kafka;
 
   @TempDir Path dir;
@@ -106,7 +109,7 @@ class KafkaJourneyJobITCase {
             lateEvents: %s.late-events
         time:
           maxOutOfOrderness: 30s
-          idleTimeout: 3s
+          idleTimeout: 5m
         delivery: %s
         """.formatted(name, kafka.bootstrapServers(), name, name, name, name, name, name,
             delivery));
@@ -121,10 +124,15 @@ class KafkaJourneyJobITCase {
     new JourneyGenerator(JourneyGenerator.Settings.defaults().withSeed(seed)
         .withCustomers(customers).withStart(start).withSpan(Duration.ofDays(9)))
         .forEachRemaining(events::add);
-    // Event time only moves with events: one a day after the rest moves it past their deadlines.
+    // Event time only moves with events: one a day after the rest, on every partition (see
+    // avro()), moves it past their deadlines without relying on idleness. An idle timeout short
+    // enough for a test would make a partition that resumes late behind the others late.
     Instant last = events.stream().map(InteractionEvent::getTimestamp).max(Instant::compareTo)
         .orElseThrow();
-    events.add(event("clock", "zz-clock", last.plus(Duration.ofDays(1)), "page.view", Map.of()));
+    for (int partition = 0; partition < PARTITIONS; partition++) {
+      events.add(event("clock-" + partition, CLOCK_PREFIX + partition, last.plus(Duration.ofDays(1)),
+          "page.view", Map.of()));
+    }
     return events;
   }
 
@@ -134,13 +142,16 @@ class KafkaJourneyJobITCase {
         .setType(type).setChannel(Channel.WEB).setAttributes(attributes).build();
   }
 
+  /** Keyed by customer; the clock customers each go to their own partition. */
   private static ProducerRecord<byte[], byte[]> avro(String topic, InteractionEvent event)
       throws Exception {
     ByteBuffer buffer = event.toByteBuffer();
     byte[] value = new byte[buffer.remaining()];
     buffer.get(value);
-    return new ProducerRecord<>(topic, event.getCustomerId().getBytes(StandardCharsets.UTF_8),
-        value);
+    Integer partition = event.getCustomerId().startsWith(CLOCK_PREFIX)
+        ? Integer.valueOf(event.getCustomerId().substring(CLOCK_PREFIX.length())) : null;
+    return new ProducerRecord<>(topic, partition,
+        event.getCustomerId().getBytes(StandardCharsets.UTF_8), value);
   }
 
   /** What replay writes for these events, up to {@code until}. */
@@ -317,7 +328,13 @@ class KafkaJourneyJobITCase {
         avro(topic, opened),
         avro(topic, opened),
         new ProducerRecord<>(topic, "bob".getBytes(), bytes(olderBytes)),
-        avro(topic, event("clock", "zz-clock", t0.plus(Duration.ofHours(1)), "page.view",
+        avro(topic, event("clock-0", CLOCK_PREFIX + 0, t0.plus(Duration.ofHours(1)), "page.view",
+            Map.of())),
+        avro(topic, event("clock-1", CLOCK_PREFIX + 1, t0.plus(Duration.ofHours(1)), "page.view",
+            Map.of())),
+        avro(topic, event("clock-2", CLOCK_PREFIX + 2, t0.plus(Duration.ofHours(1)), "page.view",
+            Map.of())),
+        avro(topic, event("clock-3", CLOCK_PREFIX + 3, t0.plus(Duration.ofHours(1)), "page.view",
             Map.of()))));
     StreamExecutionEnvironment env = environment();
     new KafkaJourneyJob(job).attachTo(env);
