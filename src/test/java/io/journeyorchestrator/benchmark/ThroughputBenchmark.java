@@ -50,6 +50,11 @@ public final class ThroughputBenchmark {
     System.out.printf("%,d events, %,d customers, %s state, parallelism 2, demo job with %d"
         + " patterns%n", events, customers, production.backend(), job.patterns().size());
 
+    // Warm-up, not reported: the first run in a JVM pays for class loading and JIT compilation.
+    long warmUpEvents = Math.min(events, 20_000);
+    run("warm-up", production, env -> discard(new JourneyTopology(job, new CepPatternRuntime(true))
+        .build(source(env, warmUpEvents, customers, job))), warmUpEvents, new ArrayList<>(), 0);
+
     List<String[]> rows = new ArrayList<>();
     double passThrough = run("pass-through (source, keyBy, discard)", production,
         env -> source(env, events, customers, job).keyBy(InteractionEvent::getCustomerId)
