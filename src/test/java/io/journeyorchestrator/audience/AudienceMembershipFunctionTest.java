@@ -3,6 +3,7 @@ package io.journeyorchestrator.audience;
 import static io.journeyorchestrator.testing.Events.minutes;
 import static io.journeyorchestrator.testing.Matches.match;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.journeyorchestrator.avro.AudienceChange;
 import io.journeyorchestrator.config.AudienceDefinition;
@@ -12,11 +13,16 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.api.common.state.MapStateDescriptor;
 import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
 import org.apache.flink.streaming.util.ProcessFunctionTestHarnesses;
+import org.apache.flink.util.Collector;
+import org.apache.flink.util.StateMigrationException;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -211,5 +217,37 @@ class AudienceMembershipFunctionTest {
     watermark(minutes(0).plus(WEEK));
 
     assertThat(published()).containsExactly("trouble EXITED expired @10080");
+  }
+
+  /** A later version that keeps the state name but changes its type. */
+  private static final class IncompatibleMemberships
+      extends KeyedProcessFunction<String, DetectedMatch, MembershipUpdate> {
+    @Override
+    public void open(OpenContext openContext) throws Exception {
+      getRuntimeContext().getMapState(
+          new MapStateDescriptor<>("memberships", Types.STRING, Types.LONG)).isEmpty();
+    }
+
+    @Override
+    public void processElement(DetectedMatch value, Context ctx, Collector<MembershipUpdate> out) {
+    }
+  }
+
+  @Test
+  void shouldFailLoudlyWhenAChangedStateTypeCannotReadTheSnapshot() throws Exception {
+    start(audience("trouble", List.of("p"), List.of(), WEEK, null, null));
+    send(match("p", "alice", minutes(0), "e1"));
+    watermark(minutes(1));
+    var snapshot = harness.snapshot(1, 1);
+    close();
+
+    harness = new KeyedOneInputStreamOperatorTestHarness<>(
+        new KeyedProcessOperator<>(new IncompatibleMemberships()),
+        m -> m.getMatch().getCustomerId(), Types.STRING);
+    harness.initializeState(snapshot);
+    assertThatThrownBy(harness::open)
+        .hasRootCauseInstanceOf(StateMigrationException.class)
+        .rootCause().hasMessageContaining("must not be incompatible with the old state serializer");
+    harness = null;
   }
 }
