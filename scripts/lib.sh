@@ -25,10 +25,19 @@ die() {
   exit 1
 }
 
+# require_cmd cmd...: each command is on PATH. curl and jq, small Debian packages the cluster
+# scripts need, are installed with apt-get when missing and this runs as root.
 require_cmd() {
   local c
   for c in "$@"; do
-    command -v "$c" >/dev/null 2>&1 || die "'$c' is required but not on PATH"
+    command -v "$c" >/dev/null 2>&1 && continue
+    if [[ $c == curl || $c == jq ]] && ((EUID == 0)) && command -v apt-get >/dev/null 2>&1; then
+      log "installing $c (apt-get)"
+      { apt-get update -qq && apt-get install -y -qq "$c"; } >/dev/null 2>&1 ||
+        die "'$c' is required; installing it with apt-get failed"
+    else
+      die "'$c' is required but not on PATH (Debian: apt-get install $c)"
+    fi
   done
 }
 
@@ -441,4 +450,35 @@ flink_trigger_savepoint() {
 # flink_cancel_job job-id: cancel without a savepoint (state is lost unless a checkpoint is retained).
 flink_cancel_job() {
   flink_rest PATCH "/jobs/${1:?job id}?mode=cancel" >/dev/null
+}
+
+# Self-checking test scripts ----------------------------------------------------------------------
+
+# check description cmd...: run cmd, count and log it as passed or failed (totals in $passed and
+# $failed); the script decides at the end.
+passed=0
+failed=0
+check() {
+  local what=$1
+  shift
+  if "$@"; then
+    passed=$((passed + 1))
+    log "ok: $what"
+  else
+    failed=$((failed + 1))
+    log "FAIL: $what"
+  fi
+}
+
+# exit_code_is code cmd...: cmd exits with that code (its output is discarded).
+exit_code_is() {
+  local want=$1 got=0
+  shift
+  "$@" >/dev/null 2>&1 || got=$?
+  [[ $got == "$want" ]] || { log "  exit code $got, expected $want: $*"; return 1; }
+}
+
+# millis_since start-nanos: milliseconds since a `date +%s%N` reading.
+millis_since() {
+  echo $((($(date +%s%N) - $1) / 1000000))
 }

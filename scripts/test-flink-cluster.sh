@@ -33,30 +33,6 @@ readonly EXPECTED_SLOTS=2
 bootstrap="$HOST:$KAFKA_PORT"
 work="$FLINK_CLUSTER_HOME/test"
 
-passed=0
-failed=0
-check() {
-  local what=$1
-  shift
-  if "$@"; then
-    passed=$((passed + 1))
-    log "ok: $what"
-  else
-    failed=$((failed + 1))
-    log "FAIL: $what"
-  fi
-}
-
-exit_code_is() {
-  local want=$1 got=0
-  shift
-  "$@" >/dev/null 2>&1 || got=$?
-  [[ $got == "$want" ]] || { log "  exit code $got, expected $want: $*"; return 1; }
-}
-
-millis_since() {
-  echo $((($(date +%s%N) - $1) / 1000000))
-}
 
 seconds() {
   printf '%d.%01d s' $(($1 / 1000)) $((($1 % 1000) / 100))

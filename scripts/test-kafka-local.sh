@@ -27,30 +27,6 @@ declare -A expected_partitions=(
 )
 readonly RETAINED_30_DAYS=(cjo.dead-letters cjo.late-events)
 
-passed=0
-failed=0
-check() {
-  local what=$1
-  shift
-  if "$@"; then
-    passed=$((passed + 1))
-    log "ok: $what"
-  else
-    failed=$((failed + 1))
-    log "FAIL: $what"
-  fi
-}
-
-exit_code_is() {
-  local want=$1 got=0
-  shift
-  "$@" >/dev/null 2>&1 || got=$?
-  [[ $got == "$want" ]] || { log "  exit code $got, expected $want: $*"; return 1; }
-}
-
-millis_since() {
-  echo $((($(date +%s%N) - $1) / 1000000))
-}
 
 cleanup() {
   "$scripts/kafka-local.sh" stop >/dev/null 2>&1 || true
