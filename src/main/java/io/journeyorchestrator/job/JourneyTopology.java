@@ -110,13 +110,6 @@ public final class JourneyTopology {
     }
   }
 
-  static final class MatchCustomerKey implements KeySelector<DetectedMatch, String> {
-    @Override
-    public String getKey(DetectedMatch value) {
-      return value.getMatch().getCustomerId();
-    }
-  }
-
   static final class UpdateCustomerKey implements KeySelector<MembershipUpdate, String> {
     @Override
     public String getKey(MembershipUpdate value) {
