@@ -59,13 +59,22 @@ public final class UpgradeCheck {
           || operatorIds.contains(operator.getOperatorID().toHexString());
       if (hasState && !known) {
         boolean explained = plan.dropped().stream()
-            .anyMatch(line -> uid.startsWith("pattern/") && line.startsWith(
-                "pattern " + uid.split("/")[1] + ":"));
+            .anyMatch(line -> line.startsWith("pattern " + patternIdOf(uid) + ":"));
         orphans.add(new Orphan(uid.isEmpty() ? operator.getOperatorID().toHexString() : uid,
             operator.getOperatorName().orElse("?"), explained));
       }
     }
     return orphans;
+  }
+
+  /**
+   * The pattern a per-pattern operator belongs to: uids {@code pattern/<id>/<fingerprint>} and
+   * {@code skip/<id>/<fingerprint>}; null for other operators.
+   */
+  private static String patternIdOf(String uid) {
+    String[] parts = uid.split("/");
+    boolean perPattern = parts.length == 3 && (parts[0].equals("pattern") || parts[0].equals("skip"));
+    return perPattern ? parts[1] : null;
   }
 
   private static CheckpointMetadata load(Path savepoint) throws IOException {
