@@ -78,7 +78,7 @@ public final class AudienceMembershipFunction
   @Override
   public void processElement(DetectedMatch match, Context ctx, Collector<MembershipUpdate> out)
       throws Exception {
-    if (rules.affectedBy(match.getMatch().getPatternId()).isEmpty()) {
+    if (!rules.usesPattern(match.getMatch().getPatternId())) {
       return;
     }
     pending.add(match.getMatch().getEndTime().toEpochMilli(), match, ctx.timerService());

@@ -4,11 +4,12 @@ import io.journeyorchestrator.config.AudienceDefinition;
 import io.journeyorchestrator.pattern.condition.Condition;
 import io.journeyorchestrator.pattern.condition.ConditionCompiler;
 import java.io.Serializable;
-import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * The job's audiences, indexed by the patterns that enter and exit them, with their enterWhen
@@ -19,11 +20,14 @@ public final class AudienceRules implements Serializable {
   private final List<AudienceDefinition> audiences;
   private final Map<String, Condition> enterWhen = new HashMap<>();
   private final Map<String, AudienceDefinition> byId = new HashMap<>();
+  private final Set<String> patternsUsed = new HashSet<>();
 
   public AudienceRules(List<AudienceDefinition> audiences) {
     this.audiences = List.copyOf(audiences);
     for (AudienceDefinition audience : audiences) {
       byId.put(audience.id(), audience);
+      patternsUsed.addAll(audience.enter());
+      patternsUsed.addAll(audience.exit());
       audience.enterWhenOptional().ifPresent(source -> enterWhen.put(audience.id(),
           ConditionCompiler.compile(source).condition().orElseThrow(() ->
               new IllegalArgumentException(audience.file() + ": enterWhen does not compile"))));
@@ -42,14 +46,8 @@ public final class AudienceRules implements Serializable {
     return Optional.ofNullable(enterWhen.get(audienceId));
   }
 
-  /** Audiences a match of this pattern can change, in definition order. */
-  public List<AudienceDefinition> affectedBy(String patternId) {
-    List<AudienceDefinition> affected = new ArrayList<>();
-    for (AudienceDefinition audience : audiences) {
-      if (audience.enter().contains(patternId) || audience.exit().contains(patternId)) {
-        affected.add(audience);
-      }
-    }
-    return affected;
+  /** Whether a match of this pattern can change any audience (enters or exits one). */
+  public boolean usesPattern(String patternId) {
+    return patternsUsed.contains(patternId);
   }
 }

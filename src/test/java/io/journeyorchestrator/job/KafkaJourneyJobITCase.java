@@ -16,6 +16,7 @@ import io.journeyorchestrator.internal.avro.OutputLine;
 import io.journeyorchestrator.io.JsonRecords;
 import io.journeyorchestrator.io.OutputLines;
 import io.journeyorchestrator.testing.EmbeddedKafka;
+import io.journeyorchestrator.testing.MiniClusters;
 import io.journeyorchestrator.testing.ReplayRunner;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -41,7 +42,6 @@ import org.apache.flink.api.common.state.CheckpointListener;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.RestartStrategyOptions;
 import org.apache.flink.core.execution.JobClient;
-import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -59,11 +59,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class KafkaJourneyJobITCase {
   @RegisterExtension
-  static final MiniClusterExtension MINI_CLUSTER = new MiniClusterExtension(
-      new MiniClusterResourceConfiguration.Builder()
-          .setNumberTaskManagers(1)
-          .setNumberSlotsPerTaskManager(2)
-          .build());
+  static final MiniClusterExtension MINI_CLUSTER = MiniClusters.twoSlots();
 
   static final String RECOVERY = "recovery";
   private static final int PARTITIONS = 4;

@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.journeyorchestrator.config.JobFolder;
 import io.journeyorchestrator.io.OutputLines;
 import io.journeyorchestrator.job.ReplayJob;
+import io.journeyorchestrator.testing.MiniClusters;
 import io.journeyorchestrator.testing.ReplayRunner;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -16,7 +17,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -28,11 +28,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class PatternMatchingITCase {
   @RegisterExtension
-  static final MiniClusterExtension MINI_CLUSTER = new MiniClusterExtension(
-      new MiniClusterResourceConfiguration.Builder()
-          .setNumberTaskManagers(1)
-          .setNumberSlotsPerTaskManager(2)
-          .build());
+  static final MiniClusterExtension MINI_CLUSTER = MiniClusters.twoSlots();
 
   private static final ObjectMapper JSON = new ObjectMapper();
 
