@@ -49,15 +49,23 @@ public final class KafkaEventDeserializer implements KafkaRecordDeserializationS
 
   @Override
   public void deserialize(ConsumerRecord<byte[], byte[]> record, Collector<DecodedInput> out) {
-    Instant now = clock.instant();
+    out.collect(decode(record, clock.instant()));
+  }
+
+  /**
+   * Only decoding sits inside the try: operators chained after the source run inside
+   * {@code out.collect}, and their failures must fail the task (and recover from the last
+   * checkpoint), not turn the record into a dead letter.
+   */
+  private DecodedInput decode(ConsumerRecord<byte[], byte[]> record, Instant now) {
     try {
-      out.collect(new DecodedInput(decoder.decode(record.value(), now), null));
+      return new DecodedInput(decoder.decode(record.value(), now), null);
     } catch (MalformedEventException e) {
       count(e.reason());
-      out.collect(new DecodedInput(null, deadLetter(record, e.getMessage(), now)));
+      return new DecodedInput(null, deadLetter(record, e.getMessage(), now));
     } catch (RuntimeException e) {
       count(MalformedEventException.Reason.UNDECODABLE);
-      out.collect(new DecodedInput(null, deadLetter(record, "cannot decode: " + e, now)));
+      return new DecodedInput(null, deadLetter(record, "cannot decode: " + e, now));
     }
   }
 
