@@ -10,6 +10,7 @@ import java.util.UUID;
 /** Builds {@link AudienceChange} records with ids that depend only on what the change is. */
 final class AudienceChanges {
   static final String EXPIRED = "expired";
+  static final String ERASED = "erased";
 
   private AudienceChanges() {}
 

@@ -12,6 +12,7 @@ import io.journeyorchestrator.job.EventTimeBuffer;
 import io.journeyorchestrator.job.JobState;
 import io.journeyorchestrator.pattern.condition.Condition;
 import io.journeyorchestrator.pattern.condition.ConditionEvaluationException;
+import io.journeyorchestrator.timeline.ErasureRequests;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -21,6 +22,7 @@ import java.util.Map;
 import java.util.Optional;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.MapState;
+import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.metrics.MetricGroup;
 import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
@@ -36,9 +38,15 @@ import org.apache.flink.util.Collector;
  * expiry forward (a refresh, not published). An exiting match exits a member (EXITED). Expiry
  * exits by an event-time timer at the expiry instant. Any exit starts the audience's cooldown.
  *
+ * <p>An erasure request (from the customer timeline) at instant T, applied after expiries at T:
+ * every membership exits with reason {@code erased}, cooldowns are forgotten, and from then on
+ * matches that start at or before T are ignored, since they are built from events the customer
+ * asked to erase. That rule is needed only as long as a match can reach back to T, the longest
+ * {@code within} of the job's patterns.
+ *
  * <p>State is bounded: pending matches leave as the watermark passes them, memberships on exit
- * or expiry, cooldowns when they end; state of audiences no longer in the job is dropped when
- * next seen, without output.
+ * or expiry, cooldowns when they end, the erasure instant once no match can reach back to it;
+ * state of audiences no longer in the job is dropped when next seen, without output.
  */
 public final class AudienceMembershipFunction
     extends KeyedProcessFunction<String, DetectedMatch, MembershipUpdate> {
@@ -47,15 +55,19 @@ public final class AudienceMembershipFunction
       .thenComparing(m -> m.getMatch().getMatchId());
 
   private final AudienceRules rules;
+  private final long longestMatchSpanMillis;
   private transient EventTimeBuffer<DetectedMatch> pending;
+  private transient ValueState<Long> erasedAt;
   private transient MapState<String, Membership> memberships;
   private transient MapState<String, Long> cooldowns;
   private transient Map<String, Counter> entered;
   private transient Map<String, Counter> exited;
   private transient Map<String, Counter> conditionErrors;
 
-  public AudienceMembershipFunction(AudienceRules rules) {
+  /** @param longestMatchSpan the longest time from first to last event of any pattern's match */
+  public AudienceMembershipFunction(AudienceRules rules, Duration longestMatchSpan) {
     this.rules = rules;
+    this.longestMatchSpanMillis = longestMatchSpan.toMillis();
   }
 
   @Override
@@ -64,6 +76,7 @@ public final class AudienceMembershipFunction
         getRuntimeContext().getMapState(JobState.pendingMatchesDescriptor()));
     memberships = getRuntimeContext().getMapState(JobState.membershipsDescriptor());
     cooldowns = getRuntimeContext().getMapState(JobState.cooldownsDescriptor());
+    erasedAt = getRuntimeContext().getState(JobState.erasedAtDescriptor());
     entered = new HashMap<>();
     exited = new HashMap<>();
     conditionErrors = new HashMap<>();
@@ -78,7 +91,7 @@ public final class AudienceMembershipFunction
   @Override
   public void processElement(DetectedMatch match, Context ctx, Collector<MembershipUpdate> out)
       throws Exception {
-    if (!rules.usesPattern(match.getMatch().getPatternId())) {
+    if (!ErasureRequests.isErasure(match) && !rules.usesPattern(match.getMatch().getPatternId())) {
       return;
     }
     pending.add(match.getMatch().getEndTime().toEpochMilli(), match, ctx.timerService());
@@ -90,7 +103,18 @@ public final class AudienceMembershipFunction
     String customerId = ctx.getCurrentKey();
     expireMemberships(customerId, timestamp, ctx, out);
     endCooldowns(timestamp);
-    List<DetectedMatch> due = pending.take(timestamp);
+    List<DetectedMatch> due = new ArrayList<>(pending.take(timestamp));
+    for (DetectedMatch request : due) {
+      if (ErasureRequests.isErasure(request)) {
+        erase(customerId, request.getMatch(), timestamp, ctx, out);
+      }
+    }
+    Long erased = erasedAt.value();
+    due.removeIf(match -> ErasureRequests.isErasure(match)
+        || (erased != null && match.getMatch().getStartTime().toEpochMilli() <= erased));
+    if (erased != null && timestamp > erased + longestMatchSpanMillis) {
+      erasedAt.clear();
+    }
     if (due.isEmpty()) {
       return;
     }
@@ -128,6 +152,22 @@ public final class AudienceMembershipFunction
         startCooldown(audience.get(), expiresAt, ctx);
       }
     }
+  }
+
+  private void erase(String customerId, PatternMatch request, long now, OnTimerContext ctx,
+      Collector<MembershipUpdate> out) throws Exception {
+    for (AudienceDefinition audience : rules.audiences()) {
+      if (memberships.contains(audience.id())) {
+        exited.get(audience.id()).inc();
+        out.collect(new MembershipUpdate(AudienceChanges.of(customerId, audience.id(),
+            MembershipChange.EXITED, AudienceChanges.ERASED, now, null, request.getEventIds()),
+            false));
+      }
+    }
+    memberships.clear();
+    cooldowns.clear();
+    erasedAt.update(now);
+    ctx.timerService().registerEventTimeTimer(now + longestMatchSpanMillis + 1);
   }
 
   private void endCooldowns(long now) throws Exception {

@@ -5,6 +5,7 @@ import io.journeyorchestrator.avro.InteractionEvent;
 import io.journeyorchestrator.internal.avro.CustomerProfile;
 import io.journeyorchestrator.internal.avro.DetectedMatch;
 import io.journeyorchestrator.internal.avro.Membership;
+import io.journeyorchestrator.internal.avro.MembershipUpdate;
 import io.journeyorchestrator.internal.avro.SuppressionState;
 import java.time.Duration;
 import java.util.List;
@@ -31,6 +32,17 @@ public final class JobState {
   /** Replay only: events after the replay's end instant, where time stops. */
   public static final OutputTag<InteractionEvent> AFTER_END =
       new OutputTag<>("after-end", new AvroTypeInfo<>(InteractionEvent.class));
+
+  /**
+   * Erasure requests, released by the customer timeline in event-time order, for the audience
+   * operator (as a {@link DetectedMatch} of {@link #ERASURE_PATTERN_ID}; never published as a
+   * match).
+   */
+  public static final OutputTag<DetectedMatch> ERASURES =
+      new OutputTag<>("erasures", new AvroTypeInfo<>(DetectedMatch.class));
+
+  /** Marks erasure requests among matches; ':' is not allowed in pattern ids. */
+  public static final String ERASURE_PATTERN_ID = ":erasure";
 
   private JobState() {}
 
@@ -66,11 +78,22 @@ public final class JobState {
   }
 
   /** Per audience: the instant its cooldown ends. */
+  /** The audience operator's latest erasure instant, kept while a match could reach back to it. */
+  public static ValueStateDescriptor<Long> erasedAtDescriptor() {
+    return new ValueStateDescriptor<>("erased-at", Types.LONG);
+  }
+
   public static MapStateDescriptor<String, Long> cooldownsDescriptor() {
     return new MapStateDescriptor<>("cooldowns", Types.STRING, Types.LONG);
   }
 
   /** Per watched audience: the customer's membership, as the suppression operator sees it. */
+  /** Membership updates waiting for the watermark to reach their instant, by event time. */
+  public static MapStateDescriptor<Long, List<MembershipUpdate>> pendingMembershipUpdatesDescriptor() {
+    return new MapStateDescriptor<>("pending-membership-updates", Types.LONG,
+        new ListTypeInfo<>(new AvroTypeInfo<>(MembershipUpdate.class)));
+  }
+
   public static MapStateDescriptor<String, Membership> audienceHoldsDescriptor() {
     return new MapStateDescriptor<>("audience-holds", Types.STRING,
         new AvroTypeInfo<>(Membership.class));

@@ -16,6 +16,7 @@ import io.journeyorchestrator.pattern.PatternRuntime;
 import io.journeyorchestrator.suppression.SuppressionPolicyFunction;
 import io.journeyorchestrator.timeline.CustomerTimelineFunction;
 import java.time.Duration;
+import java.util.Objects;
 import org.apache.flink.api.java.functions.KeySelector;
 import org.apache.flink.formats.avro.typeutils.AvroTypeInfo;
 import org.apache.flink.streaming.api.datastream.DataStream;
@@ -77,9 +78,12 @@ public final class JourneyTopology {
 
     // Every stream here is still partitioned by customer (keyed operators, forward edges), so
     // the audience and suppression operators need no exchange.
+    DataStream<DetectedMatch> matchesAndErasures =
+        detected.union(timeline.getSideOutput(JobState.ERASURES));
     SingleOutputStreamOperator<MembershipUpdate> memberships = DataStreamUtils
-        .reinterpretAsKeyedStream(detected, new MatchCustomerKey())
-        .process(new AudienceMembershipFunction(new AudienceRules(job.audiences())))
+        .reinterpretAsKeyedStream(matchesAndErasures, new MatchCustomerKey())
+        .process(new AudienceMembershipFunction(new AudienceRules(job.audiences()),
+            longestMatchSpan()))
         .returns(new AvroTypeInfo<>(MembershipUpdate.class))
         .name("audience membership")
         .uid("audience-membership");
@@ -100,6 +104,15 @@ public final class JourneyTopology {
 
     return new Outputs(matches, audienceChanges, suppressions,
         timeline.getSideOutput(JobState.LATE_EVENTS));
+  }
+
+  /** How far back a match can reach: the longest {@code within} (single-event patterns: none). */
+  private Duration longestMatchSpan() {
+    return job.patterns().stream()
+        .map(PatternDefinition::within)
+        .filter(Objects::nonNull)
+        .max(Duration::compareTo)
+        .orElse(Duration.ZERO);
   }
 
   /** Partitions raw events by customer, the same way {@link CustomerKey} does for the timeline. */

@@ -8,11 +8,13 @@ import io.journeyorchestrator.config.SuppressionDefinition;
 import io.journeyorchestrator.internal.avro.Membership;
 import io.journeyorchestrator.internal.avro.MembershipUpdate;
 import io.journeyorchestrator.internal.avro.SuppressionState;
+import io.journeyorchestrator.job.EventTimeBuffer;
 import io.journeyorchestrator.job.JobState;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -28,19 +30,22 @@ import org.apache.flink.util.Collector;
 
 /**
  * Decides suppressions from one customer's audience membership updates, which arrive in event-time
- * order. A policy SUPPRESSes when the customer goes from none of its audiences to one, and
+ * order. Updates wait until the watermark reaches their instant and are applied together, so a
+ * decision reflects every change at that instant (an erasure exiting two audiences releases once,
+ * with no SUPPRESS for the audience that happened to exit second). A policy SUPPRESSes when the customer goes from none of its audiences to one, and
  * RELEASEs when back in none. {@code until} is the latest expiry among the holding audiences when
  * all of them expire, else null; when it changes while the customer stays suppressed, SUPPRESS is
  * sent again with the new value. Nothing else is sent in between.
  *
- * <p>State: the customer's memberships of audiences some policy watches (removed on exit) and
- * the policies currently suppressing (removed on release). State of audiences and policies no
+ * <p>State: updates waiting for their instant, the customer's memberships of audiences some
+ * policy watches (removed on exit) and the policies currently suppressing (removed on release). State of audiences and policies no
  * longer in the job is dropped when the customer is next seen, without output.
  */
 public final class SuppressionPolicyFunction
     extends KeyedProcessFunction<String, MembershipUpdate, SuppressionDecision> {
   private final List<SuppressionDefinition> policies;
   private final Set<String> watchedAudiences;
+  private transient EventTimeBuffer<MembershipUpdate> pending;
   private transient MapState<String, Membership> holds;
   private transient MapState<String, SuppressionState> suppressing;
   private transient Map<String, Counter> suppressed;
@@ -55,6 +60,8 @@ public final class SuppressionPolicyFunction
 
   @Override
   public void open(OpenContext openContext) {
+    pending = new EventTimeBuffer<>(
+        getRuntimeContext().getMapState(JobState.pendingMembershipUpdatesDescriptor()));
     holds = getRuntimeContext().getMapState(JobState.audienceHoldsDescriptor());
     suppressing = getRuntimeContext().getMapState(JobState.suppressingDescriptor());
     suppressed = new HashMap<>();
@@ -70,21 +77,35 @@ public final class SuppressionPolicyFunction
   public void processElement(MembershipUpdate update, Context ctx,
       Collector<SuppressionDecision> out) throws Exception {
     AudienceChange change = update.getChange();
-    String audienceId = change.getAudienceId();
-    if (!watchedAudiences.contains(audienceId)) {
+    if (watchedAudiences.contains(change.getAudienceId())) {
+      pending.add(change.getEventTime().toEpochMilli(), update, ctx.timerService());
+    }
+  }
+
+  @Override
+  public void onTimer(long timestamp, OnTimerContext ctx, Collector<SuppressionDecision> out)
+      throws Exception {
+    List<MembershipUpdate> due = pending.take(timestamp);
+    if (due.isEmpty()) {
       return;
     }
     dropStateOfRemovedDefinitions();
-    if (change.getChange() == MembershipChange.EXITED) {
-      holds.remove(audienceId);
-    } else {
-      Instant expiresAt = change.getExpiresAt();
-      holds.put(audienceId, new Membership(change.getEventTime().toEpochMilli(),
-          expiresAt == null ? null : expiresAt.toEpochMilli()));
+    Set<String> changed = new HashSet<>();
+    for (MembershipUpdate update : due) {
+      AudienceChange change = update.getChange();
+      String audienceId = change.getAudienceId();
+      changed.add(audienceId);
+      if (change.getChange() == MembershipChange.EXITED) {
+        holds.remove(audienceId);
+      } else {
+        Instant expiresAt = change.getExpiresAt();
+        holds.put(audienceId, new Membership(change.getEventTime().toEpochMilli(),
+            expiresAt == null ? null : expiresAt.toEpochMilli()));
+      }
     }
     for (SuppressionDefinition policy : policies) {
-      if (policy.whileAudiences().contains(audienceId)) {
-        decide(policy, change.getCustomerId(), change.getEventTime().toEpochMilli(), out);
+      if (policy.whileAudiences().stream().anyMatch(changed::contains)) {
+        decide(policy, ctx.getCurrentKey(), timestamp, out);
       }
     }
   }

@@ -26,6 +26,10 @@ import org.apache.flink.util.Collector;
  * already sent within the dedup window (event time) is a duplicate from an at-least-once producer:
  * it is dropped and counted, so it cannot count twice towards a {@code times} step.
  *
+ * <p>An event of type {@value #ERASURE_TYPE} is the customer's erasure request: when it is
+ * released the profile is forgotten (it and later events see an empty profile), and the request
+ * goes to the {@link JobState#ERASURES} output so audiences forget the customer at that instant.
+ *
  * <p>State: pending events (cleared as the watermark passes them), ids seen within the dedup
  * window (cleared by timers), and the profile (kept with a TTL, see {@link
  * JobState#profileDescriptor}).
@@ -33,6 +37,7 @@ import org.apache.flink.util.Collector;
 public final class CustomerTimelineFunction
     extends KeyedProcessFunction<String, InteractionEvent, JourneyEvent> {
   public static final String PROFILE_UPDATE_TYPE = "profile.updated";
+  public static final String ERASURE_TYPE = "customer.erased";
 
   private static final Comparator<InteractionEvent> BY_EVENT_ID =
       Comparator.comparing(InteractionEvent::getEventId);
@@ -97,6 +102,10 @@ public final class CustomerTimelineFunction
       if (PROFILE_UPDATE_TYPE.equals(event.getType())) {
         facts = ProfileMerge.apply(facts, event.getAttributes());
         profile.update(new CustomerProfile(facts));
+      } else if (ERASURE_TYPE.equals(event.getType())) {
+        facts = Map.of();
+        profile.clear();
+        ctx.output(JobState.ERASURES, ErasureRequests.of(event));
       }
       out.collect(new JourneyEvent(event, facts));
     }

@@ -2,13 +2,18 @@ package io.journeyorchestrator.audience;
 
 import static io.journeyorchestrator.testing.Events.minutes;
 import static io.journeyorchestrator.testing.Matches.match;
+import static io.journeyorchestrator.testing.Matches.spanning;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.journeyorchestrator.avro.AudienceChange;
+import io.journeyorchestrator.avro.Channel;
+import io.journeyorchestrator.avro.InteractionEvent;
 import io.journeyorchestrator.config.AudienceDefinition;
 import io.journeyorchestrator.internal.avro.DetectedMatch;
 import io.journeyorchestrator.internal.avro.MembershipUpdate;
+import io.journeyorchestrator.timeline.CustomerTimelineFunction;
+import io.journeyorchestrator.timeline.ErasureRequests;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -32,6 +37,7 @@ import org.junit.jupiter.api.Test;
  */
 class AudienceMembershipFunctionTest {
   private static final Duration WEEK = Duration.ofDays(7);
+  private static final Duration LONGEST_MATCH = Duration.ofHours(2);
 
   private KeyedOneInputStreamOperatorTestHarness<String, DetectedMatch, MembershipUpdate> harness;
 
@@ -42,7 +48,7 @@ class AudienceMembershipFunctionTest {
 
   private void start(AudienceDefinition... audiences) throws Exception {
     harness = ProcessFunctionTestHarnesses.forKeyedProcessFunction(
-        new AudienceMembershipFunction(new AudienceRules(List.of(audiences))),
+        new AudienceMembershipFunction(new AudienceRules(List.of(audiences)), LONGEST_MATCH),
         m -> m.getMatch().getCustomerId(), Types.STRING);
     harness.open();
   }
@@ -184,6 +190,49 @@ class AudienceMembershipFunctionTest {
         .containsExactly("bob");
   }
 
+  private static DetectedMatch erasure(String customerId, Instant time, String eventId) {
+    return ErasureRequests.of(InteractionEvent.newBuilder().setEventId(eventId)
+        .setCustomerId(customerId).setTimestamp(time)
+        .setType(CustomerTimelineFunction.ERASURE_TYPE).setChannel(Channel.OTHER)
+        .setAttributes(Map.of()).build());
+  }
+
+  @Test
+  void shouldExitEveryMembershipOnErasureAndIgnoreMatchesBuiltFromErasedEvents()
+      throws Exception {
+    start(audience("trouble", List.of("failed"), List.of("paid"), null, Duration.ofDays(30),
+            null),
+        audience("care", List.of("failed"), List.of(), WEEK, null, null),
+        audience("shoppers", List.of("browsed"), List.of(), null, null, null));
+
+    send(match("failed", "alice", minutes(0), "e1"));
+    send(match("paid", "alice", minutes(5), "e2"));
+    send(match("failed", "alice", minutes(6), "e3"));
+    send(erasure("alice", minutes(10), "erase-1"));
+    // Completes after the erasure but starts before it: built from erased events.
+    send(spanning("browsed", "alice", minutes(8), minutes(20), "e4", "e5"));
+    // Entirely after the erasure; the forgotten cooldown does not hold it back.
+    send(spanning("failed", "alice", minutes(30), minutes(30), "e6"));
+    watermark(minutes(30));
+
+    assertThat(published()).containsExactly(
+        "trouble ENTERED pattern:failed @0", "care ENTERED pattern:failed @0 until @10080",
+        "trouble EXITED pattern:paid @5",
+        "care EXITED erased @10",
+        "trouble ENTERED pattern:failed @30", "care ENTERED pattern:failed @30 until @10110");
+    assertThat(harness.extractOutputValues()).filteredOn(u -> u.getChange().getReason()
+            .equals("erased"))
+        .extracting(u -> u.getChange().getEventIds()).containsExactly(List.of("erase-1"));
+
+    // Once no match can reach back to the erasure, it is forgotten.
+    send(match("paid", "alice", minutes(40), "e7"));
+    watermark(minutes(30).plus(WEEK));
+    assertThat(harness.numKeyedStateEntries()).isEqualTo(1); // trouble's cooldown, 30 days
+    watermark(minutes(40).plus(Duration.ofDays(30)));
+    assertThat(harness.numKeyedStateEntries()).isZero();
+    assertThat(harness.numEventTimeTimers()).isZero();
+  }
+
   @Test
   void shouldKeepChangeIdsStableForTheSameInput() throws Exception {
     start(audience("trouble", List.of("p"), List.of(), WEEK, null, null));
@@ -210,7 +259,7 @@ class AudienceMembershipFunctionTest {
 
     harness = new KeyedOneInputStreamOperatorTestHarness<>(
         new KeyedProcessOperator<>(new AudienceMembershipFunction(new AudienceRules(List.of(
-            audience("trouble", List.of("p"), List.of(), WEEK, null, null))))),
+            audience("trouble", List.of("p"), List.of(), WEEK, null, null))), LONGEST_MATCH)),
         m -> m.getMatch().getCustomerId(), Types.STRING);
     harness.initializeState(snapshot);
     harness.open();

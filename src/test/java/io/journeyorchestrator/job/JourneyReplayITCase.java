@@ -182,6 +182,34 @@ class JourneyReplayITCase {
   }
 
   @Test
+  void shouldForgetAnErasedCustomerAndReleaseHerSuppressions() throws Exception {
+    var result = ReplayRunner.replay(job, dir, List.of(
+        event("p1", "alice", minutes(0), "profile.updated", "OTHER", Map.of("tier", "gold")),
+        event("o1", "alice", minutes(5), "support.case.opened", "CHAT"),
+        event("f1", "alice", minutes(10), "payment.failed", "PAYMENT"),
+        // Starts a not-activated match that would complete a day later, after the erasure.
+        event("b1", "alice", minutes(15), "order.completed", "STORE"),
+        event("erase", "alice", minutes(20), "customer.erased", "OTHER"),
+        // The gold tier was erased with the profile: no payment-trouble entry.
+        event("f2", "alice", minutes(30), "payment.failed", "PAYMENT"),
+        event("o2", "alice", minutes(40), "support.case.opened", "CHAT"),
+        event("x", "bob", minutes(3000), "page.view", "WEB")));
+
+    assertThat(describe(ReplayRunner.json(result, OutputLines.AUDIENCE_CHANGES),
+        "audienceId", "change", "reason", "eventTime", "eventIds")).containsExactlyInAnyOrder(
+        "open-support-case ENTERED pattern:case-opened @5 [\"o1\"]",
+        "payment-trouble ENTERED pattern:payment-failed @10 [\"f1\"]",
+        "open-support-case EXITED erased @20 [\"erase\"]",
+        "payment-trouble EXITED erased @20 [\"erase\"]",
+        "open-support-case ENTERED pattern:case-opened @40 [\"o2\"]");
+    assertThat(describe(ReplayRunner.json(result, OutputLines.SUPPRESSIONS),
+        "action", "audiences", "eventTime", "until")).containsExactly(
+        "SUPPRESS [\"open-support-case\"] @5 -",
+        "RELEASE [] @20 -",
+        "SUPPRESS [\"open-support-case\"] @40 -");
+  }
+
+  @Test
   void shouldRefreshAMembershipWithoutOutputAndExpireAfterTheLatestEntry() throws Exception {
     var result = ReplayRunner.replay(job, dir, List.of(
         event("p1", "alice", minutes(0), "profile.updated", "OTHER", Map.of("tier", "gold")),

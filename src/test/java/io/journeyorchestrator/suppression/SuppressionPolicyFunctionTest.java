@@ -27,6 +27,7 @@ class SuppressionPolicyFunctionTest {
 
   private KeyedOneInputStreamOperatorTestHarness<String, MembershipUpdate, SuppressionDecision>
       harness;
+  private long latestSent = Long.MIN_VALUE;
 
   @BeforeEach
   void start() throws Exception {
@@ -54,9 +55,12 @@ class SuppressionPolicyFunctionTest {
         .build();
     harness.processElement(new StreamRecord<>(new MembershipUpdate(audienceChange, refresh),
         minutes(minute).toEpochMilli()));
+    latestSent = Math.max(latestSent, minutes(minute).toEpochMilli());
   }
 
-  private List<String> decisions() {
+  /** Decisions once the watermark reached every update sent so far. */
+  private List<String> decisions() throws Exception {
+    harness.processWatermark(latestSent);
     return harness.extractOutputValues().stream()
         .map(d -> d.getAction() + " " + d.getAudiences() + " @" + minute(d.getEventTime())
             + (d.getUntil() == null ? "" : " until @" + minute(d.getUntil())))
@@ -115,5 +119,22 @@ class SuppressionPolicyFunctionTest {
     send("other-audience", MembershipChange.ENTERED, 3, null, false);
 
     assertThat(decisions()).containsExactly("SUPPRESS [support-case] @1");
+  }
+
+  @Test
+  void shouldDecideOnceFromEveryChangeAtOneInstant() throws Exception {
+    send("support-case", MembershipChange.ENTERED, 1, null, false);
+    send("payment-trouble", MembershipChange.ENTERED, 2, 100L, false);
+    // Both exit at one instant (an erasure): the customer is released, never suppressed by
+    // payment-trouble alone in between.
+    send("support-case", MembershipChange.EXITED, 5, null, false);
+    send("payment-trouble", MembershipChange.EXITED, 5, null, false);
+    // One audience hands over to another at one instant: still suppressed, nothing to send.
+    send("support-case", MembershipChange.ENTERED, 8, null, false);
+    send("support-case", MembershipChange.EXITED, 9, null, false);
+    send("payment-trouble", MembershipChange.ENTERED, 9, null, false);
+
+    assertThat(decisions()).containsExactly("SUPPRESS [support-case] @1", "RELEASE [] @5",
+        "SUPPRESS [support-case] @8");
   }
 }

@@ -20,6 +20,17 @@ public final class Matches {
 
   public static DetectedMatch match(String patternId, String customerId, Instant end,
       Map<String, Object> profile, String... eventIds) {
+    return match(patternId, customerId, end, end, profile, eventIds);
+  }
+
+  /** A match whose first event is at {@code start}. */
+  public static DetectedMatch spanning(String patternId, String customerId, Instant start,
+      Instant end, String... eventIds) {
+    return match(patternId, customerId, start, end, Map.of(), eventIds);
+  }
+
+  private static DetectedMatch match(String patternId, String customerId, Instant start,
+      Instant end, Map<String, Object> profile, String... eventIds) {
     InteractionEvent last = InteractionEvent.newBuilder()
         .setEventId(eventIds[eventIds.length - 1])
         .setCustomerId(customerId)
@@ -33,7 +44,7 @@ public final class Matches {
         .setCustomerId(customerId)
         .setPatternId(patternId)
         .setEventIds(List.of(eventIds))
-        .setStartTime(end)
+        .setStartTime(start)
         .setEndTime(end)
         .build();
     return new DetectedMatch(match, new JourneyEvent(last, profile));

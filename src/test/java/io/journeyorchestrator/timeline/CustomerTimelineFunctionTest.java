@@ -65,6 +65,26 @@ class CustomerTimelineFunctionTest {
   }
 
   @Test
+  void shouldForgetTheProfileOnAnErasureRequestAndPassTheRequestToAudiences() throws Exception {
+    send(event("a", minutes(1), "profile.updated", Map.of("tier", "gold")));
+    send(event("b", minutes(2), CustomerTimelineFunction.ERASURE_TYPE, Map.of()));
+    send(event("c", minutes(3), "page.view", Map.of()));
+    harness.processWatermark(minutes(3).toEpochMilli());
+
+    assertThat(harness.extractOutputValues())
+        .extracting(e -> e.getEvent().getEventId() + " " + e.getProfile())
+        .containsExactly("a {tier=gold}", "b {}", "c {}");
+    assertThat(harness.getSideOutput(JobState.ERASURES)).singleElement().satisfies(request -> {
+      assertThat(request.getValue().getMatch().getPatternId())
+          .isEqualTo(JobState.ERASURE_PATTERN_ID);
+      assertThat(request.getValue().getMatch().getEventIds()).containsExactly("b");
+      assertThat(request.getValue().getMatch().getEndTime()).isEqualTo(minutes(2));
+    });
+    harness.processWatermark(minutes(30).toEpochMilli());
+    assertThat(harness.numKeyedStateEntries()).isZero();
+  }
+
+  @Test
   void shouldDropDuplicateEventIdsWithinTheDedupWindow() throws Exception {
     send(event("a", minutes(1), "call.inbound", Map.of()));
     send(event("a", minutes(1), "call.inbound", Map.of()));
