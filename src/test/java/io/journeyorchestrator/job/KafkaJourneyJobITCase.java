@@ -193,15 +193,27 @@ class KafkaJourneyJobITCase {
   }
 
   private void assertKafkaOutputEqualsReplay(JobDefinition job, Map<String, List<String>> expected,
-      Instant until) throws Exception {
+      Instant until, JobClient client) throws Exception {
     assertThat(expected.get(OutputLines.AUDIENCE_CHANGES)).hasSizeGreaterThan(20);
     assertThat(expected.get(OutputLines.SUPPRESSIONS)).hasSizeGreaterThan(10);
-    assertThat(committed(job.settings().topics().audienceChanges(),
-        expected.get(OutputLines.AUDIENCE_CHANGES).size(), until))
+    String audienceChanges = job.settings().topics().audienceChanges();
+    assertThat(committed(audienceChanges, expected.get(OutputLines.AUDIENCE_CHANGES).size(), until))
+        .as(() -> diagnosis(client, audienceChanges))
         .isEqualTo(expected.get(OutputLines.AUDIENCE_CHANGES));
-    assertThat(committed(job.settings().topics().suppressions(),
-        expected.get(OutputLines.SUPPRESSIONS).size(), until))
+    String suppressions = job.settings().topics().suppressions();
+    assertThat(committed(suppressions, expected.get(OutputLines.SUPPRESSIONS).size(), until))
+        .as(() -> diagnosis(client, suppressions))
         .isEqualTo(expected.get(OutputLines.SUPPRESSIONS));
+  }
+
+  /** Why committed output may differ: the job's state and what the topic holds uncommitted. */
+  private static String diagnosis(JobClient client, String topic) {
+    try {
+      return "job " + client.getJobStatus().get() + ", " + kafka.readUncommitted(topic).size()
+          + " records in " + topic + " counting uncommitted ones (see target/test-logs)";
+    } catch (Exception e) {
+      return "no diagnosis: " + e;
+    }
   }
 
   @Test
@@ -228,7 +240,7 @@ class KafkaJourneyJobITCase {
     new KafkaJourneyJob(job).attachTo(env);
     JobClient client = env.executeAsync(job.settings().name());
     try {
-      assertKafkaOutputEqualsReplay(job, expected, until);
+      assertKafkaOutputEqualsReplay(job, expected, until, client);
     } finally {
       client.cancel().get();
     }
@@ -295,7 +307,7 @@ class KafkaJourneyJobITCase {
     try {
       Thread.sleep(3000);
       kafka.produce(secondHalf);
-      assertKafkaOutputEqualsReplay(job, expected, until);
+      assertKafkaOutputEqualsReplay(job, expected, until, client);
       assertThat(FailOnceAfterCheckpoint.FAILED).as("the failure was injected").isTrue();
       assertThat(FailOnceAfterCheckpoint.RESTARTED).as("the job restarted after it").isTrue();
       assertThat(kafka.readCommitted(job.settings().topics().deadLetters(), read -> true,

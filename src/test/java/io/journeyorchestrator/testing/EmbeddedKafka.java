@@ -83,10 +83,21 @@ public final class EmbeddedKafka implements AutoCloseable {
    */
   public List<SpecificRecord> readCommitted(String topic, Predicate<List<SpecificRecord>> done,
       Duration timeout, Duration settle) throws Exception {
+    return read(topic, "read_committed", done, timeout, settle);
+  }
+
+  /** Everything in a topic, committed or not: tells a stuck transaction from missing output. */
+  public List<SpecificRecord> readUncommitted(String topic) throws Exception {
+    return read(topic, "read_uncommitted", read -> true, Duration.ofSeconds(10),
+        Duration.ofSeconds(2));
+  }
+
+  private List<SpecificRecord> read(String topic, String isolation,
+      Predicate<List<SpecificRecord>> done, Duration timeout, Duration settle) throws Exception {
     Properties props = new Properties();
     props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers());
     props.put(ConsumerConfig.GROUP_ID_CONFIG, "test-" + UUID.randomUUID());
-    props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+    props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, isolation);
     props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
     List<SpecificRecord> read = new ArrayList<>();
     try (KafkaConsumer<byte[], byte[]> consumer =
