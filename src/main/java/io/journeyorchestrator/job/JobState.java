@@ -62,11 +62,6 @@ public final class JobState {
         new ListTypeInfo<>(Types.STRING));
   }
 
-  /** Per pattern and customer: event time of the last event of the last match kept. */
-  public static ValueStateDescriptor<Long> lastKeptMatchEndDescriptor() {
-    return new ValueStateDescriptor<>("last-kept-match-end", Types.LONG);
-  }
-
   public static MapStateDescriptor<Long, List<DetectedMatch>> pendingMatchesDescriptor() {
     return new MapStateDescriptor<>("pending-matches", Types.LONG,
         new ListTypeInfo<>(new AvroTypeInfo<>(DetectedMatch.class)));

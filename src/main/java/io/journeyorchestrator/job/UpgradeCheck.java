@@ -67,14 +67,10 @@ public final class UpgradeCheck {
     return orphans;
   }
 
-  /**
-   * The pattern a per-pattern operator belongs to: uids {@code pattern/<id>/<fingerprint>} and
-   * {@code skip/<id>/<fingerprint>}; null for other operators.
-   */
+  /** The pattern of a pattern operator (uid {@code pattern/<id>/<fingerprint>}), else null. */
   private static String patternIdOf(String uid) {
     String[] parts = uid.split("/");
-    boolean perPattern = parts.length == 3 && (parts[0].equals("pattern") || parts[0].equals("skip"));
-    return perPattern ? parts[1] : null;
+    return parts.length == 3 && parts[0].equals("pattern") ? parts[1] : null;
   }
 
   private static CheckpointMetadata load(Path savepoint) throws IOException {

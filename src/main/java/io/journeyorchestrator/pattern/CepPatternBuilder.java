@@ -14,9 +14,10 @@ public final class CepPatternBuilder {
 
   public static Pattern<JourneyEvent, JourneyEvent> build(CompiledPattern compiled) {
     PatternDefinition definition = compiled.definition();
-    // Always noSkip in CEP: it emits matches as they complete. skip-past-last-event is applied
-    // after CEP, in completion order (SkipPastLastEventFunction).
-    AfterMatchSkipStrategy skip = AfterMatchSkipStrategy.noSkip();
+    AfterMatchSkipStrategy skip =
+        definition.afterMatch() == PatternDefinition.AfterMatch.NO_SKIP
+            ? AfterMatchSkipStrategy.noSkip()
+            : AfterMatchSkipStrategy.skipPastLastEvent();
     Pattern<JourneyEvent, JourneyEvent> pattern = null;
     for (int i = 0; i < definition.steps().size(); i++) {
       StepDefinition step = definition.steps().get(i);

@@ -7,7 +7,6 @@ import io.journeyorchestrator.internal.avro.JourneyEvent;
 import java.time.Duration;
 import java.util.List;
 import io.journeyorchestrator.job.CustomerKey;
-import io.journeyorchestrator.job.MatchCustomerKey;
 import org.apache.flink.cep.CEP;
 import org.apache.flink.formats.avro.typeutils.AvroTypeInfo;
 import org.apache.flink.streaming.api.datastream.DataStream;
@@ -57,18 +56,10 @@ public final class CepPatternRuntime implements PatternRuntime {
         .map(StepDefinition::name)
         .toList();
     Duration absenceWindow = definition.endsWithAbsence() ? definition.within() : null;
-    DataStream<DetectedMatch> matches = CEP.pattern(keyed, CepPatternBuilder.build(pattern))
+    return CEP.pattern(keyed, CepPatternBuilder.build(pattern))
         .inEventTime()
         .process(new CepMatchFunction(pattern.id(), presentSteps, absenceWindow), matchType)
         .name("pattern " + pattern.id())
         .uid(pattern.operatorUid());
-    if (definition.afterMatch() == PatternDefinition.AfterMatch.NO_SKIP) {
-      return matches;
-    }
-    return DataStreamUtils.reinterpretAsKeyedStream(matches, new MatchCustomerKey())
-        .process(new SkipPastLastEventFunction(definition.within()))
-        .returns(matchType)
-        .name("skip past last event " + pattern.id())
-        .uid("skip/" + pattern.id() + "/" + pattern.fingerprint());
   }
 }
