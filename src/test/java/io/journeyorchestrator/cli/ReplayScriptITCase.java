@@ -1,0 +1,50 @@
+package io.journeyorchestrator.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.journeyorchestrator.testing.Scripts;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The README's replay of the demo job is what scripts/replay.sh prints and writes for it. */
+class ReplayScriptITCase {
+  @TempDir Path out;
+
+  /** The README's example summary, without its first line (timing and paths) and elisions. */
+  private static List<String> documentedSummary() throws Exception {
+    String readme = Files.readString(Path.of("README.md"));
+    int start = readme.indexOf("```\nReplayed jobs/telecom-demo");
+    assertThat(start).as("the README shows the demo replay's summary").isPositive();
+    int end = readme.indexOf("```", start + 3);
+    return Arrays.stream(readme.substring(start + 4, end).split("\n"))
+        .skip(1)
+        .filter(line -> !line.isBlank() && !line.trim().equals("..."))
+        .toList();
+  }
+
+  @Test
+  void shouldPrintTheSummaryTheReadmeDocumentsForTheDemoJob() throws Exception {
+    Scripts.Result result = Scripts.run(Duration.ofMinutes(3), "scripts/replay.sh",
+        "--job", "jobs/telecom-demo", "--events", "jobs/telecom-demo/recorded-events.jsonl",
+        "--out", out.toString());
+
+    assertThat(result.exitCode()).as(result.output()).isZero();
+    List<String> lines = result.output().lines().toList();
+    assertThat(lines).anyMatch(line -> line.startsWith("Replayed ")
+        && line.contains("jobs/telecom-demo over ")
+        && line.contains("jobs/telecom-demo/recorded-events.jsonl in "));
+    List<String> documented = documentedSummary();
+    assertThat(documented).hasSizeGreaterThan(10);
+    assertThat(lines).containsSubsequence(documented);
+    for (String file : ReplayCommand.OUTPUT_FILES) {
+      assertThat(out.resolve(file + ".jsonl")).exists();
+    }
+    // The entries and exits the summary counts, one line each.
+    assertThat(Files.readAllLines(out.resolve("audience-changes.jsonl"))).hasSize(382 + 299);
+  }
+}
