@@ -127,6 +127,29 @@ on_exit() {
   _CJO_EXIT_HOOKS+=("$*")
 }
 
+# stop_tree pid: stop a background job and every process it started, and wait (up to 30 s) until
+# they are gone. A shell function run with & (run_java, journey_cli) leaves java as a grandchild
+# that neither killing the job's pid nor Ctrl-C reaches: background jobs of a script ignore SIGINT.
+stop_tree() {
+  local -a pids=("$1")
+  local i=0 child pid deadline
+  while ((i < ${#pids[@]})); do
+    for child in $(ps -o pid= --ppid "${pids[i]}" 2>/dev/null); do
+      pids+=("$child")
+    done
+    i=$((i + 1))
+  done
+  kill -TERM "${pids[@]}" 2>/dev/null
+  wait "$1" 2>/dev/null
+  deadline=$((SECONDS + 30))
+  for pid in "${pids[@]}"; do
+    while kill -0 "$pid" 2>/dev/null && ((SECONDS < deadline)); do
+      sleep 0.2
+    done
+  done
+  return 0
+}
+
 # The --add-opens/--add-exports Flink needs on Java 17, defined once: the `flink.java17.opens`
 # property of the root pom.xml (which also feeds Surefire and Failsafe). Printed on one line;
 # read it with: read -ra opts <<<"$(java_opts_flink17)"

@@ -46,14 +46,14 @@ log "starting the job on a local MiniCluster (log: .local/run-local/job.log)"
 run_java io.journeyorchestrator.job.JourneyOrchestratorJob --job "$job" --local \
   --bootstrap-servers "$bootstrap" >"$run_dir/job.log" 2>&1 &
 job_pid=$!
-on_exit "kill $job_pid 2>/dev/null; wait $job_pid 2>/dev/null"
+on_exit "stop_tree $job_pid"
 wait_for_port 127.0.0.1 8081 120 || { tail -n 40 "$run_dir/job.log" >&2; die "the job did not start"; }
 
 log "starting the demo producer: $customers customers, $rate events/s (log: .local/run-local/producer.log)"
 journey_cli produce-events --job "$job" --bootstrap-servers "$bootstrap" \
   --customers "$customers" --rate "$rate" >"$run_dir/producer.log" 2>&1 &
 producer_pid=$!
-on_exit "kill $producer_pid 2>/dev/null; wait $producer_pid 2>/dev/null"
+on_exit "stop_tree $producer_pid"
 
 cat >&2 <<MSG
 
@@ -63,5 +63,9 @@ cat >&2 <<MSG
                     checkpoint commits them (every 10 s). Ctrl-C stops everything.
 
 MSG
+# In the background with a wait, so that a TERM to this script (not only Ctrl-C) stops at once.
 journey_cli tail-topic --bootstrap-servers "$bootstrap" --readable \
-  "$(topics audienceChanges)" "$(topics suppressions)"
+  "$(topics audienceChanges)" "$(topics suppressions)" &
+tail_pid=$!
+on_exit "stop_tree $tail_pid"
+wait "$tail_pid"

@@ -3,7 +3,12 @@ package io.journeyorchestrator.deploy;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.journeyorchestrator.testing.Scripts;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -29,5 +34,45 @@ class LocalClusterITCase {
         .contains("an upgrade with unexplained state was refused and the job kept running")
         .contains("DROP    pattern repeated-calls: definition changed")
         .contains("upgrade test passed: 14 audience changes and 14 suppression decisions");
+  }
+
+  /** The README's first command: decisions print, and a TERM stops everything it started. */
+  @Test
+  void shouldPrintDecisionsLocallyAndStopEverythingItStartedOnTerm() throws Exception {
+    Process runLocal = new ProcessBuilder("bash", "scripts/run-local.sh")
+        .redirectErrorStream(true).start();
+    runLocal.getOutputStream().close();
+    List<String> lines = Collections.synchronizedList(new ArrayList<>());
+    Thread pump = new Thread(() -> runLocal.inputReader(StandardCharsets.UTF_8).lines()
+        .forEach(line -> {
+          System.out.println(line);
+          lines.add(line);
+        }));
+    pump.start();
+    try {
+      long deadline = System.nanoTime() + Duration.ofMinutes(4).toNanos();
+      while (lines.stream().noneMatch(LocalClusterITCase::isDecision)
+          && runLocal.isAlive() && System.nanoTime() < deadline) {
+        Thread.sleep(500);
+      }
+      assertThat(lines).as("run-local.sh printed a decision")
+          .anyMatch(LocalClusterITCase::isDecision);
+      List<ProcessHandle> started = runLocal.descendants().toList();
+      assertThat(started).as("the broker, the job, the producer and the reader").hasSizeGreaterThan(3);
+
+      runLocal.destroy();
+      assertThat(runLocal.waitFor(90, TimeUnit.SECONDS)).as("stopped after TERM").isTrue();
+      assertThat(runLocal.exitValue()).isEqualTo(143);
+      assertThat(started).as("processes left running").noneMatch(ProcessHandle::isAlive);
+    } finally {
+      runLocal.descendants().forEach(ProcessHandle::destroyForcibly);
+      runLocal.destroyForcibly();
+      pump.join(10_000);
+    }
+  }
+
+  private static boolean isDecision(String line) {
+    return line.matches(
+        "\\d{4}-\\d{2}-\\d{2} \\d{2}:\\d{2}  \\S+  (ENTERED|EXITED|SUPPRESS|RELEASE) .*");
   }
 }
