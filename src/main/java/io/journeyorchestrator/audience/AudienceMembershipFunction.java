@@ -32,7 +32,9 @@ import org.apache.flink.util.Collector;
  * Decides one customer's audience memberships from pattern matches, in event-time order.
  *
  * <p>Matches wait in state until the watermark passes their end time, then apply in order of end
- * time whatever pattern they come from. At one instant: expiries first (a membership covers
+ * time whatever pattern they come from; at that point they are also published (the
+ * {@link JobState#PUBLISHED_MATCHES} output), so a match built from erased events is never
+ * published either. At one instant: expiries first (a membership covers
  * [entry, expiry)), then, per audience, exits before entries, each by pattern id. An entering
  * match enters a customer who is not a member and not in cooldown (ENTERED), or moves a member's
  * expiry forward (a refresh, not published). An exiting match exits a member (EXITED). Expiry
@@ -91,9 +93,6 @@ public final class AudienceMembershipFunction
   @Override
   public void processElement(DetectedMatch match, Context ctx, Collector<MembershipUpdate> out)
       throws Exception {
-    if (!ErasureRequests.isErasure(match) && !rules.usesPattern(match.getMatch().getPatternId())) {
-      return;
-    }
     pending.add(match.getMatch().getEndTime().toEpochMilli(), match, ctx.timerService());
   }
 
@@ -119,6 +118,9 @@ public final class AudienceMembershipFunction
       return;
     }
     due.sort(BY_PATTERN_THEN_ID);
+    for (DetectedMatch match : due) {
+      ctx.output(JobState.PUBLISHED_MATCHES, match.getMatch());
+    }
     for (AudienceDefinition audience : rules.audiences()) {
       for (DetectedMatch match : due) {
         if (audience.exit().contains(match.getMatch().getPatternId())) {

@@ -5,29 +5,23 @@ import io.journeyorchestrator.pattern.condition.Condition;
 import io.journeyorchestrator.pattern.condition.ConditionCompiler;
 import java.io.Serializable;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 
 /**
- * The job's audiences, indexed by the patterns that enter and exit them, with their enterWhen
- * conditions compiled. Audiences keep their definition order, which is also the order in which
+ * The job's audiences, indexed by id, with their enterWhen conditions compiled. Audiences keep their definition order, which is also the order in which
  * their changes for one match are emitted.
  */
 public final class AudienceRules implements Serializable {
   private final List<AudienceDefinition> audiences;
   private final Map<String, Condition> enterWhen = new HashMap<>();
   private final Map<String, AudienceDefinition> byId = new HashMap<>();
-  private final Set<String> patternsUsed = new HashSet<>();
 
   public AudienceRules(List<AudienceDefinition> audiences) {
     this.audiences = List.copyOf(audiences);
     for (AudienceDefinition audience : audiences) {
       byId.put(audience.id(), audience);
-      patternsUsed.addAll(audience.enter());
-      patternsUsed.addAll(audience.exit());
       audience.enterWhenOptional().ifPresent(source -> enterWhen.put(audience.id(),
           ConditionCompiler.compile(source).condition().orElseThrow(() ->
               new IllegalArgumentException(audience.file() + ": enterWhen does not compile"))));
@@ -44,10 +38,5 @@ public final class AudienceRules implements Serializable {
 
   public Optional<Condition> enterWhen(String audienceId) {
     return Optional.ofNullable(enterWhen.get(audienceId));
-  }
-
-  /** Whether a match of this pattern can change any audience (enters or exits one). */
-  public boolean usesPattern(String patternId) {
-    return patternsUsed.contains(patternId);
   }
 }

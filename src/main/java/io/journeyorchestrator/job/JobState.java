@@ -2,6 +2,7 @@ package io.journeyorchestrator.job;
 
 import io.journeyorchestrator.avro.DeadLetter;
 import io.journeyorchestrator.avro.InteractionEvent;
+import io.journeyorchestrator.avro.PatternMatch;
 import io.journeyorchestrator.internal.avro.CustomerProfile;
 import io.journeyorchestrator.internal.avro.DetectedMatch;
 import io.journeyorchestrator.internal.avro.Membership;
@@ -40,6 +41,10 @@ public final class JobState {
    */
   public static final OutputTag<DetectedMatch> ERASURES =
       new OutputTag<>("erasures", new AvroTypeInfo<>(DetectedMatch.class));
+
+  /** Matches as published, from the audience operator once no erasure withholds them. */
+  public static final OutputTag<PatternMatch> PUBLISHED_MATCHES =
+      new OutputTag<>("published-matches", new AvroTypeInfo<>(PatternMatch.class));
 
   /** Marks erasure requests among matches; ':' is not allowed in pattern ids. */
   public static final String ERASURE_PATTERN_ID = ":erasure";

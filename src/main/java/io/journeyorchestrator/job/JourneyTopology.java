@@ -70,12 +70,6 @@ public final class JourneyTopology {
           .returns(new AvroTypeInfo<>(DetectedMatch.class))
           .name("no patterns");
     }
-    DataStream<PatternMatch> matches = detected
-        .map(DetectedMatch::getMatch)
-        .returns(new AvroTypeInfo<>(PatternMatch.class))
-        .name("pattern matches")
-        .uid("pattern-matches");
-
     // Every stream here is still partitioned by customer (keyed operators, forward edges), so
     // the audience and suppression operators need no exchange.
     DataStream<DetectedMatch> matchesAndErasures =
@@ -102,6 +96,7 @@ public final class JourneyTopology {
         .name("suppression policies")
         .uid("suppression-policies");
 
+    DataStream<PatternMatch> matches = memberships.getSideOutput(JobState.PUBLISHED_MATCHES);
     return new Outputs(matches, audienceChanges, suppressions,
         timeline.getSideOutput(JobState.LATE_EVENTS));
   }

@@ -12,6 +12,7 @@ import io.journeyorchestrator.avro.InteractionEvent;
 import io.journeyorchestrator.config.AudienceDefinition;
 import io.journeyorchestrator.internal.avro.DetectedMatch;
 import io.journeyorchestrator.internal.avro.MembershipUpdate;
+import io.journeyorchestrator.job.JobState;
 import io.journeyorchestrator.timeline.CustomerTimelineFunction;
 import io.journeyorchestrator.timeline.ErasureRequests;
 import java.time.Duration;
@@ -223,6 +224,10 @@ class AudienceMembershipFunctionTest {
     assertThat(harness.extractOutputValues()).filteredOn(u -> u.getChange().getReason()
             .equals("erased"))
         .extracting(u -> u.getChange().getEventIds()).containsExactly(List.of("erase-1"));
+    assertThat(harness.getSideOutput(JobState.PUBLISHED_MATCHES))
+        .extracting(record -> record.getValue().getMatchId())
+        .as("published matches: not the one built from erased events, nor the request")
+        .containsExactly("failed/e1", "paid/e2", "failed/e3", "failed/e6");
 
     // Once no match can reach back to the erasure, it is forgotten.
     send(match("paid", "alice", minutes(40), "e7"));
