@@ -65,6 +65,7 @@ public final class AudienceMembershipFunction
   private transient Map<String, Counter> entered;
   private transient Map<String, Counter> exited;
   private transient Map<String, Counter> conditionErrors;
+  private transient Counter erasures;
 
   /** @param longestMatchSpan the longest time from first to last event of any pattern's match */
   public AudienceMembershipFunction(AudienceRules rules, Duration longestMatchSpan) {
@@ -82,6 +83,7 @@ public final class AudienceMembershipFunction
     entered = new HashMap<>();
     exited = new HashMap<>();
     conditionErrors = new HashMap<>();
+    erasures = getRuntimeContext().getMetricGroup().counter("erasures");
     for (AudienceDefinition audience : rules.audiences()) {
       MetricGroup group = getRuntimeContext().getMetricGroup().addGroup("audience", audience.id());
       entered.put(audience.id(), group.counter("entered"));
@@ -158,6 +160,7 @@ public final class AudienceMembershipFunction
 
   private void erase(String customerId, PatternMatch request, long now, OnTimerContext ctx,
       Collector<MembershipUpdate> out) throws Exception {
+    erasures.inc();
     for (AudienceDefinition audience : rules.audiences()) {
       if (memberships.contains(audience.id())) {
         exited.get(audience.id()).inc();
