@@ -83,6 +83,11 @@ class KafkaJourneyJobITCase {
   }
 
   private JobDefinition demoJob(String name, String delivery) throws Exception {
+    return demoJob(name, delivery, "5m");
+  }
+
+  private JobDefinition demoJob(String name, String delivery, String idleTimeout)
+      throws Exception {
     Path job = dir.resolve(name);
     for (String folder : List.of("patterns", "audiences", "suppressions")) {
       Files.createDirectories(job.resolve(folder));
@@ -105,10 +110,10 @@ class KafkaJourneyJobITCase {
             lateEvents: %s.late-events
         time:
           maxOutOfOrderness: 30s
-          idleTimeout: 5m
+          idleTimeout: %s
         delivery: %s
         """.formatted(name, kafka.bootstrapServers(), name, name, name, name, name, name,
-            delivery));
+            idleTimeout, delivery));
     JobDefinition definition = JobLoader.load(job);
     kafka.createTopics(definition.settings().topics());
     return definition;
@@ -136,6 +141,12 @@ class KafkaJourneyJobITCase {
       Map<String, Object> attributes) {
     return InteractionEvent.newBuilder().setEventId(id).setCustomerId(customer).setTimestamp(time)
         .setType(type).setChannel(Channel.WEB).setAttributes(attributes).build();
+  }
+
+  private static ProducerRecord<byte[], byte[]> avro(String topic, InteractionEvent event,
+      int partition) throws Exception {
+    ProducerRecord<byte[], byte[]> record = avro(topic, event);
+    return new ProducerRecord<>(topic, partition, record.key(), record.value());
   }
 
   /** Keyed by customer; the clock customers each go to their own partition. */
@@ -331,6 +342,59 @@ class KafkaJourneyJobITCase {
     } finally {
       client.cancel().get();
     }
+  }
+
+  /**
+   * After a restart, a partition that was read to its end before the checkpoint delivers nothing
+   * and holds event time back until it is idle (time.idleTimeout): decisions then resume, none
+   * lost or repeated.
+   */
+  @Test
+  void shouldResumeDecisionsAfterARestartOnceQuietPartitionsAreIdle() throws Exception {
+    JobDefinition job = demoJob("quiet-restart", "exactly-once", "5s");
+    List<InteractionEvent> events = journeys(13, 60);
+    Instant until = events.get(events.size() - 1).getTimestamp().minus(Duration.ofMinutes(1));
+    Map<String, List<String>> expected = replay(job, events, until);
+
+    // Partition 0 alone carries the second batch: its events after the middle of the journeys.
+    String topic = job.settings().topics().events();
+    Instant middle = events.get(events.size() / 2).getTimestamp();
+    List<ProducerRecord<byte[], byte[]>> firstBatch = new ArrayList<>();
+    List<ProducerRecord<byte[], byte[]>> partitionZeroLater = new ArrayList<>();
+    for (InteractionEvent event : events) {
+      ProducerRecord<byte[], byte[]> record = avro(topic, event, partitionOf(event));
+      boolean later = record.partition() == 0 && !event.getTimestamp().isBefore(middle);
+      (later ? partitionZeroLater : firstBatch).add(record);
+    }
+    FailOnceAfterCheckpoint.FAILED.set(false);
+    FailOnceAfterCheckpoint.RESTARTED.set(false);
+    FailOnceAfterCheckpoint.SEEN.set(0);
+    kafka.produce(firstBatch);
+    StreamExecutionEnvironment env = environment();
+    new KafkaJourneyJob(job, new FailOnceAfterCheckpoint(firstBatch.size() + 1)).attachTo(env);
+    JobClient client = env.executeAsync("quiet-restart");
+    try {
+      // A checkpoint covers the whole first batch (offsets are committed on checkpoints), so the
+      // restart resumes partitions 1 to 3 at their ends.
+      long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
+      while (!kafka.consumedAll("journey-orchestrator-quiet-restart", topic)
+          && System.nanoTime() < deadline) {
+        Thread.sleep(200);
+      }
+      kafka.produce(partitionZeroLater);
+      assertKafkaOutputEqualsReplay(job, expected, until, client);
+      assertThat(FailOnceAfterCheckpoint.RESTARTED).as("the job restarted").isTrue();
+    } finally {
+      client.cancel().get();
+    }
+  }
+
+  /** Every customer on one partition, the clock customers on their own. */
+  private static int partitionOf(InteractionEvent event) {
+    String customer = event.getCustomerId();
+    return customer.startsWith(CLOCK_PREFIX)
+        ? Integer.parseInt(customer.substring(CLOCK_PREFIX.length()))
+        : Math.floorMod(customer.hashCode(), PARTITIONS);
   }
 
   @Test
