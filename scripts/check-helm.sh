@@ -51,7 +51,7 @@ require_cmd node
 
 # 1. Versions ---------------------------------------------------------------------------------------
 echo "Flink version agreement:"
-flink="$(sed -n 's:.*<flink\.version>\(.*\)</flink\.version>.*:\1:p' "$root/pom.xml" | head -n 1)"
+flink="$(pom_property "$root/pom.xml" flink.version)"
 [[ -n "$flink" ]] || die "no <flink.version> in pom.xml"
 major_minor="v$(cut -d. -f1 <<<"$flink")_$(cut -d. -f2 <<<"$flink")"
 echo "  pom.xml flink.version = $flink (operator flinkVersion $major_minor)"

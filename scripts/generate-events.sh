@@ -14,7 +14,7 @@ while (($#)); do
     --out)
       [[ $# -ge 2 ]] || die "--out needs a value"
       mkdir -p "$(dirname -- "$2")"
-      args+=("$1" "$(cd -- "$(dirname -- "$2")" && pwd -P)/$(basename -- "$2")")
+      args+=("$1" "$(absolute_path "$2")")
       shift 2 ;;
     *) args+=("$1"); shift ;;
   esac

@@ -150,6 +150,17 @@ stop_tree() {
   return 0
 }
 
+# absolute_path path: the path made absolute (its folder must exist); scripts pass paths on to a
+# JVM that runs from the repository root.
+absolute_path() {
+  printf '%s/%s\n' "$(cd -- "$(dirname -- "$1")" && pwd -P)" "$(basename -- "$1")"
+}
+
+# pom_property file name: the value of <name> in a pom (the first one).
+pom_property() {
+  sed -n "s:.*<$2>\(.*\)</$2>.*:\1:p" "$1" | head -n 1
+}
+
 # The --add-opens/--add-exports Flink needs on Java 17, defined once: the `flink.java17.opens`
 # property of the root pom.xml (which also feeds Surefire and Failsafe). Printed on one line;
 # read it with: read -ra opts <<<"$(java_opts_flink17)"

@@ -10,14 +10,14 @@ set -euo pipefail
 source "$(dirname -- "${BASH_SOURCE[0]}")/lib.sh"
 
 [[ $# -ge 1 ]] || { echo "usage: scripts/plan.sh jobs/<job> [--upgrade-from <plan file>]" >&2; exit 2; }
-job="$(cd -- "$(dirname -- "$1")" && pwd -P)/$(basename -- "$1")"
+job="$(absolute_path "$1")"
 shift
 args=()
 while (($#)); do
   case $1 in
     --upgrade-from)
       [[ $# -ge 2 ]] || die "--upgrade-from needs a plan file"
-      args+=("$1" "$(cd -- "$(dirname -- "$2")" && pwd -P)/$(basename -- "$2")")
+      args+=("$1" "$(absolute_path "$2")")
       shift 2 ;;
     *) args+=("$1"); shift ;;
   esac

@@ -14,7 +14,7 @@ while (($#)); do
   case $1 in
     --out | --job | --events)
       [[ $# -ge 2 ]] || die "$1 needs a value"
-      args+=("$1" "$(cd -- "$(dirname -- "$2")" && pwd -P)/$(basename -- "$2")")
+      args+=("$1" "$(absolute_path "$2")")
       shift 2 ;;
     *) args+=("$1"); shift ;;
   esac

@@ -15,7 +15,7 @@ while (($#)); do
     --job | --events | --out)
       [[ $# -ge 2 ]] || die "$1 needs a value"
       mkdir -p "$(dirname -- "$2")"
-      args+=("$1" "$(cd -- "$(dirname -- "$2")" && pwd -P)/$(basename -- "$2")")
+      args+=("$1" "$(absolute_path "$2")")
       shift 2 ;;
     *) args+=("$1"); shift ;;
   esac

@@ -24,7 +24,7 @@ done
 
 root="$(repo_root)"
 cd "$root"
-job="$(cd -- "$(dirname -- "$job")" && pwd -P)/$(basename -- "$job")"
+job="$(absolute_path "$job")"
 run_dir="$root/.local/run-local"
 mkdir -p "$run_dir"
 port=${KAFKA_PORT:-9092}

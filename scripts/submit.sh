@@ -69,7 +69,7 @@ else
   job_arg=$job_dir
 fi
 if [[ -n $savepoint && $savepoint != *://* && -e $savepoint ]]; then
-  savepoint="$(cd -- "$(dirname -- "$savepoint")" && pwd -P)/$(basename -- "$savepoint")"
+  savepoint="$(absolute_path "$savepoint")"
 fi
 
 # --- validate before anything reaches the cluster --------------------------------------------------

@@ -42,10 +42,6 @@ rss_mb() {
   awk '/^VmRSS:/ { printf "%d", $2 / 1024 }' "/proc/$1/status"
 }
 
-pom_property() {
-  sed -n "s:.*<$2>\(.*\)</$2>.*:\1:p" "$1" | head -n 1
-}
-
 producer_pid=""
 # The producer runs in its own process group (setsid), so its JVM, a grandchild, stops with it.
 stop_producer() {

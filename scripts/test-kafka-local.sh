@@ -37,11 +37,6 @@ cleanup() {
   fi
 }
 
-# pom_property file name: the value of <name> in a pom.
-pom_property() {
-  sed -n "s:.*<$2>\(.*\)</$2>.*:\1:p" "$1" | head -n 1
-}
-
 # --- versions ------------------------------------------------------------------------------------
 root_pom="$(repo_root)/pom.xml"
 tool_pom="$(repo_root)/scripts/tools/kafka/pom.xml"

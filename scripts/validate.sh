@@ -9,6 +9,6 @@ source "$(dirname -- "${BASH_SOURCE[0]}")/lib.sh"
 
 [[ $# -ge 1 ]] || { echo "usage: scripts/validate.sh jobs/<job>" >&2; exit 2; }
 # Paths are resolved from the caller's directory, the JVM runs from the repository root.
-job="$(cd -- "$(dirname -- "$1")" && pwd -P)/$(basename -- "$1")"
+job="$(absolute_path "$1")"
 shift
 journey_cli validate "$job" "$@"
