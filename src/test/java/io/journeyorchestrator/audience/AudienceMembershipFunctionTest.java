@@ -23,6 +23,7 @@ import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.MapStateDescriptor;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
+import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
 import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
@@ -254,13 +255,19 @@ class AudienceMembershipFunctionTest {
         .hasSize(2).doesNotHaveDuplicates().isEqualTo(first);
   }
 
-  @Test
-  void shouldRestoreMembershipsFromASnapshot() throws Exception {
+  /** A snapshot holding alice's membership of "trouble" (a week's expiry); closes the harness. */
+  private OperatorSubtaskState snapshotOfOneMembership() throws Exception {
     start(audience("trouble", List.of("p"), List.of(), WEEK, null, null));
     send(match("p", "alice", minutes(0), "e1"));
     watermark(minutes(1));
-    var snapshot = harness.snapshot(1, 1);
+    OperatorSubtaskState snapshot = harness.snapshot(1, 1);
     close();
+    return snapshot;
+  }
+
+  @Test
+  void shouldRestoreMembershipsFromASnapshot() throws Exception {
+    OperatorSubtaskState snapshot = snapshotOfOneMembership();
 
     harness = new KeyedOneInputStreamOperatorTestHarness<>(
         new KeyedProcessOperator<>(new AudienceMembershipFunction(new AudienceRules(List.of(
@@ -289,11 +296,7 @@ class AudienceMembershipFunctionTest {
 
   @Test
   void shouldFailLoudlyWhenAChangedStateTypeCannotReadTheSnapshot() throws Exception {
-    start(audience("trouble", List.of("p"), List.of(), WEEK, null, null));
-    send(match("p", "alice", minutes(0), "e1"));
-    watermark(minutes(1));
-    var snapshot = harness.snapshot(1, 1);
-    close();
+    OperatorSubtaskState snapshot = snapshotOfOneMembership();
 
     harness = new KeyedOneInputStreamOperatorTestHarness<>(
         new KeyedProcessOperator<>(new IncompatibleMemberships()),
