@@ -20,7 +20,21 @@ final class AudienceChanges {
 
   static AudienceChange of(String customerId, String audienceId, MembershipChange change,
       String reason, long eventTime, Long expiresAt, List<String> eventIds) {
-    String identity = String.join("\u0000", customerId, audienceId, change.name(), reason,
+    return build(customerId, audienceId, change, false, reason, eventTime, expiresAt, eventIds);
+  }
+
+  /** A member's expiry moved by an entering match: an ENTERED that restates the membership. */
+  static AudienceChange extended(String customerId, String audienceId, String reason,
+      long eventTime, long expiresAt, List<String> eventIds) {
+    return build(customerId, audienceId, MembershipChange.ENTERED, true, reason, eventTime,
+        expiresAt, eventIds);
+  }
+
+  private static AudienceChange build(String customerId, String audienceId,
+      MembershipChange change, boolean extended, String reason, long eventTime, Long expiresAt,
+      List<String> eventIds) {
+    String kind = extended ? "EXTENDED" : change.name();
+    String identity = String.join("\u0000", customerId, audienceId, kind, reason,
         Long.toString(eventTime), String.join(",", eventIds));
     return AudienceChange.newBuilder()
         .setChangeId(UUID.nameUUIDFromBytes(identity.getBytes(StandardCharsets.UTF_8)).toString())
@@ -31,6 +45,7 @@ final class AudienceChanges {
         .setEventTime(Instant.ofEpochMilli(eventTime))
         .setExpiresAt(expiresAt == null ? null : Instant.ofEpochMilli(expiresAt))
         .setEventIds(List.copyOf(eventIds))
+        .setExtended(extended)
         .build();
   }
 }

@@ -15,7 +15,6 @@ import io.journeyorchestrator.pattern.condition.ConditionEvaluationException;
 import io.journeyorchestrator.timeline.ErasureRequests;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -34,32 +33,35 @@ import org.apache.flink.util.Collector;
  * <p>Matches wait in state until the watermark passes their end time, then apply in order of end
  * time whatever pattern they come from; at that point they are also published (the
  * {@link JobState#PUBLISHED_MATCHES} output), so a match built from erased events is never
- * published either. At one instant: expiries first (a membership covers
- * [entry, expiry)), then, per audience, exits before entries, each by pattern id. An entering
+ * published either. At one instant, the state afterwards must be what the patterns saw: expiries
+ * first (a membership covers [entry, expiry)), then the matches completed by a deadline, then
+ * those completed by events, event by event in the timeline's order, each event's exits before
+ * its entries ({@link InstantOrder}). Outputs leave in the order they are applied. An entering
  * match enters a customer who is not a member and not in cooldown (ENTERED), or moves a member's
- * expiry forward (a refresh, not published). An exiting match exits a member (EXITED). Expiry
- * exits by an event-time timer at the expiry instant. Any exit starts the audience's cooldown.
+ * expiry forward (ENTERED with {@code extended}, so the latest record of a membership always
+ * says when it ends). An exiting match exits a member (EXITED). Expiry exits by an event-time
+ * timer at the expiry instant. Any exit starts the audience's cooldown.
  *
- * <p>An erasure request (from the customer timeline) at instant T, applied after expiries at T:
- * every membership exits with reason {@code erased}, cooldowns are forgotten, and from then on
- * matches that start at or before T are ignored, since they are built from events the customer
- * asked to erase. That rule is needed only as long as a match can reach back to T, the longest
- * {@code within} of the job's patterns.
+ * <p>An erasure request (from the customer timeline) at its own place in that order: every
+ * membership exits with reason {@code erased}, cooldowns are forgotten, and from then on matches
+ * whose first event is at or before the request are ignored, since they are built from events
+ * the customer asked to erase. That rule is needed only as long as a match can reach back to the
+ * request, the longest {@code within} of the job's patterns.
  *
- * <p>State is bounded: pending matches leave as the watermark passes them, memberships on exit
- * or expiry, cooldowns when they end, the erasure instant once no match can reach back to it;
- * state of audiences no longer in the job is dropped when next seen, without output.
+ * <p>Per timer: one read of the pending matches at the instant, a scan of the customer's
+ * memberships and cooldowns (to expire and end them), and per applied match one read and at most
+ * one write of a membership. State is bounded: pending matches leave as the watermark passes
+ * them, memberships on exit or expiry, cooldowns when they end, the erasure request once no match
+ * can reach back to it; state of audiences no longer in the job is dropped when next seen,
+ * without output.
  */
 public final class AudienceMembershipFunction
     extends KeyedProcessFunction<String, DetectedMatch, MembershipUpdate> {
-  private static final Comparator<DetectedMatch> BY_PATTERN_THEN_ID = Comparator
-      .comparing((DetectedMatch m) -> m.getMatch().getPatternId())
-      .thenComparing(m -> m.getMatch().getMatchId());
-
   private final AudienceRules rules;
   private final long longestMatchSpanMillis;
   private transient EventTimeBuffer<DetectedMatch> pending;
   private transient ValueState<Long> erasedAt;
+  private transient ValueState<String> erasedEventId;
   private transient MapState<String, Membership> memberships;
   private transient MapState<String, Long> cooldowns;
   private transient Map<String, Counter> entered;
@@ -80,6 +82,7 @@ public final class AudienceMembershipFunction
     memberships = getRuntimeContext().getMapState(JobState.membershipsDescriptor());
     cooldowns = getRuntimeContext().getMapState(JobState.cooldownsDescriptor());
     erasedAt = getRuntimeContext().getState(JobState.erasedAtDescriptor());
+    erasedEventId = getRuntimeContext().getState(JobState.erasedEventIdDescriptor());
     entered = new HashMap<>();
     exited = new HashMap<>();
     conditionErrors = new HashMap<>();
@@ -104,37 +107,61 @@ public final class AudienceMembershipFunction
     String customerId = ctx.getCurrentKey();
     expireMemberships(customerId, timestamp, ctx, out);
     endCooldowns(timestamp);
-    List<DetectedMatch> due = new ArrayList<>(pending.take(timestamp));
-    for (DetectedMatch request : due) {
-      if (ErasureRequests.isErasure(request)) {
-        erase(customerId, request.getMatch(), timestamp, ctx, out);
-      }
+    for (List<DetectedMatch> group : InstantOrder.groups(pending.take(timestamp))) {
+      apply(customerId, group, timestamp, ctx, out);
     }
     Long erased = erasedAt.value();
-    due.removeIf(match -> ErasureRequests.isErasure(match)
-        || (erased != null && match.getMatch().getStartTime().toEpochMilli() <= erased));
     if (erased != null && timestamp > erased + longestMatchSpanMillis) {
       erasedAt.clear();
+      erasedEventId.clear();
     }
-    if (due.isEmpty()) {
-      return;
+  }
+
+  /** One step of an instant (see {@link InstantOrder}): its erasure, then exits, then entries. */
+  private void apply(String customerId, List<DetectedMatch> group, long now, OnTimerContext ctx,
+      Collector<MembershipUpdate> out) throws Exception {
+    for (DetectedMatch request : group) {
+      if (ErasureRequests.isErasure(request)) {
+        erase(customerId, request.getMatch(), now, ctx, out);
+      }
     }
-    due.sort(BY_PATTERN_THEN_ID);
-    for (DetectedMatch match : due) {
+    List<DetectedMatch> applied = new ArrayList<>(group.size());
+    for (DetectedMatch match : group) {
+      if (!ErasureRequests.isErasure(match) && !builtFromErasedEvents(match.getMatch())) {
+        applied.add(match);
+      }
+    }
+    for (DetectedMatch match : applied) {
       ctx.output(JobState.PUBLISHED_MATCHES, match.getMatch());
     }
-    for (AudienceDefinition audience : rules.audiences()) {
-      for (DetectedMatch match : due) {
-        if (audience.exit().contains(match.getMatch().getPatternId())) {
-          exit(customerId, audience, match.getMatch(), timestamp, ctx, out);
-        }
-      }
-      for (DetectedMatch match : due) {
-        if (audience.enter().contains(match.getMatch().getPatternId())) {
-          enter(customerId, audience, match, timestamp, ctx, out);
-        }
+    for (DetectedMatch match : applied) {
+      for (AudienceDefinition audience : rules.exitedBy(match.getMatch().getPatternId())) {
+        exit(customerId, audience, match.getMatch(), now, ctx, out);
       }
     }
+    for (DetectedMatch match : applied) {
+      for (AudienceDefinition audience : rules.enteredBy(match.getMatch().getPatternId())) {
+        enter(customerId, audience, match, now, ctx, out);
+      }
+    }
+  }
+
+  /**
+   * A match whose first event comes at or before the latest erasure request, in the order the
+   * timeline released events (time, then event id), is built from erased events.
+   */
+  private boolean builtFromErasedEvents(PatternMatch match) throws Exception {
+    Long erased = erasedAt.value();
+    if (erased == null) {
+      return false;
+    }
+    long start = match.getStartTime().toEpochMilli();
+    if (start != erased) {
+      return start < erased;
+    }
+    String requestId = erasedEventId.value();
+    // State written before the request's id was kept: the whole instant counts as erased.
+    return requestId == null || match.getEventIds().get(0).compareTo(requestId) <= 0;
   }
 
   private void expireMemberships(String customerId, long now, OnTimerContext ctx,
@@ -172,6 +199,7 @@ public final class AudienceMembershipFunction
     memberships.clear();
     cooldowns.clear();
     erasedAt.update(now);
+    erasedEventId.update(request.getEventIds().get(0));
     ctx.timerService().registerEventTimeTimer(now + longestMatchSpanMillis + 1);
   }
 
@@ -230,7 +258,8 @@ public final class AudienceMembershipFunction
       out.collect(new MembershipUpdate(change, false));
     } else if (expiresAt != null && !expiresAt.equals(membership.getExpiresAt())) {
       memberships.put(audience.id(), new Membership(membership.getEnteredAt(), expiresAt));
-      out.collect(new MembershipUpdate(change, true));
+      out.collect(new MembershipUpdate(AudienceChanges.extended(customerId, audience.id(),
+          change.getReason(), now, expiresAt, match.getEventIds()), true));
     } else {
       return;
     }

@@ -4,6 +4,7 @@ import io.journeyorchestrator.config.AudienceDefinition;
 import io.journeyorchestrator.pattern.condition.Condition;
 import io.journeyorchestrator.pattern.condition.ConditionCompiler;
 import java.io.Serializable;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -17,11 +18,15 @@ public final class AudienceRules implements Serializable {
   private final List<AudienceDefinition> audiences;
   private final Map<String, Condition> enterWhen = new HashMap<>();
   private final Map<String, AudienceDefinition> byId = new HashMap<>();
+  private final Map<String, List<AudienceDefinition>> enteredBy = new HashMap<>();
+  private final Map<String, List<AudienceDefinition>> exitedBy = new HashMap<>();
 
   public AudienceRules(List<AudienceDefinition> audiences) {
     this.audiences = List.copyOf(audiences);
     for (AudienceDefinition audience : audiences) {
       byId.put(audience.id(), audience);
+      audience.enter().forEach(p -> enteredBy.computeIfAbsent(p, k -> new ArrayList<>()).add(audience));
+      audience.exit().forEach(p -> exitedBy.computeIfAbsent(p, k -> new ArrayList<>()).add(audience));
       audience.enterWhenOptional().ifPresent(source -> enterWhen.put(audience.id(),
           ConditionCompiler.compile(source).condition().orElseThrow(() ->
               new IllegalArgumentException(audience.file() + ": enterWhen does not compile"))));
@@ -34,6 +39,16 @@ public final class AudienceRules implements Serializable {
 
   public Optional<AudienceDefinition> audience(String id) {
     return Optional.ofNullable(byId.get(id));
+  }
+
+  /** The audiences a match of this pattern enters, in definition order. */
+  public List<AudienceDefinition> enteredBy(String patternId) {
+    return enteredBy.getOrDefault(patternId, List.of());
+  }
+
+  /** The audiences a match of this pattern exits, in definition order. */
+  public List<AudienceDefinition> exitedBy(String patternId) {
+    return exitedBy.getOrDefault(patternId, List.of());
   }
 
   public Optional<Condition> enterWhen(String audienceId) {

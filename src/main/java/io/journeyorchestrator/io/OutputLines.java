@@ -29,7 +29,12 @@ public final class OutputLines {
   public static OutputLine of(AudienceChange change) {
     return new OutputLine(AUDIENCE_CHANGES, change.getEventTime().toEpochMilli(),
         change.getCustomerId(), change.getChangeId(),
-        change.getAudienceId() + " " + change.getChange(), JsonRecords.toJson(change));
+        change.getAudienceId() + " " + kind(change), JsonRecords.toJson(change));
+  }
+
+  /** ENTERED, EXITED or, for an ENTERED that only moves a member's expiry, EXTENDED. */
+  public static String kind(AudienceChange change) {
+    return change.getExtended() ? "EXTENDED" : change.getChange().name();
   }
 
   public static OutputLine of(SuppressionDecision decision) {

@@ -20,7 +20,7 @@ public final class ReadableRecords {
   public static String format(SpecificRecord record) {
     if (record instanceof AudienceChange c) {
       return String.format("%s  %-9s %-8s  %-26s %s%s", time(c.getEventTime()), c.getCustomerId(),
-          c.getChange(), c.getAudienceId(), c.getReason(),
+          OutputLines.kind(c), c.getAudienceId(), c.getReason(),
           c.getExpiresAt() == null ? "" : "  (expires " + time(c.getExpiresAt()) + ")");
     }
     if (record instanceof SuppressionDecision d) {

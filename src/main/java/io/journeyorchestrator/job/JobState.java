@@ -77,23 +77,32 @@ public final class JobState {
         new AvroTypeInfo<>(Membership.class));
   }
 
-  /** Per audience: the instant its cooldown ends. */
   /** The audience operator's latest erasure instant, kept while a match could reach back to it. */
   public static ValueStateDescriptor<Long> erasedAtDescriptor() {
     return new ValueStateDescriptor<>("erased-at", Types.LONG);
   }
 
+  /**
+   * The id of the audience operator's latest erasure request: with {@link #erasedAtDescriptor},
+   * its place in the timeline's order (time, then event id), so that a match started by an event
+   * after the request at the same instant is a new journey, not erased.
+   */
+  public static ValueStateDescriptor<String> erasedEventIdDescriptor() {
+    return new ValueStateDescriptor<>("erased-event-id", Types.STRING);
+  }
+
+  /** Per audience: the instant its cooldown ends. */
   public static MapStateDescriptor<String, Long> cooldownsDescriptor() {
     return new MapStateDescriptor<>("cooldowns", Types.STRING, Types.LONG);
   }
 
-  /** Per watched audience: the customer's membership, as the suppression operator sees it. */
   /** Membership updates waiting for the watermark to reach their instant, by event time. */
   public static MapStateDescriptor<Long, List<MembershipUpdate>> pendingMembershipUpdatesDescriptor() {
     return new MapStateDescriptor<>("pending-membership-updates", Types.LONG,
         new ListTypeInfo<>(new AvroTypeInfo<>(MembershipUpdate.class)));
   }
 
+  /** Per watched audience: the customer's membership, as the suppression operator sees it. */
   public static MapStateDescriptor<String, Membership> audienceHoldsDescriptor() {
     return new MapStateDescriptor<>("audience-holds", Types.STRING,
         new AvroTypeInfo<>(Membership.class));

@@ -82,9 +82,6 @@ public final class JourneyTopology {
         .name("audience membership")
         .uid("audience-membership");
     DataStream<AudienceChange> audienceChanges = memberships
-        .filter(update -> !update.getRefresh())
-        .name("published changes")
-        .uid("published-changes")
         .map(MembershipUpdate::getChange)
         .returns(new AvroTypeInfo<>(AudienceChange.class))
         .name("audience changes")

@@ -33,16 +33,27 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 
 /**
  * Runs the job graph over a recorded events file on a local MiniCluster, in event time, and
- * returns every output sorted so that two runs diff cleanly. Time stops at the newest event or at
+ * returns every output sorted so that two runs diff cleanly: by time, then customer, then (for
+ * decisions) the order they were applied in. Time stops at the newest event or at
  * the given end instant: outputs dated after it (absence deadlines, expiries and what they cause)
  * are left out.
  */
 public final class ReplayJob {
   private static final AvroTypeInfo<OutputLine> LINE_TYPE = new AvroTypeInfo<>(OutputLine.class);
-  private static final Comparator<OutputLine> OUTPUT_ORDER = Comparator
+  /**
+   * Decisions sort by time and customer only: the sort is stable and each customer's decisions
+   * of one kind come from one subtask, whose part file holds them in the order the operators
+   * applied them, so records of one customer at one instant keep that order (a file read top to
+   * bottom tells the truth). Other kinds reach the files from several subtasks, so their id
+   * breaks ties.
+   */
+  private static final Comparator<OutputLine> DECISION_ORDER = Comparator
       .comparingLong(OutputLine::getTime)
-      .thenComparing(OutputLine::getCustomerId)
-      .thenComparing(OutputLine::getId);
+      .thenComparing(OutputLine::getCustomerId);
+  private static final Comparator<OutputLine> INPUT_ORDER =
+      DECISION_ORDER.thenComparing(OutputLine::getId);
+  private static final List<String> DECISIONS =
+      List.of(OutputLines.MATCHES, OutputLines.AUDIENCE_CHANGES, OutputLines.SUPPRESSIONS);
 
   private final JobDefinition job;
   private final Configuration flinkConfig;
@@ -110,7 +121,7 @@ public final class ReplayJob {
           kept.add(line);
         }
       }
-      kept.sort(OUTPUT_ORDER);
+      kept.sort(DECISIONS.contains(kind) ? DECISION_ORDER : INPUT_ORDER);
       sorted.put(kind, kept);
     }
     return new Result(sorted, linesRead, endOfTime);

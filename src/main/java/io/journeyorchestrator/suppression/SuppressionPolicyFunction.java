@@ -30,9 +30,11 @@ import org.apache.flink.util.Collector;
 
 /**
  * Decides suppressions from one customer's audience membership updates, which arrive in event-time
- * order. Updates wait until the watermark reaches their instant and are applied together, so a
- * decision reflects every change at that instant (an erasure exiting two audiences releases once,
- * with no SUPPRESS for the audience that happened to exit second). A policy SUPPRESSes when the customer goes from none of its audiences to one, and
+ * order. Updates wait until the watermark reaches their instant and are applied together, in the
+ * order the audience operator applied them, so a decision reflects the state after that instant:
+ * an erasure exiting two audiences releases once, with no SUPPRESS for the audience that happened
+ * to exit second, and a customer who entered and exited at one instant (an activation exactly at
+ * the absence deadline) is not suppressed at all. A policy SUPPRESSes when the customer goes from none of its audiences to one, and
  * RELEASEs when back in none. {@code until} is the latest expiry among the holding audiences when
  * all of them expire, else null; when it changes while the customer stays suppressed, SUPPRESS is
  * sent again with the new value. Nothing else is sent in between.

@@ -1,6 +1,7 @@
 package io.journeyorchestrator.audience;
 
 import static io.journeyorchestrator.testing.Events.minutes;
+import static io.journeyorchestrator.testing.Matches.byDeadline;
 import static io.journeyorchestrator.testing.Matches.match;
 import static io.journeyorchestrator.testing.Matches.spanning;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -12,6 +13,7 @@ import io.journeyorchestrator.avro.InteractionEvent;
 import io.journeyorchestrator.config.AudienceDefinition;
 import io.journeyorchestrator.internal.avro.DetectedMatch;
 import io.journeyorchestrator.internal.avro.MembershipUpdate;
+import io.journeyorchestrator.io.OutputLines;
 import io.journeyorchestrator.job.JobState;
 import io.journeyorchestrator.timeline.CustomerTimelineFunction;
 import io.journeyorchestrator.timeline.ErasureRequests;
@@ -72,9 +74,8 @@ class AudienceMembershipFunctionTest {
 
   private List<String> published() {
     return harness.extractOutputValues().stream()
-        .filter(u -> !u.getRefresh())
         .map(MembershipUpdate::getChange)
-        .map(c -> c.getAudienceId() + " " + c.getChange() + " " + c.getReason() + " @"
+        .map(c -> c.getAudienceId() + " " + OutputLines.kind(c) + " " + c.getReason() + " @"
             + Duration.between(minutes(0), c.getEventTime()).toMinutes()
             + (c.getExpiresAt() == null ? "" : " until @"
                 + Duration.between(minutes(0), c.getExpiresAt()).toMinutes()))
@@ -97,25 +98,59 @@ class AudienceMembershipFunctionTest {
   }
 
   @Test
-  void shouldRefreshWithoutOutputAndExpireByTimer() throws Exception {
+  void shouldPublishEveryExpiryChangeAndExpireByTimer() throws Exception {
     start(audience("trouble", List.of("p"), List.of(), WEEK, null, null));
 
     send(match("p", "alice", minutes(0), "e1"));
     send(match("p", "alice", minutes(60), "e2"));
     watermark(minutes(60));
-    assertThat(published()).containsExactly("trouble ENTERED pattern:p @0 until @10080");
-    assertThat(harness.extractOutputValues()).filteredOn(MembershipUpdate::getRefresh)
-        .extracting(u -> u.getChange().getExpiresAt())
-        .containsExactly(minutes(60).plus(WEEK));
+    assertThat(published()).containsExactly("trouble ENTERED pattern:p @0 until @10080",
+        "trouble EXTENDED pattern:p @60 until @10140");
+    assertThat(harness.extractOutputValues()).extracting(MembershipUpdate::getRefresh)
+        .containsExactly(false, true);
 
     watermark(minutes(0).plus(WEEK));
-    assertThat(published()).hasSize(1);
+    assertThat(published()).hasSize(2);
 
     watermark(minutes(60).plus(WEEK));
-    assertThat(published()).containsExactly("trouble ENTERED pattern:p @0 until @10080",
+    assertThat(published()).endsWith("trouble EXTENDED pattern:p @60 until @10140",
         "trouble EXITED expired @10140");
     assertThat(harness.numKeyedStateEntries()).isZero();
     assertThat(harness.numEventTimeTimers()).isZero();
+  }
+
+  @Test
+  void shouldApplyDeadlineMatchesBeforeTheEventsOfTheirInstant() throws Exception {
+    start(audience("activation-help", List.of("not-activated"), List.of("activated"), null,
+        null, null));
+
+    // Activation exactly at the deadline: outside the absence window, so the absence matched;
+    // the activation that comes at that instant then exits.
+    send(match("activated", "alice", minutes(60), "e2"));
+    send(byDeadline("not-activated", "alice", minutes(0), minutes(60), "e1"));
+    watermark(minutes(60));
+
+    assertThat(published()).containsExactly("activation-help ENTERED pattern:not-activated @60",
+        "activation-help EXITED pattern:activated @60");
+    assertThat(harness.numKeyedStateEntries()).isZero();
+  }
+
+  @Test
+  void shouldApplyTheMatchesOfEachEventInTheTimelinesOrderAtOneInstant() throws Exception {
+    start(audience("upload-help", List.of("no-success-then-call"), List.of("succeeded"), null,
+        null, null));
+
+    // The call (e-a) came before the success (e-b) in the timeline, so the pattern matched on
+    // the call; the success then exits, whatever order the matches arrive in.
+    send(match("succeeded", "alice", minutes(5), "e-b"));
+    send(spanning("no-success-then-call", "alice", minutes(0), minutes(5), "e0", "e-a"));
+    send(match("succeeded", "bob", minutes(5), "e-a"));
+    send(spanning("no-success-then-call", "bob", minutes(0), minutes(5), "e0", "e-b"));
+    watermark(minutes(5));
+
+    assertThat(harness.extractOutputValues()).extracting(u -> u.getChange().getCustomerId()
+            + " " + u.getChange().getChange())
+        .containsExactly("alice ENTERED", "alice EXITED", "bob ENTERED");
   }
 
   @Test
@@ -145,13 +180,13 @@ class AudienceMembershipFunctionTest {
   }
 
   @Test
-  void shouldApplyExitsBeforeEntriesAtTheSameInstant() throws Exception {
+  void shouldApplyExitsBeforeEntriesOfTheSameEvent() throws Exception {
     start(audience("trouble", List.of("failed"), List.of("paid"), null, null, null));
 
     send(match("failed", "alice", minutes(1), "e1"));
     watermark(minutes(1));
-    // Arrival order puts the entry first; at equal times the exit applies first.
-    send(match("failed", "alice", minutes(2), "e3"));
+    // One event completes both matches; arrival order puts the entry first.
+    send(match("failed", "alice", minutes(2), "e2"));
     send(match("paid", "alice", minutes(2), "e2"));
     watermark(minutes(2));
 
@@ -220,6 +255,7 @@ class AudienceMembershipFunctionTest {
     assertThat(published()).containsExactly(
         "trouble ENTERED pattern:failed @0", "care ENTERED pattern:failed @0 until @10080",
         "trouble EXITED pattern:paid @5",
+        "care EXTENDED pattern:failed @6 until @10086",
         "care EXITED erased @10",
         "trouble ENTERED pattern:failed @30", "care ENTERED pattern:failed @30 until @10110");
     assertThat(harness.extractOutputValues()).filteredOn(u -> u.getChange().getReason()
@@ -237,6 +273,24 @@ class AudienceMembershipFunctionTest {
     watermark(minutes(40).plus(Duration.ofDays(30)));
     assertThat(harness.numKeyedStateEntries()).isZero();
     assertThat(harness.numEventTimeTimers()).isZero();
+  }
+
+  @Test
+  void shouldApplyAnErasureAtItsPlaceAmongTheEventsOfItsInstant() throws Exception {
+    start(audience("trouble", List.of("failed"), List.of(), null, null, null));
+
+    send(spanning("failed", "alice", minutes(10), minutes(10), "e-z"));
+    send(erasure("alice", minutes(10), "e-m"));
+    send(spanning("failed", "alice", minutes(10), minutes(10), "e-a"));
+    watermark(minutes(10));
+
+    // e-a came before the request: it entered, and the request exits it. e-z came after the
+    // request: a new journey, so it enters again.
+    assertThat(published()).containsExactly("trouble ENTERED pattern:failed @10",
+        "trouble EXITED erased @10", "trouble ENTERED pattern:failed @10");
+    assertThat(harness.getSideOutput(JobState.PUBLISHED_MATCHES))
+        .extracting(record -> record.getValue().getMatchId())
+        .containsExactly("failed/e-a", "failed/e-z");
   }
 
   @Test

@@ -2,10 +2,13 @@ package io.journeyorchestrator.io;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.journeyorchestrator.avro.AudienceChange;
+import io.journeyorchestrator.avro.MembershipChange;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.List;
 import java.util.stream.Stream;
 import org.apache.avro.Schema;
@@ -18,6 +21,7 @@ import org.apache.avro.generic.GenericRecord;
 import org.apache.avro.io.BinaryEncoder;
 import org.apache.avro.io.DecoderFactory;
 import org.apache.avro.io.EncoderFactory;
+import org.apache.avro.specific.SpecificDatumWriter;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -76,6 +80,30 @@ class SchemaEvolutionTest {
             .isEqualTo(String.valueOf(written.get(field.name())));
       }
     }
+  }
+
+  @Test
+  void shouldShowAnExtendedMembershipToAConsumerOfTheFirstVersionAsAnEntryWithItsNewExpiry()
+      throws Exception {
+    AudienceChange extended = AudienceChange.newBuilder()
+        .setChangeId("c2").setCustomerId("alice").setAudienceId("trouble")
+        .setChange(MembershipChange.ENTERED).setReason("pattern:p")
+        .setEventTime(Instant.parse("2026-03-02T00:00:00Z"))
+        .setExpiresAt(Instant.parse("2026-03-09T00:00:00Z"))
+        .setExtended(true)
+        .build();
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    BinaryEncoder encoder = EncoderFactory.get().binaryEncoder(bytes, null);
+    new SpecificDatumWriter<AudienceChange>(AudienceChange.class).write(extended, encoder);
+    encoder.flush();
+
+    GenericRecord asV1Reads = new GenericDatumReader<GenericRecord>(AudienceChange.getClassSchema(),
+        parse(SCHEMAS.resolve("history/AudienceChange/v1.avsc")))
+        .read(null, DecoderFactory.get().binaryDecoder(bytes.toByteArray(), null));
+    assertThat(asV1Reads.get("change")).hasToString("ENTERED");
+    assertThat(asV1Reads.get("expiresAt"))
+        .isEqualTo(Instant.parse("2026-03-09T00:00:00Z").toEpochMilli());
+    assertThat(asV1Reads.getSchema().getField("extended")).isNull();
   }
 
   @Test

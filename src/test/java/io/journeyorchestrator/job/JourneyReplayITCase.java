@@ -214,7 +214,7 @@ class JourneyReplayITCase {
   }
 
   @Test
-  void shouldRefreshAMembershipWithoutOutputAndExpireAfterTheLatestEntry() throws Exception {
+  void shouldExtendAMembershipAndExpireAfterTheLatestEntry() throws Exception {
     var result = ReplayRunner.replay(job, dir, List.of(
         event("p1", "alice", minutes(0), "profile.updated", "OTHER", Map.of("tier", "gold")),
         event("f1", "alice", minutes(10), "payment.failed", "PAYMENT"),
@@ -222,9 +222,10 @@ class JourneyReplayITCase {
         event("x", "bob", minutes(600), "page.view", "WEB")));
 
     assertThat(describe(ReplayRunner.json(result, OutputLines.AUDIENCE_CHANGES),
-        "change", "reason", "eventTime", "expiresAt")).containsExactly(
-        "ENTERED pattern:payment-failed @10 @130",
-        "EXITED expired @190 -");
+        "change", "extended", "reason", "eventTime", "expiresAt")).containsExactly(
+        "ENTERED false pattern:payment-failed @10 @130",
+        "ENTERED true pattern:payment-failed @70 @190",
+        "EXITED false expired @190 -");
     assertThat(describe(ReplayRunner.json(result, OutputLines.SUPPRESSIONS),
         "action", "eventTime", "until")).containsExactly(
         "SUPPRESS @10 @130", "SUPPRESS @70 @190", "RELEASE @190 -");

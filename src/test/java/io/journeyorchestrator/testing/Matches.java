@@ -29,12 +29,26 @@ public final class Matches {
     return match(patternId, customerId, start, end, Map.of(), eventIds);
   }
 
+  /**
+   * A match of a pattern whose last step is absent: its one present event at {@code start}, and
+   * it ends at the deadline.
+   */
+  public static DetectedMatch byDeadline(String patternId, String customerId, Instant start,
+      Instant deadline, String eventId) {
+    return match(patternId, customerId, start, start, deadline, Map.of(), eventId);
+  }
+
   private static DetectedMatch match(String patternId, String customerId, Instant start,
       Instant end, Map<String, Object> profile, String... eventIds) {
+    return match(patternId, customerId, start, end, end, profile, eventIds);
+  }
+
+  private static DetectedMatch match(String patternId, String customerId, Instant start,
+      Instant lastEventTime, Instant end, Map<String, Object> profile, String... eventIds) {
     InteractionEvent last = InteractionEvent.newBuilder()
         .setEventId(eventIds[eventIds.length - 1])
         .setCustomerId(customerId)
-        .setTimestamp(end)
+        .setTimestamp(lastEventTime)
         .setType("test.event")
         .setChannel(Channel.OTHER)
         .setAttributes(Map.of())

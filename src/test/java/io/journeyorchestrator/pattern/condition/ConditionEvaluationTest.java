@@ -60,6 +60,11 @@ class ConditionEvaluationTest {
         "event.timestamp > timestamp('2024-01-01T00:00:00Z') => true",
         "event.timestamp < timestamp('2024-05-01T00:00:00Z') => false",
         "event.timestamp.getMonth() == 4                    => true",
+        "event.timestamp.getHours() == 12                   => true",
+        "event.timestamp.getHours('Europe/London') == 13    => true",
+        "event.timestamp.getDayOfWeek('Europe/London') == 3 => true",
+        "event.timestamp.getDate('Asia/Tokyo') == 1         => true",
+        "event.timestamp - duration('2h') > timestamp('2024-05-01T09:00:00Z') => true",
         "event.type.split('.')[0] == 'payment'              => true",
         "event.attributes.exists(k, k == 'currency')        => true",
       })
