@@ -191,7 +191,7 @@ while :; do
   [[ $(wc -l <<<"$changes") -ge 14 ]] && break
   ((SECONDS < deadline)) || break
 done
-decisions="$(read_topic cjo.suppressions 5 | decisions_of)"
+decisions="$(read_topic cjo.suppressions 15 | decisions_of)"
 
 status=0
 if [[ $changes != "$expected_changes" ]]; then

@@ -9,9 +9,21 @@ import io.journeyorchestrator.avro.SuppressionDecision;
 import io.journeyorchestrator.config.SuppressionDefinition;
 import io.journeyorchestrator.internal.avro.MembershipUpdate;
 import java.time.Duration;
+import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
+import org.apache.avro.Schema;
+import org.apache.flink.api.common.state.MapState;
+import org.apache.flink.api.common.state.MapStateDescriptor;
 import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.api.common.typeutils.base.ListSerializer;
+import org.apache.flink.api.common.typeutils.base.LongSerializer;
+import org.apache.flink.formats.avro.typeutils.PreviousReleaseAvroSerializer;
+import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
+import org.apache.flink.state.rocksdb.EmbeddedRocksDBStateBackend;
+import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
+import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
+import org.apache.flink.util.Collector;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
 import org.apache.flink.streaming.util.ProcessFunctionTestHarnesses;
@@ -136,5 +148,73 @@ class SuppressionPolicyFunctionTest {
 
     assertThat(decisions()).containsExactly("SUPPRESS [support-case] @1", "RELEASE [] @5",
         "SUPPRESS [support-case] @8");
+  }
+
+  @Test
+  void shouldSendNothingForAMembershipThatEntersAndExitsAtOneInstant() throws Exception {
+    // An activation exactly at the absence deadline: the entry and the exit share the instant.
+    send("support-case", MembershipChange.ENTERED, 10, null, false);
+    send("support-case", MembershipChange.EXITED, 10, null, false);
+
+    assertThat(decisions()).isEmpty();
+    assertThat(harness.numKeyedStateEntries()).isZero();
+  }
+
+  /**
+   * Writes a pending update as the previous release did: the same classes, serialized with the
+   * schema of that release (AudienceChange without 'extended').
+   */
+  private static final class PreviousReleasePendingUpdate
+      extends KeyedProcessFunction<String, MembershipUpdate, Void> {
+    private final String schemaJson;
+
+    PreviousReleasePendingUpdate(Schema schema) {
+      this.schemaJson = schema.toString();
+    }
+
+    @Override
+    public void processElement(MembershipUpdate update, Context ctx, Collector<Void> out)
+        throws Exception {
+      Schema previous = new Schema.Parser().parse(schemaJson);
+      MapState<Long, List<MembershipUpdate>> pending = getRuntimeContext().getMapState(
+          new MapStateDescriptor<>("pending-membership-updates", LongSerializer.INSTANCE,
+              new ListSerializer<>(new PreviousReleaseAvroSerializer<>(MembershipUpdate.class,
+                  previous))));
+      long at = update.getChange().getEventTime().toEpochMilli();
+      pending.put(at, List.of(update));
+      ctx.timerService().registerEventTimeTimer(at);
+    }
+  }
+
+  @Test
+  void shouldRestoreUpdatesWaitingInASavepointOfThePreviousReleaseOnRocksDb() throws Exception {
+    Schema.Parser parser = new Schema.Parser();
+    parser.parse(Path.of("schemas/history/AudienceChange/v1.avsc").toFile());
+    Schema previousUpdate = parser.parse(Path.of("src/main/avro/MembershipUpdate.avsc").toFile());
+    var previous = new KeyedOneInputStreamOperatorTestHarness<>(
+        new KeyedProcessOperator<>(new PreviousReleasePendingUpdate(previousUpdate)),
+        (MembershipUpdate u) -> u.getChange().getCustomerId(), Types.STRING);
+    previous.setStateBackend(new EmbeddedRocksDBStateBackend());
+    previous.open();
+    AudienceChange entered = AudienceChange.newBuilder().setChangeId("c1")
+        .setCustomerId("alice").setAudienceId("support-case").setChange(MembershipChange.ENTERED)
+        .setReason("pattern:p").setEventTime(minutes(1)).setExpiresAt(minutes(30))
+        .setEventIds(List.of("e1")).build();
+    previous.processElement(new StreamRecord<>(new MembershipUpdate(entered, false),
+        minutes(1).toEpochMilli()));
+    OperatorSubtaskState savepoint = previous.snapshot(1, 1);
+    previous.close();
+
+    harness.close();
+    harness = new KeyedOneInputStreamOperatorTestHarness<>(
+        new KeyedProcessOperator<>(new SuppressionPolicyFunction(List.of(QUIET))),
+        u -> u.getChange().getCustomerId(), Types.STRING);
+    harness.setStateBackend(new EmbeddedRocksDBStateBackend());
+    harness.initializeState(savepoint);
+    harness.open();
+    harness.processWatermark(minutes(1).toEpochMilli());
+
+    assertThat(harness.extractOutputValues()).extracting(d -> d.getAction() + " until @"
+        + minute(d.getUntil())).containsExactly("SUPPRESS until @30");
   }
 }
