@@ -333,10 +333,12 @@ public final class JobLoader {
     Optional<String> id = audience.name("id", true, ID_REGEX, ID_RULE, "payment-trouble");
     id.ifPresent(declaredIds::add);
     String description = audience.string("description", false, "").orElse("");
-    List<String> enter = patternRefs(audience, "enter", true, patternIds);
+    List<String> enter = patternRefs(audience, audience.requiredList("enter",
+        "[calls-after-failed-payment]"), "enter", patternIds);
     Optional<String> enterWhen = audience.string("enterWhen", false, "profile.tier == \"gold\"");
     enterWhen.ifPresent(c -> checkCondition(audience, "enterWhen", c));
-    List<String> exit = patternRefs(audience, "exit", false, patternIds);
+    List<String> exit = patternRefs(audience, audience.optionalList("exit",
+        "[payment-succeeded]", "that no pattern exits the audience"), "exit", patternIds);
     for (String both : enter) {
       if (exit.contains(both)) {
         audience.report(audience.lineOf("exit"), "pattern '" + both + "' is in both 'enter' and"
@@ -352,10 +354,10 @@ public final class JobLoader {
         enterWhen.orElse(null), exit, expireAfter.orElse(null), cooldown.orElse(null), display));
   }
 
-  private List<String> patternRefs(YamlMapping at, String key, boolean required,
+  private List<String> patternRefs(YamlMapping at, List<Located<String>> listed, String key,
       Set<String> patternIds) {
     List<String> refs = new ArrayList<>();
-    for (Located<String> ref : at.stringList(key, required, "[calls-after-failed-payment]")) {
+    for (Located<String> ref : listed) {
       if (!patternIds.contains(ref.value())) {
         at.report(ref.line(), "'" + key + "' names unknown pattern '" + ref.value()
             + "'; known patterns: " + known(patternIds));
@@ -385,7 +387,7 @@ public final class JobLoader {
     Optional<String> id =
         policy.name("id", true, ID_REGEX, ID_RULE, "no-marketing-during-support");
     List<String> whileAudiences = new ArrayList<>();
-    for (Located<String> ref : policy.stringList("while", true, "[payment-trouble]")) {
+    for (Located<String> ref : policy.requiredList("while", "[payment-trouble]")) {
       if (!audienceIds.contains(ref.value())) {
         policy.report(ref.line(), "'while' names unknown audience '" + ref.value()
             + "'; known audiences: " + known(audienceIds));
@@ -396,7 +398,8 @@ public final class JobLoader {
     List<String> channelSymbols =
         Arrays.stream(Channel.values()).map(Enum::name).toList();
     List<String> channels = new ArrayList<>();
-    for (Located<String> channel : policy.stringList("channels", false, "[EMAIL, SMS]")) {
+    for (Located<String> channel : policy.optionalList("channels", "[EMAIL, SMS]",
+        "every channel")) {
       if (!channelSymbols.contains(channel.value())) {
         policy.report(channel.line(), "unknown channel '" + channel.value() + "'; use one of: "
             + String.join(", ", channelSymbols));
@@ -404,8 +407,8 @@ public final class JobLoader {
         channels.add(channel.value());
       }
     }
-    List<String> categories = policy.stringList("categories", false, "[marketing]").stream()
-        .map(Located::value).distinct().toList();
+    List<String> categories = policy.optionalList("categories", "[marketing]", "every category")
+        .stream().map(Located::value).distinct().toList();
     if (problems.size() > before || id.isEmpty()) {
       return Optional.empty();
     }

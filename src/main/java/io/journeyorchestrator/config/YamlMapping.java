@@ -272,15 +272,31 @@ final class YamlMapping {
       }
     }
     if (sequence.getValue().isEmpty()) {
-      report(v.get(), "'" + key + "' must have at least one entry");
+      String child = childWhat.substring(childWhat.indexOf(' ') + 1);
+      report(v.get(), "'" + key + "' is empty; " + (required
+          ? what + " needs at least one " + child
+          : "omit the key, or list at least one " + child));
     }
     return result;
   }
 
-  /** A list of words, written either as [a, b] or as a block list; a single word is accepted. */
-  List<Located<String>> stringList(String key, boolean required, String example) {
+  /** A list of words that must be there and name at least one entry. */
+  List<Located<String>> requiredList(String key, String example) {
+    return stringList(key, example, null);
+  }
+
+  /**
+   * A list of words that may be left out, which means {@code whenOmitted} (e.g. "every channel").
+   * Written empty it is an error: {@code []} reads as "none", but would mean the default.
+   */
+  List<Located<String>> optionalList(String key, String example, String whenOmitted) {
+    return stringList(key, example, whenOmitted);
+  }
+
+  /** Written either as [a, b] or as a block list; a single word is accepted. */
+  private List<Located<String>> stringList(String key, String example, String whenOmitted) {
     List<Located<String>> result = new ArrayList<>();
-    Optional<Node> v = value(key, required, example);
+    Optional<Node> v = value(key, whenOmitted == null, example);
     if (v.isEmpty()) {
       return result;
     }
@@ -295,8 +311,10 @@ final class YamlMapping {
     for (Node item : sequence.getValue()) {
       scalarText(item, key).ifPresent(text -> result.add(new Located<>(text, line(item))));
     }
-    if (required && sequence.getValue().isEmpty()) {
-      report(v.get(), "'" + key + "' must name at least one entry, for example " + example);
+    if (sequence.getValue().isEmpty()) {
+      report(v.get(), "'" + key + "' is empty; " + (whenOmitted == null
+          ? what + " needs at least one, e.g. " + example
+          : "omit the key to mean " + whenOmitted + ", or list at least one, e.g. " + example));
     }
     return result;
   }

@@ -1,0 +1,97 @@
+package io.journeyorchestrator.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * The messages an analyst gets for the traps of YAML and CEL: one rejected folder, the one
+ * message it must produce, word for word. Every folder starts from a valid job (two patterns, an
+ * audience, a suppression) and replaces one file.
+ */
+class ConfigMessagesTest {
+  private static final String FAILED = """
+      id: payment-failed
+      steps:
+        - name: failed
+          when: event.type == "payment.failed"
+      """;
+  private static final String SUCCEEDED = """
+      id: payment-succeeded
+      steps:
+        - name: paid
+          when: event.type == "payment.succeeded"
+      """;
+  private static final String AUDIENCE = """
+      id: payment-trouble
+      enter: [payment-failed]
+      exit: [payment-succeeded]
+      """;
+  private static final String SUPPRESSION = """
+      id: quiet
+      while: [payment-trouble]
+      channels: [EMAIL]
+      categories: [marketing]
+      """;
+
+  @TempDir Path dir;
+
+  /** A case: the file it replaces (relative to the job folder), its text, the one message. */
+  private static Arguments rejected(String name, String file, String text, String message) {
+    return Arguments.of(name, file, text, file + ":" + message);
+  }
+
+  static Stream<Arguments> emptyLists() {
+    return Stream.of(
+        rejected("channels: []", "suppressions/s.yaml",
+            SUPPRESSION.replace("channels: [EMAIL]", "channels: []"),
+            "3: 'channels' is empty; omit the key to mean every channel, or list at least one,"
+                + " e.g. [EMAIL, SMS]"),
+        rejected("categories: []", "suppressions/s.yaml",
+            SUPPRESSION.replace("categories: [marketing]", "categories: []"),
+            "4: 'categories' is empty; omit the key to mean every category, or list at least"
+                + " one, e.g. [marketing]"),
+        rejected("while: []", "suppressions/s.yaml",
+            SUPPRESSION.replace("while: [payment-trouble]", "while: []"),
+            "2: 'while' is empty; a suppression needs at least one, e.g. [payment-trouble]"),
+        rejected("exit: []", "audiences/a.yaml",
+            AUDIENCE.replace("exit: [payment-succeeded]", "exit: []"),
+            "3: 'exit' is empty; omit the key to mean that no pattern exits the audience, or"
+                + " list at least one, e.g. [payment-succeeded]"),
+        rejected("enter: []", "audiences/a.yaml",
+            AUDIENCE.replace("enter: [payment-failed]", "enter: []"),
+            "2: 'enter' is empty; an audience needs at least one, e.g."
+                + " [calls-after-failed-payment]"),
+        rejected("steps: []", "patterns/failed.yaml", "id: payment-failed\nsteps: []\n",
+            "2: 'steps' is empty; a pattern needs at least one step"));
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("emptyLists")
+  void shouldRejectAnEmptyListSayingWhatLeavingItOutMeans(String name, String file, String text,
+      String expected) {
+    assertThat(problemsWith(file, text)).containsExactly(dir + "/" + expected);
+  }
+
+  /** The valid job with one file replaced; the problems it loads with, as printed. */
+  private List<String> problemsWith(String file, String text) {
+    Path job = JobFolder.in(dir)
+        .pattern("failed", FAILED)
+        .pattern("succeeded", SUCCEEDED)
+        .audience("a", AUDIENCE)
+        .suppression("s", SUPPRESSION)
+        .file(file, text)
+        .path();
+    InvalidJobException e =
+        catchThrowableOfType(InvalidJobException.class, () -> JobLoader.load(job));
+    assertThat(e).as("the job loads, but should not").isNotNull();
+    return e.problems().stream().map(ConfigProblem::toString).toList();
+  }
+}
