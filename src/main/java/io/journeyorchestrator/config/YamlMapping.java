@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.apache.commons.text.similarity.LevenshteinDistance;
+import org.yaml.snakeyaml.DumperOptions;
 import org.yaml.snakeyaml.LoaderOptions;
 import org.yaml.snakeyaml.Yaml;
 import org.yaml.snakeyaml.error.Mark;
@@ -198,14 +199,29 @@ final class YamlMapping {
     return text;
   }
 
+  /**
+   * true or false. YAML 1.1 (SnakeYAML) also reads yes, no, on and off as booleans while YAML 1.2
+   * tools read them as words, so they are rejected rather than guessed at; so is a quoted "true",
+   * which YAML reads as text.
+   */
   Optional<Boolean> bool(String key) {
     return value(key, false, "true")
         .flatMap(
             v -> {
-              if (v instanceof ScalarNode scalar && scalar.getTag().equals(Tag.BOOL)) {
-                return Optional.of(Boolean.parseBoolean(scalar.getValue().toLowerCase()));
+              if (!(v instanceof ScalarNode scalar) || scalar.getTag().equals(Tag.NULL)) {
+                report(v, "'" + key + "' must be true or false, not " + describe(v));
+                return Optional.empty();
               }
-              report(v, "'" + key + "' must be true or false");
+              String text = scalar.getValue();
+              boolean plain = scalar.getScalarStyle() == DumperOptions.ScalarStyle.PLAIN;
+              if (plain && List.of("true", "True", "TRUE").contains(text)) {
+                return Optional.of(true);
+              }
+              if (plain && List.of("false", "False", "FALSE").contains(text)) {
+                return Optional.of(false);
+              }
+              report(v, "'" + key + "' is " + (plain ? "'" + text + "'" : "\"" + text + "\" in quotes")
+                  + ": write true or false" + (plain ? "" : " without quotes"));
               return Optional.empty();
             });
   }

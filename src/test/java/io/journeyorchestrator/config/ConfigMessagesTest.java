@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -39,6 +40,17 @@ class ConfigMessagesTest {
       while: [payment-trouble]
       channels: [EMAIL]
       categories: [marketing]
+      """;
+
+  private static final String NOT_ACTIVATED = """
+      id: not-activated
+      steps:
+        - name: bought
+          when: event.type == "order.completed"
+        - name: activated
+          when: event.type == "device.activated"
+          absent: true
+      within: 7d
       """;
 
   @TempDir Path dir;
@@ -78,6 +90,39 @@ class ConfigMessagesTest {
   void shouldRejectAnEmptyListSayingWhatLeavingItOutMeans(String name, String file, String text,
       String expected) {
     assertThat(problemsWith(file, text)).containsExactly(dir + "/" + expected);
+  }
+
+  static Stream<Arguments> booleans() {
+    return Stream.of("yes", "on", "no", "off", "Yes", "y", "1").map(spelling ->
+        rejected("absent: " + spelling, "patterns/not-activated.yaml",
+            NOT_ACTIVATED.replace("absent: true", "absent: " + spelling),
+            "7: 'absent' is '" + spelling + "': write true or false"));
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("booleans")
+  void shouldRejectEveryBooleanSpellingButTrueAndFalse(String name, String file, String text,
+      String expected) {
+    assertThat(problemsWith(file, text)).containsExactly(dir + "/" + expected);
+  }
+
+  @Test
+  void shouldRejectAQuotedTrueBecauseYamlReadsItAsText() {
+    assertThat(problemsWith("patterns/not-activated.yaml",
+        NOT_ACTIVATED.replace("absent: true", "absent: \"true\"")))
+        .containsExactly(dir + "/patterns/not-activated.yaml:7: 'absent' is \"true\" in quotes:"
+            + " write true or false without quotes");
+  }
+
+  @Test
+  void shouldReadTrueAndFalseInAnyCaseYamlAgreesOn() throws Exception {
+    Path job = JobFolder.in(dir)
+        .pattern("not-activated", NOT_ACTIVATED.replace("absent: true", "absent: TRUE"))
+        .pattern("bought", FAILED.replace("payment-failed", "bought") + "    absent: False\n")
+        .path();
+    assertThat(JobLoader.load(job).patterns())
+        .extracting(p -> p.id() + " " + p.steps().get(p.steps().size() - 1).absent())
+        .containsExactlyInAnyOrder("not-activated true", "bought false");
   }
 
   /** The valid job with one file replaced; the problems it loads with, as printed. */
