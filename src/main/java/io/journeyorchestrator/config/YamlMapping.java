@@ -1,7 +1,12 @@
 package io.journeyorchestrator.config;
 
 import java.io.IOException;
-import java.io.Reader;
+import java.io.StringReader;
+import java.nio.ByteBuffer;
+import java.nio.CharBuffer;
+import java.nio.charset.CharsetDecoder;
+import java.nio.charset.CoderResult;
+import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -76,10 +81,12 @@ final class YamlMapping {
       options.setAllowDuplicateKeys(true); // duplicates are reported with their line below
       options.setMaxAliasesForCollections(20);
       options.setAllowRecursiveKeys(false);
-      Node root;
-      try (Reader reader = Files.newBufferedReader(path, StandardCharsets.UTF_8)) {
-        root = new Yaml(options).compose(reader);
+      byte[] bytes = Files.readAllBytes(path);
+      Optional<String> text = utf8(bytes, displayName, problems);
+      if (text.isEmpty()) {
+        return Optional.empty();
       }
+      Node root = new Yaml(options).compose(new StringReader(text.get()));
       if (root == null) {
         problems.add(new ConfigProblem(displayName, 1, "file is empty; it must describe " + what));
         return Optional.empty();
@@ -107,6 +114,39 @@ final class YamlMapping {
       problems.add(new ConfigProblem(displayName, 1, "cannot read file: " + e.getMessage()));
       return Optional.empty();
     }
+  }
+
+  /**
+   * The text of a file, or empty after reporting the line of its first byte that is not UTF-8: a
+   * lenient decoder would turn it into a replacement character deep inside an id or condition.
+   */
+  private static Optional<String> utf8(
+      byte[] bytes, String displayName, List<ConfigProblem> problems) {
+    CharsetDecoder decoder = StandardCharsets.UTF_8.newDecoder()
+        .onMalformedInput(CodingErrorAction.REPORT)
+        .onUnmappableCharacter(CodingErrorAction.REPORT);
+    ByteBuffer in = ByteBuffer.wrap(bytes);
+    // UTF-8 never decodes into more chars than it has bytes.
+    CharBuffer out = CharBuffer.allocate(bytes.length);
+    CoderResult result = decoder.decode(in, out, true);
+    if (!result.isError()) {
+      result = decoder.flush(out);
+    }
+    if (result.isError()) {
+      int bad = in.position();
+      int line = 1;
+      for (int i = 0; i < bad; i++) {
+        if (bytes[i] == '\n') {
+          line++;
+        }
+      }
+      problems.add(new ConfigProblem(displayName, line, String.format("the file is not UTF-8:"
+          + " byte 0x%02X on this line is not valid UTF-8; save the file as UTF-8",
+          bytes[bad] & 0xff)));
+      return Optional.empty();
+    }
+    String text = out.flip().toString();
+    return Optional.of(text.startsWith("\uFEFF") ? text.substring(1) : text);
   }
 
   String file() {

@@ -3,6 +3,10 @@ package io.journeyorchestrator.config;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.stream.Stream;
@@ -125,15 +129,49 @@ class ConfigMessagesTest {
         .containsExactlyInAnyOrder("not-activated true", "bought false");
   }
 
+  @Test
+  void shouldNameTheLineOfTheFirstByteThatIsNotUtf8() {
+    byte[] latin1 = SUPPRESSION.replace("[marketing]", "[marketing, prämie]")
+        .getBytes(StandardCharsets.ISO_8859_1);
+    assertThat(problemsWith("suppressions/s.yaml", latin1)).containsExactly(dir
+        + "/suppressions/s.yaml:4: the file is not UTF-8: byte 0xE4 on this line is not valid"
+        + " UTF-8; save the file as UTF-8");
+  }
+
+  @Test
+  void shouldReadAUtf8FileWithAByteOrderMark() throws Exception {
+    Path job = JobFolder.in(dir).path();
+    Files.createDirectories(job.resolve("patterns"));
+    Files.write(job.resolve("patterns/failed.yaml"),
+        ("\uFEFF" + FAILED.replace("payment.failed", "paiement.échoué"))
+            .getBytes(StandardCharsets.UTF_8));
+    assertThat(JobLoader.load(job).patterns().get(0).steps().get(0).when())
+        .isEqualTo("event.type == \"paiement.échoué\"");
+  }
+
+  private List<String> problemsWith(String file, byte[] content) {
+    return problems(folder().path(), file, content);
+  }
+
   /** The valid job with one file replaced; the problems it loads with, as printed. */
   private List<String> problemsWith(String file, String text) {
-    Path job = JobFolder.in(dir)
+    return problems(folder().path(), file, text.getBytes(StandardCharsets.UTF_8));
+  }
+
+  private JobFolder folder() {
+    return JobFolder.in(dir)
         .pattern("failed", FAILED)
         .pattern("succeeded", SUCCEEDED)
         .audience("a", AUDIENCE)
-        .suppression("s", SUPPRESSION)
-        .file(file, text)
-        .path();
+        .suppression("s", SUPPRESSION);
+  }
+
+  private static List<String> problems(Path job, String file, byte[] content) {
+    try {
+      Files.write(job.resolve(file), content);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
     InvalidJobException e =
         catchThrowableOfType(InvalidJobException.class, () -> JobLoader.load(job));
     assertThat(e).as("the job loads, but should not").isNotNull();
