@@ -38,6 +38,8 @@ public final class JobLoader {
 
   private final Path jobDir;
   private final List<ConfigProblem> problems = new ArrayList<>();
+  private final List<String> unreadPatternFiles = new ArrayList<>();
+  private final List<String> unreadAudienceFiles = new ArrayList<>();
 
   private JobLoader(Path jobDir) {
     this.jobDir = jobDir;
@@ -55,7 +57,8 @@ public final class JobLoader {
     }
     Optional<JobSettings> settings = loadSettings(jobDir.resolve("job.yaml"));
     // Ids declared by files that have other problems still count as known, so one mistake is
-    // reported once and not again by every file that refers to it.
+    // reported once and not again by every file that refers to it; so do the ids of files that
+    // fail to parse, when a top-level `id:` line gives them away (recoverId).
     Set<String> patternIds = new HashSet<>();
     Set<String> audienceIds = new HashSet<>();
     Map<String, PatternDefinition> patterns = new LinkedHashMap<>();
@@ -191,6 +194,7 @@ public final class JobLoader {
     String display = display(file);
     Optional<YamlMapping> parsed = YamlMapping.parseFile(file, display, "a pattern", problems);
     if (parsed.isEmpty()) {
+      recoverId(file, declaredIds, unreadPatternFiles);
       return Optional.empty();
     }
     YamlMapping pattern = parsed.get();
@@ -324,6 +328,7 @@ public final class JobLoader {
     String display = display(file);
     Optional<YamlMapping> parsed = YamlMapping.parseFile(file, display, "an audience", problems);
     if (parsed.isEmpty()) {
+      recoverId(file, declaredIds, unreadAudienceFiles);
       return Optional.empty();
     }
     YamlMapping audience = parsed.get();
@@ -360,7 +365,7 @@ public final class JobLoader {
     for (Located<String> ref : listed) {
       if (!patternIds.contains(ref.value())) {
         at.report(ref.line(), "'" + key + "' names unknown pattern '" + ref.value()
-            + "'; known patterns: " + known(patternIds));
+            + "'; known patterns: " + known(patternIds) + unread(unreadPatternFiles));
       } else if (refs.contains(ref.value())) {
         at.report(ref.line(), "'" + key + "' names pattern '" + ref.value() + "' twice");
       } else {
@@ -372,6 +377,25 @@ public final class JobLoader {
 
   private static String known(Set<String> ids) {
     return ids.isEmpty() ? "(none)" : ids.stream().sorted().collect(Collectors.joining(", "));
+  }
+
+  /**
+   * After a file failed to parse, the id it declares on a top-level {@code id:} line still counts
+   * as known, so a reference to it is not reported again as unknown; a file without one is named
+   * by messages about unknown ids instead.
+   */
+  private void recoverId(Path file, Set<String> declaredIds, List<String> filesWithoutId) {
+    Optional<String> id = YamlMapping.topLevelValue(file, "id").filter(v -> v.matches(ID_REGEX));
+    if (id.isPresent()) {
+      declaredIds.add(id.get());
+    } else {
+      filesWithoutId.add(display(file));
+    }
+  }
+
+  private static String unread(List<String> files) {
+    return files.isEmpty() ? "" : "; " + String.join(", ", files)
+        + " may define it but could not be read (see above)";
   }
 
   private Optional<SuppressionDefinition> loadSuppression(Path file, Set<String> audienceIds) {
@@ -390,7 +414,7 @@ public final class JobLoader {
     for (Located<String> ref : policy.requiredList("while", "[payment-trouble]")) {
       if (!audienceIds.contains(ref.value())) {
         policy.report(ref.line(), "'while' names unknown audience '" + ref.value()
-            + "'; known audiences: " + known(audienceIds));
+            + "'; known audiences: " + known(audienceIds) + unread(unreadAudienceFiles));
       } else if (!whileAudiences.contains(ref.value())) {
         whileAudiences.add(ref.value());
       }

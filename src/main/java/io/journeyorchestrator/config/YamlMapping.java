@@ -17,6 +17,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.apache.commons.text.similarity.LevenshteinDistance;
 import org.yaml.snakeyaml.DumperOptions;
 import org.yaml.snakeyaml.LoaderOptions;
@@ -74,7 +76,7 @@ final class YamlMapping {
     try {
       if (Files.size(path) > MAX_FILE_BYTES) {
         problems.add(
-            new ConfigProblem(displayName, 1, "file is larger than 1 MiB; split it up"));
+            ConfigProblem.unreadable(displayName, 1, "file is larger than 1 MiB; split it up"));
         return Optional.empty();
       }
       LoaderOptions options = new LoaderOptions();
@@ -88,13 +90,14 @@ final class YamlMapping {
       }
       Node root = new Yaml(options).compose(new StringReader(text.get()));
       if (root == null) {
-        problems.add(new ConfigProblem(displayName, 1, "file is empty; it must describe " + what));
+        problems.add(
+            ConfigProblem.unreadable(displayName, 1, "file is empty; it must describe " + what));
         return Optional.empty();
       }
       if (!(root instanceof MappingNode mapping)) {
         problems.add(
-            new ConfigProblem(
-                displayName, line(root), "the file must be a mapping of keys to values (" + what + ")"));
+            ConfigProblem.unreadable(displayName, line(root),
+                "the file must be a mapping of keys to values (" + what + ")"));
         return Optional.empty();
       }
       return Optional.of(new YamlMapping(displayName, mapping, line(mapping), what, problems));
@@ -102,16 +105,18 @@ final class YamlMapping {
       Mark mark = e.getProblemMark() != null ? e.getProblemMark() : e.getContextMark();
       int line = mark == null ? 1 : mark.getLine() + 1;
       problems.add(
-          new ConfigProblem(
+          ConfigProblem.unreadable(
               displayName,
               line,
               "YAML syntax error: " + e.getProblem() + "; check indentation, colons and quotes"));
       return Optional.empty();
     } catch (YAMLException e) {
-      problems.add(new ConfigProblem(displayName, 1, "YAML syntax error: " + e.getMessage()));
+      problems.add(
+          ConfigProblem.unreadable(displayName, 1, "YAML syntax error: " + e.getMessage()));
       return Optional.empty();
     } catch (IOException e) {
-      problems.add(new ConfigProblem(displayName, 1, "cannot read file: " + e.getMessage()));
+      problems.add(
+          ConfigProblem.unreadable(displayName, 1, "cannot read file: " + e.getMessage()));
       return Optional.empty();
     }
   }
@@ -140,13 +145,31 @@ final class YamlMapping {
           line++;
         }
       }
-      problems.add(new ConfigProblem(displayName, line, String.format("the file is not UTF-8:"
+      problems.add(ConfigProblem.unreadable(displayName, line, String.format("the file is not UTF-8:"
           + " byte 0x%02X on this line is not valid UTF-8; save the file as UTF-8",
           bytes[bad] & 0xff)));
       return Optional.empty();
     }
     String text = out.flip().toString();
     return Optional.of(text.startsWith("\uFEFF") ? text.substring(1) : text);
+  }
+
+  /**
+   * The value of a top-level {@code key: value} line of a file that may not parse, e.g. the id of
+   * a file with a syntax error further down; quotes and a trailing comment are dropped.
+   */
+  static Optional<String> topLevelValue(Path path, String key) {
+    Pattern line = Pattern.compile(
+        "^" + Pattern.quote(key) + ":\\s*(['\"]?)([^'\"#\\s]+)\\1\\s*(#.*)?$");
+    try {
+      return new String(Files.readAllBytes(path), StandardCharsets.UTF_8).lines()
+          .map(line::matcher)
+          .filter(Matcher::matches)
+          .map(m -> m.group(2))
+          .findFirst();
+    } catch (IOException e) {
+      return Optional.empty();
+    }
   }
 
   String file() {

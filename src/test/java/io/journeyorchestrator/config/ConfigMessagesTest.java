@@ -149,6 +149,49 @@ class ConfigMessagesTest {
         .isEqualTo("event.type == \"paiement.échoué\"");
   }
 
+  static Stream<Arguments> brokenFilesReferredTo() {
+    return Stream.of(
+        rejected("pattern that an audience enters on", "patterns/failed.yaml",
+            FAILED.replace("    when:", "   when:"),
+            "4: YAML syntax error: expected <block end>, but found '<block mapping start>';"
+                + " check indentation, colons and quotes"),
+        rejected("pattern that an audience exits on", "patterns/succeeded.yaml",
+            "id: 'payment-succeeded'  # quoted, with a comment\nsteps: [\n",
+            "3: YAML syntax error: expected the node content, but found '<stream end>'; check"
+                + " indentation, colons and quotes"),
+        rejected("audience that a suppression holds on", "audiences/a.yaml",
+            AUDIENCE.replace("exit: [payment-succeeded]", "exit: [payment-succeeded"),
+            "4: YAML syntax error: expected ',' or ']', but got <stream end>; check"
+                + " indentation, colons and quotes"));
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("brokenFilesReferredTo")
+  void shouldReportABrokenFileOnceAndNotAgainWhereItsIdIsUsed(String name, String file,
+      String text, String expected) {
+    assertThat(problemsWith(file, text)).containsExactly(dir + "/" + expected);
+  }
+
+  @Test
+  void shouldReportAnAudienceThatIsNotUtf8OnceAndNotAgainWhereASuppressionUsesIt() {
+    byte[] latin1 = (AUDIENCE + "description: Mahnung fällig\n")
+        .getBytes(StandardCharsets.ISO_8859_1);
+    assertThat(problemsWith("audiences/a.yaml", latin1)).containsExactly(dir
+        + "/audiences/a.yaml:4: the file is not UTF-8: byte 0xE4 on this line is not valid"
+        + " UTF-8; save the file as UTF-8");
+  }
+
+  @Test
+  void shouldSayWhichFileMayDefineAnIdThatCouldNotBeRecoveredAndReportThatFileFirst() {
+    assertThat(problemsWith("patterns/failed.yaml", "{id: payment-failed, steps: [\n"))
+        .containsExactly(
+            dir + "/patterns/failed.yaml:2: YAML syntax error: expected the node content, but"
+                + " found '<stream end>'; check indentation, colons and quotes",
+            dir + "/audiences/a.yaml:2: 'enter' names unknown pattern 'payment-failed'; known"
+                + " patterns: payment-succeeded; " + dir + "/patterns/failed.yaml may define it"
+                + " but could not be read (see above)");
+  }
+
   private List<String> problemsWith(String file, byte[] content) {
     return problems(folder().path(), file, content);
   }
