@@ -6,6 +6,7 @@ import io.journeyorchestrator.config.StepDefinition.Contiguity;
 import io.journeyorchestrator.config.StepDefinition.Times;
 import io.journeyorchestrator.config.YamlMapping.Located;
 import io.journeyorchestrator.pattern.condition.CompileResult;
+import io.journeyorchestrator.pattern.condition.ConditionError;
 import io.journeyorchestrator.pattern.condition.ConditionCompiler;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -317,9 +318,15 @@ public final class JobLoader {
 
   private void checkCondition(YamlMapping at, String key, String condition) {
     CompileResult result = ConditionCompiler.compile(condition);
-    for (String error : result.errors()) {
-      at.report(at.lineOf(key), "condition in '" + key + "' is not valid CEL: "
-          + error.replace('\n', ' '));
+    for (ConditionError error : result.errors()) {
+      if (error.isPlaced()) {
+        YamlMapping.Place place = at.placeInValue(key, error.line(), error.column());
+        at.report(place.line(), "condition in '" + key + "' is not valid CEL at column "
+            + place.column() + ": " + error.message());
+      } else {
+        at.report(at.placeInValue(key, 1, 1).line(), "condition in '" + key
+            + "' is not valid CEL: " + error.message());
+      }
     }
   }
 

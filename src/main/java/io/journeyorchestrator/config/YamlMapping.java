@@ -46,11 +46,14 @@ final class YamlMapping {
   private final String what;
   private final List<ConfigProblem> problems;
   private final int anchorLine;
+  /** The file's lines, to place positions inside values that span several. */
+  private final List<String> source;
   private final Map<String, NodeTuple> entries = new LinkedHashMap<>();
 
-  private YamlMapping(
-      String file, MappingNode node, int anchorLine, String what, List<ConfigProblem> problems) {
+  private YamlMapping(String file, MappingNode node, int anchorLine, String what,
+      List<ConfigProblem> problems, List<String> source) {
     this.file = file;
+    this.source = source;
     this.node = node;
     this.anchorLine = anchorLine;
     this.what = what;
@@ -100,7 +103,8 @@ final class YamlMapping {
                 "the file must be a mapping of keys to values (" + what + ")"));
         return Optional.empty();
       }
-      return Optional.of(new YamlMapping(displayName, mapping, line(mapping), what, problems));
+      return Optional.of(new YamlMapping(displayName, mapping, line(mapping), what, problems,
+          text.get().lines().toList()));
     } catch (MarkedYAMLException e) {
       Mark mark = e.getProblemMark() != null ? e.getProblemMark() : e.getContextMark();
       int line = mark == null ? 1 : mark.getLine() + 1;
@@ -323,7 +327,8 @@ final class YamlMapping {
             v -> {
               if (v instanceof MappingNode m) {
                 int keyLine = line(entries.get(key).getKeyNode());
-                return Optional.of(new YamlMapping(file, m, keyLine, childWhat, problems));
+                return Optional.of(
+                    new YamlMapping(file, m, keyLine, childWhat, problems, source));
               }
               report(v, "'" + key + "' must be a mapping of keys to values, not " + describe(v));
               return Optional.empty();
@@ -344,7 +349,7 @@ final class YamlMapping {
     }
     for (Node item : sequence.getValue()) {
       if (item instanceof MappingNode m) {
-        result.add(new YamlMapping(file, m, line(m), childWhat, problems));
+        result.add(new YamlMapping(file, m, line(m), childWhat, problems, source));
       } else {
         report(item, "each entry of '" + key + "' must be a mapping (" + childWhat + "), not "
             + describe(item));
@@ -398,6 +403,74 @@ final class YamlMapping {
     return result;
   }
 
+  /**
+   * Where a place in the text of a key's value is in the file: the file's line, and the column
+   * within the value's text on that line. A block value ({@code |} or {@code >}) starts on the
+   * line after its key. A folded or plain value spread over several lines is one line of text
+   * (its lines joined by spaces); its places are found back on their lines when the joined lines
+   * are exactly the value, else they stay on the value's first line.
+   *
+   * @param line 1-based line within the value's text
+   * @param column 1-based column within that line
+   */
+  Place placeInValue(String key, int line, int column) {
+    NodeTuple tuple = entries.get(key);
+    if (tuple == null || !(tuple.getValueNode() instanceof ScalarNode scalar)) {
+      return new Place(lineOf(key), column);
+    }
+    int first = line(scalar);
+    DumperOptions.ScalarStyle style = scalar.getScalarStyle();
+    if (style == DumperOptions.ScalarStyle.LITERAL) {
+      return new Place(first + line, column);
+    }
+    int contentStart = style == DumperOptions.ScalarStyle.FOLDED ? first + 1 : first;
+    if (line == 1 && (style == DumperOptions.ScalarStyle.PLAIN
+        || style == DumperOptions.ScalarStyle.FOLDED)) {
+      Optional<Place> unfolded = unfold(scalar, contentStart, column);
+      if (unfolded.isPresent()) {
+        return unfolded.get();
+      }
+    }
+    return new Place(contentStart + line - 1, column);
+  }
+
+  /** The place of a column of a folded value, found back on the file line it came from. */
+  private Optional<Place> unfold(ScalarNode scalar, int contentStart, int column) {
+    int lastIndex = scalar.getEndMark().getLine();
+    StringBuilder joined = new StringBuilder();
+    List<int[]> starts = new ArrayList<>(); // {file line, offset in the joined text}
+    for (int index = contentStart - 1; index <= lastIndex && index < source.size(); index++) {
+      String raw = source.get(index);
+      if (index == lastIndex) {
+        raw = raw.substring(0, Math.min(scalar.getEndMark().getColumn(), raw.length()));
+      }
+      if (index == scalar.getStartMark().getLine()
+          && scalar.getScalarStyle() == DumperOptions.ScalarStyle.PLAIN) {
+        raw = raw.substring(Math.min(scalar.getStartMark().getColumn(), raw.length()));
+      }
+      String content = raw.strip();
+      if (content.isEmpty() && index == lastIndex) {
+        break;
+      }
+      if (!joined.isEmpty()) {
+        joined.append(' ');
+      }
+      starts.add(new int[] {index + 1, joined.length()});
+      joined.append(content);
+    }
+    if (starts.isEmpty() || !joined.toString().equals(scalar.getValue().strip())) {
+      return Optional.empty();
+    }
+    int offset = column - 1;
+    int[] at = starts.get(0);
+    for (int[] start : starts) {
+      if (start[1] <= offset) {
+        at = start;
+      }
+    }
+    return Optional.of(new Place(at[0], offset - at[1] + 1));
+  }
+
   /** Plain text of a scalar value, for keys whose value may be a number or a word ("times"). */
   Optional<Located<String>> rawScalar(String key) {
     return value(key, false, "")
@@ -414,6 +487,9 @@ final class YamlMapping {
     if (node instanceof ScalarNode s && s.getTag().equals(Tag.NULL)) return "an empty value";
     return "'" + ((ScalarNode) node).getValue() + "'";
   }
+
+  /** A line of the file and a column within a value's text on that line (both 1-based). */
+  record Place(int line, int column) {}
 
   /** A value with the line it came from, for cross-file checks reported later. */
   record Located<T>(T value, int line) {}

@@ -192,6 +192,71 @@ class ConfigMessagesTest {
                 + " but could not be read (see above)");
   }
 
+  /** The pattern payment-failed with its condition written as {@code when}, from line 4 on. */
+  private static Arguments condition(String name, String when, String message) {
+    return rejected(name, "patterns/failed.yaml",
+        FAILED.replace("when: event.type == \"payment.failed\"", when), message);
+  }
+
+  static Stream<Arguments> conditions() {
+    return Stream.of(
+        condition("= for ==", "when: event.type = \"payment.failed\"",
+            "4: condition in 'when' is not valid CEL at column 12: a single '=' is not a CEL"
+                + " operator; to compare, write '=='"),
+        condition("and for &&", "when: event.type == \"payment.failed\" and event.channel =="
+                + " \"PAYMENT\"",
+            "4: condition in 'when' is not valid CEL at column 32: 'and' is not a CEL operator;"
+                + " write '&&' (both must be true)"),
+        condition("or for ||", "when: event.type == \"payment.failed\" or event.type == \"x\"",
+            "4: condition in 'when' is not valid CEL at column 32: 'or' is not a CEL operator;"
+                + " write '||' (either may be true)"),
+        condition("trailing operator", "when: event.type == \"payment.failed\" &&",
+            "4: condition in 'when' is not valid CEL at column 34: the condition ends with"
+                + " '&&', which needs something after it; complete it or remove the '&&'"),
+        condition("block: the line and column of the error within the block", """
+            when: |
+                  event.type == "payment.failed"
+                    && event.channel = "PAYMENT"
+            """.stripTrailing(),
+            "6: condition in 'when' is not valid CEL at column 20: a single '=' is not a CEL"
+                + " operator; to compare, write '=='"),
+        condition("block: an operator left at its end", """
+            when: |
+                  event.type == "payment.failed" &&
+            """.stripTrailing(),
+            "5: condition in 'when' is not valid CEL at column 34: the condition ends with"
+                + " '&&', which needs something after it; complete it or remove the '&&'"),
+        condition("folded block: the line the error came from", """
+            when: >
+                  event.type == "payment.failed"
+                  && event.channel = "PAYMENT"
+            """.stripTrailing(),
+            "6: condition in 'when' is not valid CEL at column 18: a single '=' is not a CEL"
+                + " operator; to compare, write '=='"),
+        condition("plain value over two lines", """
+            when: event.type == "payment.failed"
+                  && event.channel = "PAYMENT"
+            """.stripTrailing(),
+            "5: condition in 'when' is not valid CEL at column 18: a single '=' is not a CEL"
+                + " operator; to compare, write '=='"),
+        condition("block: an error without a place is on its first line", """
+            when: |
+                  event.type
+            """.stripTrailing(),
+            "5: condition in 'when' is not valid CEL: condition must evaluate to bool, but"
+                + " `event.type\n` has type string"),
+        rejected("enterWhen", "audiences/a.yaml", AUDIENCE + "enterWhen: not profile.vip\n",
+            "4: condition in 'enterWhen' is not valid CEL at column 5: 'not' is not a CEL"
+                + " operator; write '!' before what it negates, e.g. !(event.type == \"a\")"));
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("conditions")
+  void shouldPlaceAConditionErrorAtItsLineAndColumnInPlainWords(String name, String file,
+      String text, String expected) {
+    assertThat(problemsWith(file, text)).containsExactly(dir + "/" + expected);
+  }
+
   private List<String> problemsWith(String file, byte[] content) {
     return problems(folder().path(), file, content);
   }
