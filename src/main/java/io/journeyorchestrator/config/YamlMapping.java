@@ -149,9 +149,9 @@ final class YamlMapping {
           line++;
         }
       }
-      problems.add(ConfigProblem.unreadable(displayName, line, String.format("the file is not UTF-8:"
-          + " byte 0x%02X on this line is not valid UTF-8; save the file as UTF-8",
-          bytes[bad] & 0xff)));
+      problems.add(ConfigProblem.unreadable(displayName, line, String.format(
+          "the file is not UTF-8: byte 0x%02X on this line is not valid UTF-8; save the file as"
+              + " UTF-8", bytes[bad] & 0xff)));
       return Optional.empty();
     }
     String text = out.flip().toString();
@@ -287,8 +287,10 @@ final class YamlMapping {
               if (plain && List.of("false", "False", "FALSE").contains(text)) {
                 return Optional.of(false);
               }
-              report(v, "'" + key + "' is " + (plain ? "'" + text + "'" : "\"" + text + "\" in quotes")
-                  + ": write true or false" + (plain ? "" : " without quotes"));
+              report(v, plain
+                  ? "'" + key + "' is '" + text + "': write true or false"
+                  : "'" + key + "' is \"" + text + "\" in quotes: write true or false without"
+                      + " quotes");
               return Optional.empty();
             });
   }
