@@ -150,6 +150,21 @@ stop_tree() {
   return 0
 }
 
+# script_help: print the comment at the top of the running script (what it does, how to call it),
+# without the leading '# ', for -h / --help.
+script_help() {
+  awk 'NR == 1 { next } /^#/ { sub(/^# ?/, ""); print; next } { exit }' "$0"
+}
+
+# wants_help args...: one of the arguments is -h or --help.
+wants_help() {
+  local arg
+  for arg in "$@"; do
+    [[ $arg == -h || $arg == --help ]] && return 0
+  done
+  return 1
+}
+
 # absolute_path path: the path made absolute (its folder must exist); scripts pass paths on to a
 # JVM that runs from the repository root.
 absolute_path() {

@@ -3,10 +3,18 @@
 # JSON-lines events file and writes matches, audience changes, suppressions, dead letters and late
 # events as JSON lines, then prints a summary.
 #
-# Usage: scripts/replay.sh --job jobs/<job> --events <file.jsonl> --out <dir> [--until <ISO instant>]
+# Usage: scripts/replay.sh --job jobs/<job> --events <file.jsonl> --out <dir>
+#            [--until <ISO instant>] [--parallelism <n>]
+#   --until        stop time at this instant, e.g. 2026-03-09T00:00:00Z (default: the newest event)
+#   --parallelism  of the local run, default 2 (results do not depend on it)
 set -euo pipefail
 # shellcheck source=scripts/lib.sh
 source "$(dirname -- "${BASH_SOURCE[0]}")/lib.sh"
+
+if wants_help "$@"; then
+  script_help
+  exit 0
+fi
 
 # Make path arguments absolute: the JVM runs from the repository root.
 args=()

@@ -7,6 +7,10 @@ set -euo pipefail
 # shellcheck source=scripts/lib.sh
 source "$(dirname -- "${BASH_SOURCE[0]}")/lib.sh"
 
+if wants_help "$@"; then
+  script_help
+  exit 0
+fi
 [[ $# -ge 1 ]] || { echo "usage: scripts/validate.sh jobs/<job>" >&2; exit 2; }
 # Paths are resolved from the caller's directory, the JVM runs from the repository root.
 job="$(absolute_path "$1")"

@@ -4,6 +4,8 @@ import io.journeyorchestrator.avro.AudienceChange;
 import io.journeyorchestrator.avro.MembershipChange;
 import io.journeyorchestrator.avro.PatternMatch;
 import io.journeyorchestrator.config.AudienceDefinition;
+import io.journeyorchestrator.diagnostics.ErrorTally;
+import io.journeyorchestrator.diagnostics.RunDiagnostics;
 import io.journeyorchestrator.internal.avro.DetectedMatch;
 import io.journeyorchestrator.internal.avro.JourneyEvent;
 import io.journeyorchestrator.internal.avro.Membership;
@@ -67,6 +69,7 @@ public final class AudienceMembershipFunction
   private transient Map<String, Counter> entered;
   private transient Map<String, Counter> exited;
   private transient Map<String, Counter> conditionErrors;
+  private transient ErrorTally enterWhenErrors;
   private transient Counter erasures;
 
   /** @param longestMatchSpan the longest time from first to last event of any pattern's match */
@@ -87,6 +90,7 @@ public final class AudienceMembershipFunction
     exited = new HashMap<>();
     conditionErrors = new HashMap<>();
     erasures = getRuntimeContext().getMetricGroup().counter("erasures");
+    enterWhenErrors = RunDiagnostics.tally(getRuntimeContext(), RunDiagnostics.ENTER_WHEN_ERRORS);
     for (AudienceDefinition audience : rules.audiences()) {
       MetricGroup group = getRuntimeContext().getMetricGroup().addGroup("audience", audience.id());
       entered.put(audience.id(), group.counter("entered"));
@@ -277,6 +281,9 @@ public final class AudienceMembershipFunction
       return condition.get().evaluate(lastEvent.getEvent(), lastEvent.getProfile());
     } catch (ConditionEvaluationException e) {
       conditionErrors.get(audienceId).inc();
+      enterWhenErrors.add(new ErrorTally.Sample(audienceId,
+          lastEvent.getEvent().getTimestamp().toEpochMilli(), lastEvent.getEvent().getEventId(),
+          e.reason()));
       return false;
     }
   }

@@ -13,9 +13,7 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
-import java.util.TreeMap;
 import java.util.concurrent.Callable;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.CoreOptions;
@@ -102,36 +100,11 @@ final class ReplayCommand implements Callable<Integer> {
       long millis) {
     out.printf("Replayed %s over %s in %.1f s (time stopped at %s)%n", jobDir, eventsFile,
         millis / 1000.0, result.endOfTime());
-    out.printf("  lines read      %,d%n", result.linesRead());
-    out.printf("  dead letters    %,d%n", result.of(OutputLines.DEAD_LETTERS).size());
-    out.printf("  late events     %,d%n", result.of(OutputLines.LATE_EVENTS).size());
-    if (until != null) {
-      out.printf("  after --until   %,d (ignored)%n", result.of(OutputLines.AFTER_END).size());
-    }
-    out.println("Matches per pattern");
-    Map<String, Integer> matches = countByLabel(result.of(OutputLines.MATCHES));
-    job.patterns().forEach(p -> out.printf("  %-40s %,d%n", p.id(), matches.getOrDefault(p.id(), 0)));
-    out.printf("Audiences %-30s %9s %9s %9s%n", "", "entered", "exited", "at end");
-    Map<String, Integer> changes = countByLabel(result.of(OutputLines.AUDIENCE_CHANGES));
-    job.audiences().forEach(a -> {
-      int entered = changes.getOrDefault(a.id() + " ENTERED", 0);
-      int exited = changes.getOrDefault(a.id() + " EXITED", 0);
-      out.printf("  %-38s %9d %9d %9d%n", a.id(), entered, exited, entered - exited);
-    });
-    out.printf("Suppressions %-27s %9s %9s%n", "", "suppress", "release");
-    Map<String, Integer> decisions = countByLabel(result.of(OutputLines.SUPPRESSIONS));
-    job.suppressions().forEach(s -> out.printf("  %-38s %9d %9d%n", s.id(),
-        decisions.getOrDefault(s.id() + " SUPPRESS", 0),
-        decisions.getOrDefault(s.id() + " RELEASE", 0)));
+    ReplaySummary.print(out, job, result,
+        until == null ? null : result.of(OutputLines.AFTER_END).size());
     out.println("Outputs in " + outDir + "/: " + String.join(", ",
         OUTPUT_FILES.stream().map(k -> k + ".jsonl").toList()));
     out.flush();
-  }
-
-  static Map<String, Integer> countByLabel(List<OutputLine> lines) {
-    Map<String, Integer> counts = new TreeMap<>();
-    lines.forEach(line -> counts.merge(line.getLabel(), 1, Integer::sum));
-    return counts;
   }
 
   static final class InstantConverter implements ITypeConverter<Instant> {

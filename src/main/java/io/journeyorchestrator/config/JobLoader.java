@@ -6,6 +6,7 @@ import io.journeyorchestrator.config.StepDefinition.Contiguity;
 import io.journeyorchestrator.config.StepDefinition.Times;
 import io.journeyorchestrator.config.YamlMapping.Located;
 import io.journeyorchestrator.pattern.condition.CompileResult;
+import io.journeyorchestrator.pattern.condition.ConditionError;
 import io.journeyorchestrator.pattern.condition.ConditionCompiler;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -38,6 +39,8 @@ public final class JobLoader {
 
   private final Path jobDir;
   private final List<ConfigProblem> problems = new ArrayList<>();
+  private final List<String> unreadPatternFiles = new ArrayList<>();
+  private final List<String> unreadAudienceFiles = new ArrayList<>();
 
   private JobLoader(Path jobDir) {
     this.jobDir = jobDir;
@@ -55,7 +58,8 @@ public final class JobLoader {
     }
     Optional<JobSettings> settings = loadSettings(jobDir.resolve("job.yaml"));
     // Ids declared by files that have other problems still count as known, so one mistake is
-    // reported once and not again by every file that refers to it.
+    // reported once and not again by every file that refers to it; so do the ids of files that
+    // fail to parse, when a top-level `id:` line gives them away (recoverId).
     Set<String> patternIds = new HashSet<>();
     Set<String> audienceIds = new HashSet<>();
     Map<String, PatternDefinition> patterns = new LinkedHashMap<>();
@@ -191,6 +195,7 @@ public final class JobLoader {
     String display = display(file);
     Optional<YamlMapping> parsed = YamlMapping.parseFile(file, display, "a pattern", problems);
     if (parsed.isEmpty()) {
+      recoverId(file, declaredIds, unreadPatternFiles);
       return Optional.empty();
     }
     YamlMapping pattern = parsed.get();
@@ -313,9 +318,15 @@ public final class JobLoader {
 
   private void checkCondition(YamlMapping at, String key, String condition) {
     CompileResult result = ConditionCompiler.compile(condition);
-    for (String error : result.errors()) {
-      at.report(at.lineOf(key), "condition in '" + key + "' is not valid CEL: "
-          + error.replace('\n', ' '));
+    for (ConditionError error : result.errors()) {
+      if (error.isPlaced()) {
+        YamlMapping.Place place = at.placeInValue(key, error.line(), error.column());
+        at.report(place.line(), "condition in '" + key + "' is not valid CEL at column "
+            + place.column() + ": " + error.message());
+      } else {
+        at.report(at.placeInValue(key, 1, 1).line(), "condition in '" + key
+            + "' is not valid CEL: " + error.message());
+      }
     }
   }
 
@@ -324,6 +335,7 @@ public final class JobLoader {
     String display = display(file);
     Optional<YamlMapping> parsed = YamlMapping.parseFile(file, display, "an audience", problems);
     if (parsed.isEmpty()) {
+      recoverId(file, declaredIds, unreadAudienceFiles);
       return Optional.empty();
     }
     YamlMapping audience = parsed.get();
@@ -333,10 +345,12 @@ public final class JobLoader {
     Optional<String> id = audience.name("id", true, ID_REGEX, ID_RULE, "payment-trouble");
     id.ifPresent(declaredIds::add);
     String description = audience.string("description", false, "").orElse("");
-    List<String> enter = patternRefs(audience, "enter", true, patternIds);
+    List<String> enter = patternRefs(audience, audience.requiredList("enter",
+        "[calls-after-failed-payment]"), "enter", patternIds);
     Optional<String> enterWhen = audience.string("enterWhen", false, "profile.tier == \"gold\"");
     enterWhen.ifPresent(c -> checkCondition(audience, "enterWhen", c));
-    List<String> exit = patternRefs(audience, "exit", false, patternIds);
+    List<String> exit = patternRefs(audience, audience.optionalList("exit",
+        "[payment-succeeded]", "that no pattern exits the audience"), "exit", patternIds);
     for (String both : enter) {
       if (exit.contains(both)) {
         audience.report(audience.lineOf("exit"), "pattern '" + both + "' is in both 'enter' and"
@@ -352,13 +366,13 @@ public final class JobLoader {
         enterWhen.orElse(null), exit, expireAfter.orElse(null), cooldown.orElse(null), display));
   }
 
-  private List<String> patternRefs(YamlMapping at, String key, boolean required,
+  private List<String> patternRefs(YamlMapping at, List<Located<String>> listed, String key,
       Set<String> patternIds) {
     List<String> refs = new ArrayList<>();
-    for (Located<String> ref : at.stringList(key, required, "[calls-after-failed-payment]")) {
+    for (Located<String> ref : listed) {
       if (!patternIds.contains(ref.value())) {
         at.report(ref.line(), "'" + key + "' names unknown pattern '" + ref.value()
-            + "'; known patterns: " + known(patternIds));
+            + "'; known patterns: " + known(patternIds) + unread(unreadPatternFiles));
       } else if (refs.contains(ref.value())) {
         at.report(ref.line(), "'" + key + "' names pattern '" + ref.value() + "' twice");
       } else {
@@ -370,6 +384,25 @@ public final class JobLoader {
 
   private static String known(Set<String> ids) {
     return ids.isEmpty() ? "(none)" : ids.stream().sorted().collect(Collectors.joining(", "));
+  }
+
+  /**
+   * After a file failed to parse, the id it declares on a top-level {@code id:} line still counts
+   * as known, so a reference to it is not reported again as unknown; a file without one is named
+   * by messages about unknown ids instead.
+   */
+  private void recoverId(Path file, Set<String> declaredIds, List<String> filesWithoutId) {
+    Optional<String> id = YamlMapping.topLevelValue(file, "id").filter(v -> v.matches(ID_REGEX));
+    if (id.isPresent()) {
+      declaredIds.add(id.get());
+    } else {
+      filesWithoutId.add(display(file));
+    }
+  }
+
+  private static String unread(List<String> files) {
+    return files.isEmpty() ? "" : "; " + String.join(", ", files)
+        + " may define it but could not be read (see above)";
   }
 
   private Optional<SuppressionDefinition> loadSuppression(Path file, Set<String> audienceIds) {
@@ -385,10 +418,10 @@ public final class JobLoader {
     Optional<String> id =
         policy.name("id", true, ID_REGEX, ID_RULE, "no-marketing-during-support");
     List<String> whileAudiences = new ArrayList<>();
-    for (Located<String> ref : policy.stringList("while", true, "[payment-trouble]")) {
+    for (Located<String> ref : policy.requiredList("while", "[payment-trouble]")) {
       if (!audienceIds.contains(ref.value())) {
         policy.report(ref.line(), "'while' names unknown audience '" + ref.value()
-            + "'; known audiences: " + known(audienceIds));
+            + "'; known audiences: " + known(audienceIds) + unread(unreadAudienceFiles));
       } else if (!whileAudiences.contains(ref.value())) {
         whileAudiences.add(ref.value());
       }
@@ -396,7 +429,8 @@ public final class JobLoader {
     List<String> channelSymbols =
         Arrays.stream(Channel.values()).map(Enum::name).toList();
     List<String> channels = new ArrayList<>();
-    for (Located<String> channel : policy.stringList("channels", false, "[EMAIL, SMS]")) {
+    for (Located<String> channel : policy.optionalList("channels", "[EMAIL, SMS]",
+        "every channel")) {
       if (!channelSymbols.contains(channel.value())) {
         policy.report(channel.line(), "unknown channel '" + channel.value() + "'; use one of: "
             + String.join(", ", channelSymbols));
@@ -404,8 +438,8 @@ public final class JobLoader {
         channels.add(channel.value());
       }
     }
-    List<String> categories = policy.stringList("categories", false, "[marketing]").stream()
-        .map(Located::value).distinct().toList();
+    List<String> categories = policy.optionalList("categories", "[marketing]", "every category")
+        .stream().map(Located::value).distinct().toList();
     if (problems.size() > before || id.isEmpty()) {
       return Optional.empty();
     }

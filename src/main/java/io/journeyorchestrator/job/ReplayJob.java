@@ -3,6 +3,8 @@ package io.journeyorchestrator.job;
 import io.journeyorchestrator.avro.DeadLetter;
 import io.journeyorchestrator.avro.InteractionEvent;
 import io.journeyorchestrator.config.JobDefinition;
+import io.journeyorchestrator.diagnostics.ErrorTally;
+import io.journeyorchestrator.diagnostics.RunDiagnostics;
 import io.journeyorchestrator.internal.avro.OutputLine;
 import io.journeyorchestrator.io.NumberedLineFormat;
 import io.journeyorchestrator.io.OutputLineFileSink;
@@ -15,11 +17,14 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
+import java.util.TreeMap;
 import java.util.stream.Stream;
 import org.apache.flink.api.common.JobExecutionResult;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
@@ -63,8 +68,17 @@ public final class ReplayJob {
     this.flinkConfig = flinkConfig;
   }
 
-  /** Sorted outputs per kind (see {@link OutputLines}), and what the run saw. */
-  public record Result(Map<String, List<OutputLine>> outputs, long linesRead, Instant endOfTime) {
+  /**
+   * Sorted outputs per kind (see {@link OutputLines}), and what the run saw.
+   *
+   * @param conditionErrors step conditions that failed on events, by pattern and step ({@link
+   *     RunDiagnostics#stepKey}); each failure counted as false
+   * @param enterWhenErrors enterWhen conditions that failed on matches, by audience id
+   * @param duplicatesDropped events dropped as repeats of an event id within the dedup window
+   */
+  public record Result(Map<String, List<OutputLine>> outputs, long linesRead, Instant endOfTime,
+      Map<String, ErrorTally.Entry> conditionErrors, Map<String, ErrorTally.Entry> enterWhenErrors,
+      long duplicatesDropped) {
     public List<OutputLine> of(String kind) {
       return outputs.getOrDefault(kind, List.of());
     }
@@ -90,7 +104,8 @@ public final class ReplayJob {
         .name("parse events")
         .uid("parse-replay-events");
 
-    JourneyTopology.Outputs outputs = new JourneyTopology(job, new CepPatternRuntime())
+    JourneyTopology.Outputs outputs = new JourneyTopology(job,
+        CepPatternRuntime.probingConditions())
         .build(events.assignTimestampsAndWatermarks(EventTime.watermarks(job.settings()))
             .setParallelism(1)
             .name("event time"));
@@ -124,7 +139,17 @@ public final class ReplayJob {
       kept.sort(DECISIONS.contains(kind) ? DECISION_ORDER : INPUT_ORDER);
       sorted.put(kind, kept);
     }
-    return new Result(sorted, linesRead, endOfTime);
+    return new Result(sorted, linesRead, endOfTime,
+        tally(result, RunDiagnostics.CONDITION_ERRORS),
+        tally(result, RunDiagnostics.ENTER_WHEN_ERRORS),
+        Objects.requireNonNullElse(
+            result.<Long>getAccumulatorResult(RunDiagnostics.DUPLICATES_DROPPED), 0L));
+  }
+
+  /** Empty when no operator registered the tally, e.g. a job without audiences. */
+  private static Map<String, ErrorTally.Entry> tally(JobExecutionResult result, String name) {
+    Map<String, ErrorTally.Entry> entries = result.getAccumulatorResult(name);
+    return entries == null ? Map.of() : Collections.unmodifiableMap(new TreeMap<>(entries));
   }
 
   private static List<OutputLine> readParts(Path folder, String kind) throws IOException {

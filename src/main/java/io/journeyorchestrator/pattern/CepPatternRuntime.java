@@ -12,6 +12,7 @@ import org.apache.flink.formats.avro.typeutils.AvroTypeInfo;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.DataStreamUtils;
 import org.apache.flink.streaming.api.datastream.KeyedStream;
+import org.apache.flink.streaming.api.functions.sink.v2.DiscardingSink;
 
 /**
  * Flink CEP behind {@link PatternRuntime}: routes only relevant events to each pattern, filters
@@ -20,14 +21,28 @@ import org.apache.flink.streaming.api.datastream.KeyedStream;
  */
 public final class CepPatternRuntime implements PatternRuntime {
   private final boolean routeEvents;
+  private final boolean probeConditions;
 
   public CepPatternRuntime() {
-    this(true);
+    this(true, false);
   }
 
   /** @param routeEvents false sends every event to every pattern (only to measure routing) */
   public CepPatternRuntime(boolean routeEvents) {
+    this(routeEvents, false);
+  }
+
+  private CepPatternRuntime(boolean routeEvents, boolean probeConditions) {
     this.routeEvents = routeEvents;
+    this.probeConditions = probeConditions;
+  }
+
+  /**
+   * For replay: also reports the condition errors of CEP patterns per event, at the cost of
+   * evaluating their conditions a second time (see {@link StepConditionProbe}).
+   */
+  public static CepPatternRuntime probingConditions() {
+    return new CepPatternRuntime(true, true);
   }
   @Override
   public DataStream<DetectedMatch> matches(
@@ -48,6 +63,16 @@ public final class CepPatternRuntime implements PatternRuntime {
           .returns(matchType)
           .name("pattern " + pattern.id())
           .uid(pattern.operatorUid());
+    }
+    if (probeConditions) {
+      routed
+          .flatMap(new StepConditionProbe(pattern))
+          .returns(new AvroTypeInfo<>(JourneyEvent.class))
+          .name("probe " + pattern.id())
+          .uid("probe/" + pattern.id())
+          .sinkTo(new DiscardingSink<>())
+          .name("probe " + pattern.id() + " (no output)")
+          .uid("probe-sink/" + pattern.id());
     }
     KeyedStream<JourneyEvent, String> keyed =
         DataStreamUtils.reinterpretAsKeyedStream(routed, new CustomerKey());

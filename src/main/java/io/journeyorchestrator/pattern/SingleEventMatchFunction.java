@@ -1,5 +1,7 @@
 package io.journeyorchestrator.pattern;
 
+import io.journeyorchestrator.diagnostics.ErrorTally;
+import io.journeyorchestrator.diagnostics.RunDiagnostics;
 import io.journeyorchestrator.internal.avro.DetectedMatch;
 import io.journeyorchestrator.internal.avro.JourneyEvent;
 import io.journeyorchestrator.pattern.condition.Condition;
@@ -17,24 +19,29 @@ final class SingleEventMatchFunction extends RichFlatMapFunction<JourneyEvent, D
   private final String patternId;
   private final String stepName;
   private final Condition condition;
+  private final String stepKey;
   private transient Counter matches;
   private transient Counter conditionErrors;
+  private transient ErrorTally conditionErrorExamples;
 
   SingleEventMatchFunction(String patternId, String stepName, Condition condition) {
     this.patternId = patternId;
     this.stepName = stepName;
     this.condition = condition;
+    this.stepKey = RunDiagnostics.stepKey(patternId, stepName);
   }
 
   @Override
   public void open(OpenContext openContext) {
     matches = PatternMetrics.matches(getRuntimeContext(), patternId);
     conditionErrors = PatternMetrics.conditionErrors(getRuntimeContext(), patternId, stepName);
+    conditionErrorExamples =
+        RunDiagnostics.tally(getRuntimeContext(), RunDiagnostics.CONDITION_ERRORS);
   }
 
   @Override
   public void flatMap(JourneyEvent value, Collector<DetectedMatch> out) {
-    if (StepCondition.test(condition, value, conditionErrors)) {
+    if (StepCondition.test(condition, value, conditionErrors, conditionErrorExamples, stepKey)) {
       matches.inc();
       out.collect(MatchBuilder.build(patternId, List.of(value), null));
     }

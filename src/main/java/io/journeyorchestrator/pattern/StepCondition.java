@@ -1,5 +1,6 @@
 package io.journeyorchestrator.pattern;
 
+import io.journeyorchestrator.diagnostics.ErrorTally;
 import io.journeyorchestrator.internal.avro.JourneyEvent;
 import io.journeyorchestrator.pattern.condition.Condition;
 import io.journeyorchestrator.pattern.condition.ConditionEvaluationException;
@@ -31,17 +32,32 @@ final class StepCondition extends RichIterativeCondition<JourneyEvent> {
 
   @Override
   public boolean filter(JourneyEvent value, Context<JourneyEvent> ctx) {
-    return test(condition, value, conditionErrors);
+    // CEP gives conditions no accumulators: replay counts their errors per event in a probe
+    // beside the pattern (StepConditionProbe).
+    return test(condition, value, conditionErrors, null, null);
   }
 
-  static boolean test(Condition condition, JourneyEvent value, Counter errors) {
+  /**
+   * @param examples where to report the error with its event for replay's summary, or null
+   * @param key the pattern's step as {@code examples} knows it
+   */
+  static boolean test(Condition condition, JourneyEvent value, Counter errors,
+      ErrorTally examples, String key) {
     try {
       return condition.evaluate(value.getEvent(), value.getProfile());
     } catch (ConditionEvaluationException e) {
       if (errors != null) {
         errors.inc();
       }
+      if (examples != null) {
+        examples.add(sample(key, value, e));
+      }
       return false;
     }
+  }
+
+  static ErrorTally.Sample sample(String key, JourneyEvent value, ConditionEvaluationException e) {
+    return new ErrorTally.Sample(key, value.getEvent().getTimestamp().toEpochMilli(),
+        value.getEvent().getEventId(), e.reason());
   }
 }

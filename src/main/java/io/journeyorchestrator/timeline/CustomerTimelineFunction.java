@@ -1,6 +1,7 @@
 package io.journeyorchestrator.timeline;
 
 import io.journeyorchestrator.avro.InteractionEvent;
+import io.journeyorchestrator.diagnostics.RunDiagnostics;
 import io.journeyorchestrator.internal.avro.CustomerProfile;
 import io.journeyorchestrator.internal.avro.JourneyEvent;
 import io.journeyorchestrator.job.EventTimeBuffer;
@@ -10,6 +11,7 @@ import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import org.apache.flink.api.common.accumulators.LongCounter;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.MapState;
 import org.apache.flink.api.common.state.ValueState;
@@ -50,6 +52,7 @@ public final class CustomerTimelineFunction
   private transient ValueState<CustomerProfile> profile;
   private transient Counter lateEvents;
   private transient Counter duplicatesDropped;
+  private transient LongCounter duplicatesDroppedInRun;
 
   public CustomerTimelineFunction(long profileRetentionMillis, long dedupWindowMillis) {
     this.profileRetentionMillis = profileRetentionMillis;
@@ -66,6 +69,8 @@ public final class CustomerTimelineFunction
     profile = getRuntimeContext().getState(JobState.profileDescriptor(profileRetentionMillis));
     lateEvents = getRuntimeContext().getMetricGroup().counter("lateEvents");
     duplicatesDropped = getRuntimeContext().getMetricGroup().counter("duplicatesDropped");
+    duplicatesDroppedInRun =
+        getRuntimeContext().getLongCounter(RunDiagnostics.DUPLICATES_DROPPED);
   }
 
   @Override
@@ -80,6 +85,7 @@ public final class CustomerTimelineFunction
     Long seenAt = seenIds.get(event.getEventId());
     if (seenAt != null && Math.abs(timestamp - seenAt) < dedupWindowMillis) {
       duplicatesDropped.inc();
+      duplicatesDroppedInRun.add(1);
       return;
     }
     seenIds.put(event.getEventId(), timestamp);

@@ -173,13 +173,16 @@ class JobLoaderTest {
             "p.yaml:8: 'contiguity' is 'loose'; use one of: relaxed, strict, any"),
         Arguments.of("CEL syntax error", PATTERN.replace(
                 "event.type == \"payment.failed\"", "event.type == = \"x\""),
-            "p.yaml:5: condition in 'when' is not valid CEL:"),
+            "p.yaml:5: condition in 'when' is not valid CEL at column 15: a single '=' is not a"
+                + " CEL operator; to compare, write '=='"),
         Arguments.of("CEL type error", PATTERN.replace(
                 "event.type == \"payment.failed\"", "event.type + 1 == 2"),
-            "p.yaml:5: condition in 'when' is not valid CEL:"),
+            "p.yaml:5: condition in 'when' is not valid CEL at column 12: found no matching"
+                + " overload for '_+_' applied to '(string, int)'"),
         Arguments.of("non-boolean condition", PATTERN.replace(
                 "event.type == \"payment.failed\"", "event.type"),
-            "p.yaml:5: condition in 'when' is not valid CEL:"),
+            "p.yaml:5: condition in 'when' is not valid CEL: condition must evaluate to bool,"
+                + " but `event.type` has type string"),
         Arguments.of("bad afterMatch", PATTERN + "afterMatch: skip-all\n",
             "p.yaml:10: 'afterMatch' is 'skip-all'; use one of: skip-past-last-event, no-skip"));
   }

@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.journeyorchestrator.config.JobFolder;
+import io.journeyorchestrator.diagnostics.ErrorTally;
 import io.journeyorchestrator.io.OutputLines;
 import io.journeyorchestrator.testing.MiniClusters;
 import io.journeyorchestrator.testing.ReplayRunner;
@@ -25,8 +26,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The whole graph on a MiniCluster through replay: profiles feed enterWhen, audiences expire by
- * timers, suppressions follow overlapping audiences, bad lines become dead letters, and time stops
- * at the newest event or at --until.
+ * timers, suppressions follow overlapping audiences, bad lines become dead letters, condition
+ * errors and dropped duplicates are reported, and time stops at the newest event or at --until.
  */
 class JourneyReplayITCase {
   @RegisterExtension
@@ -311,6 +312,70 @@ class JourneyReplayITCase {
     assertThat(describe(ReplayRunner.json(result, OutputLines.DEAD_LETTERS), "payload").get(0))
         .isEqualTo("{not json");
     assertThat(ReplayRunner.json(result, OutputLines.AUDIENCE_CHANGES)).hasSize(1);
+  }
+
+  @Test
+  void shouldReportConditionErrorsWithTheirEarliestEventAndDroppedDuplicates() throws Exception {
+    Path errorsJob = JobFolder.in(dir.resolve("errors-job"))
+        .pattern("big", """
+            id: big-payment
+            steps:
+              - name: big
+                when: event.type == "payment.failed" && event.attributes.amount > 100
+            """)
+        .pattern("calls", """
+            id: long-calls
+            steps:
+              - name: failed
+                when: event.type == "payment.failed"
+              - name: calls
+                when: event.type == "call.inbound" && event.attributes.minutes > 10
+                times: 2
+            within: 1h
+            """)
+        .audience("gold", """
+            id: gold-big-payers
+            enter: [big-payment]
+            enterWhen: profile.tier == "gold"
+            """)
+        .path();
+    List<String> lines = new ArrayList<>();
+    // Several customers, so that the errors are spread over both subtasks; dave comes first in
+    // the file, alice's events are the earliest.
+    List<String> customers = List.of("dave", "carol", "bob", "alice");
+    for (String customer : customers) {
+      lines.add(event(customer + "-f", customer, minutes(10).plusSeconds(
+          customer.equals("alice") ? 0 : 1), "payment.failed", "PAYMENT"));
+    }
+    for (String call : List.of("c1", "c2")) {
+      for (String customer : customers) {
+        lines.add(event(customer + "-" + call, customer, minutes(call.equals("c1") ? 20 : 30),
+            "call.inbound", "CALL_CENTER"));
+      }
+    }
+    // bob's amount passes the condition; he has no tier, so enterWhen fails.
+    lines.add(event("bob-big", "bob", minutes(40), "payment.failed", "PAYMENT",
+        Map.of("amount", 200)));
+    lines.add(event("bob-big", "bob", minutes(40), "payment.failed", "PAYMENT",
+        Map.of("amount", 200)));
+    lines.add(event("carol-f2", "carol", minutes(41), "payment.failed", "PAYMENT"));
+
+    var result = ReplayRunner.replay(errorsJob, dir, lines);
+
+    assertThat(result.conditionErrors()).containsOnly(
+        Map.entry("big-payment/big", new ErrorTally.Entry(5, new ErrorTally.Sample(
+            "big-payment/big", minutes(10).toEpochMilli(), "alice-f",
+            "evaluation error at <input>:50: key 'amount' is not present in map."))),
+        // Each call is one error of its step, whether or not a partial match waited for it.
+        Map.entry("long-calls/calls", new ErrorTally.Entry(8, new ErrorTally.Sample(
+            "long-calls/calls", minutes(20).toEpochMilli(), "alice-c1",
+            "evaluation error at <input>:48: key 'minutes' is not present in map."))));
+    assertThat(result.enterWhenErrors()).containsOnly(
+        Map.entry("gold-big-payers", new ErrorTally.Entry(1, new ErrorTally.Sample(
+            "gold-big-payers", minutes(40).toEpochMilli(), "bob-big",
+            "evaluation error at <input>:7: key 'tier' is not present in map."))));
+    assertThat(result.duplicatesDropped()).isEqualTo(1);
+    assertThat(ReplayRunner.json(result, OutputLines.AUDIENCE_CHANGES)).isEmpty();
   }
 
   @Test

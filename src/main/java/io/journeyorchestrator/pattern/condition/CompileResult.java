@@ -9,9 +9,9 @@ import java.util.Optional;
  * never both, never neither.
  *
  * @param condition the compiled condition, present exactly when {@code errors} is empty
- * @param errors CEL's own messages, with source position and caret, one per problem
+ * @param errors why there is no condition, one per problem
  */
-public record CompileResult(Optional<Condition> condition, List<String> errors) {
+public record CompileResult(Optional<Condition> condition, List<ConditionError> errors) {
 
   public CompileResult {
     Objects.requireNonNull(condition, "condition");
@@ -26,7 +26,7 @@ public record CompileResult(Optional<Condition> condition, List<String> errors) 
     return new CompileResult(Optional.of(condition), List.of());
   }
 
-  static CompileResult failure(List<String> errors) {
+  static CompileResult failure(List<ConditionError> errors) {
     return new CompileResult(Optional.empty(), errors);
   }
 

@@ -33,14 +33,15 @@ public final class ConditionCompiler {
   /** Compiles and type-checks; never throws for bad user input. */
   public static CompileResult compile(String expression) {
     if (expression == null || expression.isBlank()) {
-      return CompileResult.failure(List.of("condition is empty"));
+      return CompileResult.failure(List.of(ConditionError.unplaced("condition is empty")));
     }
     try {
       return compileChecked(expression);
     } catch (CelValidationException | CelEvaluationException | RuntimeException e) {
       // CEL reports user mistakes as issues; anything thrown is CEL failing on odd input, which
       // must still come back as a config error rather than abort config loading.
-      return CompileResult.failure(List.of("condition could not be compiled: " + e.getMessage()));
+      return CompileResult.failure(List.of(
+          ConditionError.unplaced("condition could not be compiled: " + e.getMessage())));
     }
   }
 
@@ -61,18 +62,21 @@ public final class ConditionCompiler {
     Cel cel = ConditionEnvironment.cel();
     CelValidationResult parsed = cel.parse(expression);
     if (parsed.hasError()) {
-      return CompileResult.failure(display(parsed.getErrors(), parsed.getSource()));
+      // Only the first: the parser's recovery turns one slip into several errors after it.
+      return CompileResult.failure(
+          List.of(SyntaxErrorHints.explain(parsed.getErrors().get(0), expression)));
     }
     CelAbstractSyntaxTree parsedAst = parsed.getAst();
 
-    List<String> structErrors = rejectStructLiterals(parsedAst);
+    List<ConditionError> structErrors = rejectStructLiterals(parsedAst, expression);
     if (!structErrors.isEmpty()) {
       return CompileResult.failure(structErrors);
     }
 
     CelValidationResult checked = cel.check(parsedAst);
     if (checked.hasError()) {
-      return CompileResult.failure(explainUnknownEventFields(checked.getErrors(), parsedAst));
+      return CompileResult.failure(
+          explainUnknownEventFields(checked.getErrors(), parsedAst, expression));
     }
     CelAbstractSyntaxTree ast = checked.getAst();
 
@@ -82,10 +86,11 @@ public final class ConditionCompiler {
     if (!SimpleType.BOOL.equals(resultType) && !SimpleType.DYN.equals(resultType)) {
       return CompileResult.failure(
           List.of(
-              "condition must evaluate to bool, but `"
-                  + expression
-                  + "` has type "
-                  + resultType.name()));
+              ConditionError.unplaced(
+                  "condition must evaluate to bool, but `"
+                      + expression
+                      + "` has type "
+                      + resultType.name())));
     }
 
     Set<String> requiredEventTypes = RequiredEventTypes.derive(ast.getExpr()).orElse(null);
@@ -97,7 +102,8 @@ public final class ConditionCompiler {
    * The checker accepts {@code io.journeyorchestrator.InteractionEvent{...}} because the type is
    * declared, but the runtime cannot build one; reject it here instead of failing on every event.
    */
-  private static List<String> rejectStructLiterals(CelAbstractSyntaxTree parsedAst) {
+  private static List<ConditionError> rejectStructLiterals(
+      CelAbstractSyntaxTree parsedAst, String expression) {
     CelSource source = parsedAst.getSource();
     return CelNavigableAst.fromAst(parsedAst)
         .getRoot()
@@ -105,14 +111,16 @@ public final class ConditionCompiler {
         .filter(node -> node.getKind() == CelExpr.ExprKind.Kind.STRUCT)
         .map(
             node ->
-                issue(node.id(), source, "creating messages is not supported in conditions")
-                    .toDisplayString(source))
+                SyntaxErrorHints.placed(
+                    location(node.id(), source),
+                    expression,
+                    "creating messages is not supported in conditions"))
         .collect(Collectors.toList());
   }
 
   /** CEL says only "undefined field 'chanel'"; for {@code event} we also list what exists. */
-  private static List<String> explainUnknownEventFields(
-      List<CelIssue> issues, CelAbstractSyntaxTree parsedAst) {
+  private static List<ConditionError> explainUnknownEventFields(
+      List<CelIssue> issues, CelAbstractSyntaxTree parsedAst, String expression) {
     Set<Long> eventSelections =
         CelNavigableAst.fromAst(parsedAst)
             .getRoot()
@@ -120,8 +128,7 @@ public final class ConditionCompiler {
             .filter(ConditionCompiler::selectsFromEvent)
             .map(CelNavigableExpr::id)
             .collect(Collectors.toSet());
-    CelSource source = parsedAst.getSource();
-    List<String> messages = new ArrayList<>();
+    List<ConditionError> messages = new ArrayList<>();
     for (CelIssue issue : issues) {
       if (eventSelections.contains(issue.getExprId())
           && issue.getMessage().startsWith(UNDEFINED_FIELD)) {
@@ -129,11 +136,11 @@ public final class ConditionCompiler {
             issue.getMessage()
                 + " on event; valid fields are: "
                 + String.join(", ", EventStructType.FIELD_NAMES);
-        messages.add(
-            CelIssue.formatError(issue.getExprId(), issue.getSourceLocation(), explained)
-                .toDisplayString(source));
+        messages.add(SyntaxErrorHints.placed(issue.getSourceLocation(), expression, explained));
       } else {
-        messages.add(issue.toDisplayString(source));
+        messages.add(
+            SyntaxErrorHints.explainCheck(
+                issue.getSourceLocation(), expression, issue.getMessage()));
       }
     }
     return messages;
@@ -148,16 +155,9 @@ public final class ConditionCompiler {
         && ConditionEnvironment.EVENT.equals(operand.ident().name());
   }
 
-  private static CelIssue issue(long exprId, CelSource source, String message) {
-    return CelIssue.formatError(
-        exprId,
-        source
-            .getOffsetLocation(source.getPositionsMap().getOrDefault(exprId, 0))
-            .orElse(CelSourceLocation.NONE),
-        message);
-  }
-
-  private static List<String> display(List<CelIssue> issues, CelSource source) {
-    return issues.stream().map(issue -> issue.toDisplayString(source)).collect(Collectors.toList());
+  private static CelSourceLocation location(long exprId, CelSource source) {
+    return source
+        .getOffsetLocation(source.getPositionsMap().getOrDefault(exprId, 0))
+        .orElse(CelSourceLocation.NONE);
   }
 }

@@ -10,10 +10,17 @@ public final class ConditionEvaluationException extends Exception {
   private static final long serialVersionUID = 1L;
 
   private final String conditionSource;
+  private final String reason;
 
   ConditionEvaluationException(String conditionSource, String reason, Throwable cause) {
     super("condition `" + conditionSource + "` failed: " + reason, cause);
     this.conditionSource = conditionSource;
+    this.reason = reason;
+  }
+
+  /** What went wrong, without the condition, e.g. CEL's "key 'amount' is not present in map". */
+  public String reason() {
+    return reason;
   }
 
   /** The CEL text of the condition that failed. */

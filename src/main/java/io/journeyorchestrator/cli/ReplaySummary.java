@@ -1,0 +1,108 @@
+package io.journeyorchestrator.cli;
+
+import io.journeyorchestrator.config.AudienceDefinition;
+import io.journeyorchestrator.config.JobDefinition;
+import io.journeyorchestrator.config.PatternDefinition;
+import io.journeyorchestrator.config.StepDefinition;
+import io.journeyorchestrator.config.SuppressionDefinition;
+import io.journeyorchestrator.diagnostics.ErrorTally;
+import io.journeyorchestrator.diagnostics.RunDiagnostics;
+import io.journeyorchestrator.internal.avro.OutputLine;
+import io.journeyorchestrator.io.OutputLines;
+import io.journeyorchestrator.job.ReplayJob;
+import java.io.PrintWriter;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * The body of replay's summary: what was read, and for each pattern, audience and suppression
+ * what came of it, in the job's order. Definitions that never fired are marked, since a typo in a
+ * condition shows as nothing happening; conditions that failed at run time (each counted as false)
+ * are listed under their pattern step or audience, with the earliest event they failed on.
+ */
+final class ReplaySummary {
+  private static final String ROW = "  %-38s";
+  private static final String TITLE = "%-40s";
+  private static final String NUMBER = " %9s";
+  private static final String FACT = "  %-20s%s%n";
+
+  private ReplaySummary() {}
+
+  /** @param afterUntil events after --until, or null when the replay had no --until */
+  static void print(PrintWriter out, JobDefinition job, ReplayJob.Result result,
+      Integer afterUntil) {
+    long conditionErrors = total(result.conditionErrors()) + total(result.enterWhenErrors());
+    out.printf(FACT, "lines read", count(result.linesRead()));
+    out.printf(FACT, "dead letters", count(result.of(OutputLines.DEAD_LETTERS).size()));
+    out.printf(FACT, "late events", count(result.of(OutputLines.LATE_EVENTS).size()));
+    out.printf(FACT, "duplicates dropped", count(result.duplicatesDropped()));
+    out.printf(FACT, "condition errors", count(conditionErrors)
+        + (conditionErrors > 0 ? " (each counted as false; see below)" : ""));
+    if (afterUntil != null) {
+      out.printf(FACT, "after --until", count(afterUntil) + " (ignored)");
+    }
+
+    out.printf(TITLE + NUMBER + "%n", "Patterns", "matches");
+    Map<String, Integer> matches = countByLabel(result.of(OutputLines.MATCHES));
+    for (PatternDefinition pattern : job.patterns()) {
+      int matched = matches.getOrDefault(pattern.id(), 0);
+      out.printf(ROW + NUMBER + "%s%n", pattern.id(), count(matched),
+          matched == 0 ? "  (never matched)" : "");
+      for (StepDefinition step : pattern.steps()) {
+        ErrorTally.Entry errors = result.conditionErrors()
+            .get(RunDiagnostics.stepKey(pattern.id(), step.name()));
+        if (errors != null) {
+          out.println("    step " + step.name() + ": " + describe(errors));
+        }
+      }
+    }
+
+    out.printf(TITLE + NUMBER + NUMBER + NUMBER + "%n", "Audiences", "entered", "exited",
+        "at end");
+    Map<String, Integer> changes = countByLabel(result.of(OutputLines.AUDIENCE_CHANGES));
+    for (AudienceDefinition audience : job.audiences()) {
+      int entered = changes.getOrDefault(audience.id() + " ENTERED", 0);
+      int exited = changes.getOrDefault(audience.id() + " EXITED", 0);
+      out.printf(ROW + NUMBER + NUMBER + NUMBER + "%s%n", audience.id(), count(entered),
+          count(exited), count(entered - exited), entered == 0 ? "  (nobody entered)" : "");
+      ErrorTally.Entry errors = result.enterWhenErrors().get(audience.id());
+      if (errors != null) {
+        out.println("    enterWhen: " + describe(errors));
+      }
+    }
+
+    out.printf(TITLE + NUMBER + NUMBER + "%n", "Suppressions", "suppress", "release");
+    Map<String, Integer> decisions = countByLabel(result.of(OutputLines.SUPPRESSIONS));
+    for (SuppressionDefinition policy : job.suppressions()) {
+      int suppressed = decisions.getOrDefault(policy.id() + " SUPPRESS", 0);
+      out.printf(ROW + NUMBER + NUMBER + "%s%n", policy.id(), count(suppressed),
+          count(decisions.getOrDefault(policy.id() + " RELEASE", 0)),
+          suppressed == 0 ? "  (never suppressed)" : "");
+    }
+  }
+
+  private static String describe(ErrorTally.Entry errors) {
+    String message = errors.first().message();
+    // CEL's messages end with a full stop, which would stand before a comma here.
+    if (message.endsWith(".")) {
+      message = message.substring(0, message.length() - 1);
+    }
+    return "condition errors " + count(errors.count()) + " (first: " + message + ", event "
+        + errors.first().eventId() + ")";
+  }
+
+  private static long total(Map<String, ErrorTally.Entry> errors) {
+    return errors.values().stream().mapToLong(ErrorTally.Entry::count).sum();
+  }
+
+  private static String count(long n) {
+    return String.format("%,d", n);
+  }
+
+  private static Map<String, Integer> countByLabel(List<OutputLine> lines) {
+    Map<String, Integer> counts = new TreeMap<>();
+    lines.forEach(line -> counts.merge(line.getLabel(), 1, Integer::sum));
+    return counts;
+  }
+}
