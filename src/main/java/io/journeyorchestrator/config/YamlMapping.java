@@ -1,5 +1,6 @@
 package io.journeyorchestrator.config;
 
+import io.journeyorchestrator.naming.ClosestName;
 import java.io.IOException;
 import java.io.Reader;
 import java.nio.charset.StandardCharsets;
@@ -7,12 +8,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import org.apache.commons.text.similarity.LevenshteinDistance;
 import org.yaml.snakeyaml.LoaderOptions;
 import org.yaml.snakeyaml.Yaml;
 import org.yaml.snakeyaml.error.Mark;
@@ -142,7 +141,7 @@ final class YamlMapping {
       if (allowed.contains(key)) {
         continue;
       }
-      String suggestion = closest(key, allowed);
+      String suggestion = ClosestName.among(key, allowed).orElse(null);
       report(
           entry.getValue().getKeyNode(),
           "unknown key '"
@@ -153,15 +152,6 @@ final class YamlMapping {
               + " Valid keys: "
               + String.join(", ", allowed));
     }
-  }
-
-  private static String closest(String key, List<String> allowed) {
-    LevenshteinDistance distance = LevenshteinDistance.getDefaultInstance();
-    return allowed.stream()
-        .filter(candidate -> distance.apply(key.toLowerCase(), candidate.toLowerCase())
-            <= Math.max(2, candidate.length() / 3))
-        .min(Comparator.comparingInt(candidate -> distance.apply(key, candidate)))
-        .orElse(null);
   }
 
   private Optional<Node> value(String key, boolean required, String example) {
