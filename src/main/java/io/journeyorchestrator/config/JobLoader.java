@@ -7,6 +7,8 @@ import io.journeyorchestrator.config.StepDefinition.Times;
 import io.journeyorchestrator.config.YamlMapping.Located;
 import io.journeyorchestrator.pattern.condition.CompileResult;
 import io.journeyorchestrator.pattern.condition.ConditionCompiler;
+import io.journeyorchestrator.pattern.condition.DeclaredEventsCheck;
+import io.journeyorchestrator.pattern.condition.EventDeclarations;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -26,7 +28,8 @@ import java.util.stream.Stream;
 
 /**
  * Loads a job folder ({@code job.yaml}, {@code patterns/}, {@code audiences/}, {@code
- * suppressions/}) into typed definitions, or fails with every problem found, each located at a
+ * suppressions/}, and {@code events.yaml} when present, which every condition must then fit) into
+ * typed definitions, or fails with every problem found, each located at a
  * file and line and saying how to fix it. Nothing may run from a folder that does not load.
  */
 public final class JobLoader {
@@ -38,6 +41,8 @@ public final class JobLoader {
 
   private final Path jobDir;
   private final List<ConfigProblem> problems = new ArrayList<>();
+  /** What conditions are checked against; null without an events catalog. */
+  private EventDeclarations declarations;
 
   private JobLoader(Path jobDir) {
     this.jobDir = jobDir;
@@ -54,6 +59,8 @@ public final class JobLoader {
           "job folder not found; pass a folder holding job.yaml, e.g. jobs/telecom-demo")));
     }
     Optional<JobSettings> settings = loadSettings(jobDir.resolve("job.yaml"));
+    Optional<EventCatalog> catalog = loadCatalog(jobDir.resolve(EventCatalog.FILE));
+    declarations = catalog.map(EventCatalog::declarations).orElse(null);
     // Ids declared by files that have other problems still count as known, so one mistake is
     // reported once and not again by every file that refers to it.
     Set<String> patternIds = new HashSet<>();
@@ -78,7 +85,19 @@ public final class JobLoader {
       throw new InvalidJobException(problems);
     }
     return new JobDefinition(settings.get(), List.copyOf(patterns.values()),
-        List.copyOf(audiences.values()), List.copyOf(suppressions.values()));
+        List.copyOf(audiences.values()), List.copyOf(suppressions.values()),
+        catalog.orElse(null));
+  }
+
+  /**
+   * The catalog is optional. When it has problems they are reported and conditions are checked
+   * without it, so each mistake in it is reported once, not again by every condition.
+   */
+  private Optional<EventCatalog> loadCatalog(Path file) {
+    if (!Files.exists(file)) {
+      return Optional.empty();
+    }
+    return EventCatalogLoader.load(file, display(file), problems);
   }
 
   private <T> void addUnique(Map<String, T> byId, String kind, String id, String file,
@@ -316,6 +335,12 @@ public final class JobLoader {
     for (String error : result.errors()) {
       at.report(at.lineOf(key), "condition in '" + key + "' is not valid CEL: "
           + error.replace('\n', ' '));
+    }
+    if (result.isValid() && declarations != null) {
+      for (String problem : DeclaredEventsCheck.check(condition, declarations)) {
+        at.report(at.lineOf(key), "condition in '" + key + "' does not fit " + EventCatalog.FILE
+            + ": " + problem);
+      }
     }
   }
 

@@ -126,6 +126,24 @@ final class YamlMapping {
     return entries.containsKey(key);
   }
 
+  /** The keys, in file order; for mappings whose keys are names (event types, attributes). */
+  List<String> keys() {
+    return List.copyOf(entries.keySet());
+  }
+
+  /** Whether the key's value is a mapping, so it can be read with {@link #mapping}. */
+  boolean holdsMapping(String key) {
+    NodeTuple tuple = entries.get(key);
+    return tuple != null && tuple.getValueNode() instanceof MappingNode;
+  }
+
+  /** Whether the key is present with nothing after its colon. */
+  boolean holdsNothing(String key) {
+    NodeTuple tuple = entries.get(key);
+    return tuple != null && tuple.getValueNode() instanceof ScalarNode scalar
+        && scalar.getTag().equals(Tag.NULL);
+  }
+
   void report(int line, String message) {
     problems.add(new ConfigProblem(file, line, message));
   }

@@ -5,7 +5,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
-/** Builds job folders for tests: a valid job.yaml unless replaced, plus the files given. */
+/** Builds job folders for tests: a valid job.yaml unless replaced, plus the files given (no events.yaml unless given). */
 public final class JobFolder {
   public static final String JOB_YAML = """
       name: test-job
@@ -56,6 +56,10 @@ public final class JobFolder {
 
   public JobFolder suppression(String name, String content) {
     return file("suppressions/" + name + ".yaml", content);
+  }
+
+  public JobFolder events(String content) {
+    return file("events.yaml", content);
   }
 
   public Path path() {

@@ -208,7 +208,7 @@ public final class DeclaredEventsCheck {
                 sorted(where.facts().keySet()));
       }
     }
-    StringBuilder message = new StringBuilder(issue.getMessage());
+    StringBuilder message = new StringBuilder(withoutCandidates(issue.getMessage()));
     if (issue.getSourceLocation().getColumn() >= 0) {
       message.append(" (column ").append(issue.getSourceLocation().getColumn() + 1).append(')');
     }
@@ -222,6 +222,15 @@ public final class DeclaredEventsCheck {
       }
     }
     return message.toString();
+  }
+
+  /**
+   * CEL lists every overload of an operator it could not apply ({@code _>_} has fourteen); the
+   * types it was applied to, and the declared types added here, are what an analyst needs.
+   */
+  private static String withoutCandidates(String celMessage) {
+    int candidates = celMessage.indexOf(" (candidates: ");
+    return candidates < 0 ? celMessage : celMessage.substring(0, candidates);
   }
 
   /** "attribute 'amount' is decimal" when {@code expr} reads a declared attribute or fact. */
