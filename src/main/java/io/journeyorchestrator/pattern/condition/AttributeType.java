@@ -70,20 +70,17 @@ public enum AttributeType {
 
   /**
    * Whether a run-time value may stand where this type is declared: null always (it means the
-   * value is not set); an integral number is also a decimal; any string is also a string.
+   * value is not set), else when this type {@link #includes} the value's.
    */
   public boolean accepts(Object value) {
-    if (value == null) {
-      return true;
-    }
-    Object cel = CelValueMap.toCelValue(value);
-    return switch (this) {
-      case STRING -> cel instanceof String;
-      case INT -> cel instanceof Long;
-      case DECIMAL -> cel instanceof Long || cel instanceof Double;
-      case BOOLEAN -> cel instanceof Boolean;
-      case TIMESTAMP -> cel instanceof String text && isInstant(text);
-    };
+    return value == null || includes(of(value));
+  }
+
+  /** Each type includes itself; a decimal also includes integers, a string also timestamps. */
+  public boolean includes(AttributeType narrower) {
+    return narrower == this
+        || (this == DECIMAL && narrower == INT)
+        || (this == STRING && narrower == TIMESTAMP);
   }
 
   /** Same readings as event timestamps in replay files: UTC ({@code Z}) or with an offset. */
