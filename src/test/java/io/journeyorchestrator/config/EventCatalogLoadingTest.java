@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import io.journeyorchestrator.config.EventCatalog.Attribute;
 import io.journeyorchestrator.pattern.condition.AttributeType;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -73,6 +74,41 @@ class EventCatalogLoadingTest {
     assertThat(catalog.attributesOf("profile.updated")).contains(catalog.profile());
     assertThat(catalog.profile()).containsOnlyKeys("tenureMonths", "tier");
     assertThat(catalog.attributesOf("chat.started")).isEmpty();
+  }
+
+  @Test
+  void shouldValidateTheDemoJobWithItsCatalog() throws Exception {
+    JobDefinition demo = JobLoader.load(Path.of("jobs/telecom-demo"));
+
+    EventCatalog catalog = demo.catalogOptional().orElseThrow();
+    assertThat(catalog.file()).isEqualTo("jobs/telecom-demo/events.yaml");
+    assertThat(catalog.events()).hasSize(12).containsKey("call.inbound");
+    assertThat(catalog.profile()).containsOnlyKeys("preferredDevice", "segment", "tenureMonths",
+        "tier");
+  }
+
+  @Test
+  void shouldCheckTheDemoJobsConditionsAgainstItsCatalog() throws Exception {
+    Path demo = Path.of("jobs/telecom-demo");
+    try (Stream<Path> files = Files.walk(demo)) {
+      for (Path file : files.filter(f -> f.toString().endsWith(".yaml")).toList()) {
+        Path copy = dir.resolve(demo.relativize(file).toString());
+        Files.createDirectories(copy.getParent());
+        Files.copy(file, copy);
+      }
+    }
+    Path pattern = dir.resolve("patterns/repeated-calls.yaml");
+    Files.writeString(pattern, Files.readString(pattern).replace("call.inbound", "call.inbund"));
+
+    InvalidJobException e = catchThrowableOfType(InvalidJobException.class,
+        () -> JobLoader.load(dir));
+
+    assertThat(e.problems()).extracting(ConfigProblem::toString).containsExactly(pattern
+        + ":5: condition in 'when' does not fit events.yaml: event type 'call.inbund' is not"
+        + " declared; did you mean 'call.inbound'? Declared types: call.inbound, device.activated,"
+        + " email.opened, order.completed, page.view, payment.failed, payment.succeeded,"
+        + " profile.updated, store.visit, support.case.opened, support.case.resolved,"
+        + " survey.completed");
   }
 
   @Test
