@@ -65,6 +65,7 @@ final class ReplayCommand implements Callable<Integer> {
     if (job.isEmpty()) {
       return JourneyCli.INVALID;
     }
+    ValidateCommand.warnIfUnchecked(jobDir, job.get(), err);
     if (!Files.isRegularFile(eventsFile)) {
       err.println(eventsFile + ": events file not found");
       err.flush();
