@@ -1,8 +1,11 @@
 package io.journeyorchestrator.cli;
 
+import io.journeyorchestrator.config.EventCatalog;
+import io.journeyorchestrator.config.EventCatalogCheck;
 import io.journeyorchestrator.config.JobDefinition;
 import io.journeyorchestrator.internal.avro.OutputLine;
 import io.journeyorchestrator.io.OutputLines;
+import io.journeyorchestrator.io.RecordedEvents;
 import io.journeyorchestrator.job.ReplayJob;
 import java.io.BufferedWriter;
 import java.io.IOException;
@@ -71,6 +74,7 @@ final class ReplayCommand implements Callable<Integer> {
       err.flush();
       return JourneyCli.INVALID;
     }
+    Optional<EventCatalogCheck> catalogCheck = checkAgainstCatalog(job.get());
     Configuration flink = new Configuration();
     flink.set(CoreOptions.DEFAULT_PARALLELISM, parallelism);
     flink.set(StateBackendOptions.STATE_BACKEND, "hashmap");
@@ -86,8 +90,24 @@ final class ReplayCommand implements Callable<Integer> {
     for (String kind : OUTPUT_FILES) {
       write(outDir.resolve(kind + ".jsonl"), result.of(kind));
     }
-    printSummary(out, job.get(), result, (System.nanoTime() - started) / 1_000_000);
+    printSummary(out, job.get(), result, catalogCheck,
+        (System.nanoTime() - started) / 1_000_000);
     return 0;
+  }
+
+  /**
+   * The events file against the job's catalog, in a pass of its own (see {@link
+   * EventCatalogCheck}); malformed lines are left to the replay, which makes them dead letters.
+   * On a generated file of a million events (155 MB) the pass took 3.4 s in a fresh JVM on two
+   * shared cores, next to about 30 s for the replay itself.
+   */
+  private Optional<EventCatalogCheck> checkAgainstCatalog(JobDefinition job) throws IOException {
+    if (job.catalogOptional().isEmpty()) {
+      return Optional.empty();
+    }
+    EventCatalogCheck check = new EventCatalogCheck(job.catalogOptional().get());
+    RecordedEvents.read(eventsFile, check::check);
+    return Optional.of(check);
   }
 
   private static void write(Path file, List<OutputLine> lines) throws IOException {
@@ -100,7 +120,7 @@ final class ReplayCommand implements Callable<Integer> {
   }
 
   private void printSummary(PrintWriter out, JobDefinition job, ReplayJob.Result result,
-      long millis) {
+      Optional<EventCatalogCheck> catalogCheck, long millis) {
     out.printf("Replayed %s over %s in %.1f s (time stopped at %s)%n", jobDir, eventsFile,
         millis / 1000.0, result.endOfTime());
     out.printf("  lines read      %,d%n", result.linesRead());
@@ -109,6 +129,7 @@ final class ReplayCommand implements Callable<Integer> {
     if (until != null) {
       out.printf("  after --until   %,d (ignored)%n", result.of(OutputLines.AFTER_END).size());
     }
+    catalogCheck.ifPresent(check -> printCatalogReport(out, check));
     out.println("Matches per pattern");
     Map<String, Integer> matches = countByLabel(result.of(OutputLines.MATCHES));
     job.patterns().forEach(p -> out.printf("  %-40s %,d%n", p.id(), matches.getOrDefault(p.id(), 0)));
@@ -127,6 +148,15 @@ final class ReplayCommand implements Callable<Integer> {
     out.println("Outputs in " + outDir + "/: " + String.join(", ",
         OUTPUT_FILES.stream().map(k -> k + ".jsonl").toList()));
     out.flush();
+  }
+
+  /** One line per kind of misfit, with its first example when there is one. */
+  static void printCatalogReport(PrintWriter out, EventCatalogCheck check) {
+    out.println("Events against " + EventCatalog.FILE);
+    check.tallies().forEach((finding, tally) -> out.printf("  %-28s %,d%s%n", finding.label(),
+        tally.count(), tally.count() == 0
+            ? ""
+            : " (first: line " + tally.firstLine() + ", " + tally.first() + ")"));
   }
 
   static Map<String, Integer> countByLabel(List<OutputLine> lines) {

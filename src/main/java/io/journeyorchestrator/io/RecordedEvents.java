@@ -15,11 +15,12 @@ import java.nio.file.Path;
 public final class RecordedEvents {
 
   /** Receives each line of the file, in order. */
+  @FunctionalInterface
   public interface Visitor {
     void event(long line, InteractionEvent event);
 
-    /** A line that replay would turn into a dead letter. */
-    void malformed(long line, String error);
+    /** A line that replay would turn into a dead letter; ignored unless overridden. */
+    default void malformed(long line, String error) {}
   }
 
   private RecordedEvents() {}
