@@ -36,16 +36,7 @@ class EventCatalogLoadingTest {
         tenureMonths: int
       """;
 
-  private static final String PATTERN = """
-      id: calls-after-failed-payment
-      steps:
-        - name: failed-payment
-          when: event.type == "payment.failed"
-        - name: calls
-          when: event.channel == "CALL_CENTER" && event.type == "call.inbound"
-          times: "2+"
-      within: 3h
-      """;
+  private static final String PATTERN = JobFolder.PATTERN;
 
   private static final String AUDIENCE = """
       id: payment-trouble
@@ -122,31 +113,31 @@ class EventCatalogLoadingTest {
     return Stream.of(
         Arguments.of("unknown event type with suggestion", CATALOG,
             PATTERN.replace("\"call.inbound\"", "\"call.inbund\""), AUDIENCE,
-            patterns + "6: condition in 'when' does not fit events.yaml: event type 'call.inbund'"
+            patterns + "7: condition in 'when' does not fit events.yaml: event type 'call.inbund'"
                 + " is not declared; did you mean 'call.inbound'? Declared types: call.inbound,"
                 + " payment.failed, profile.updated"),
         Arguments.of("attribute not declared for the pinned type", CATALOG,
             PATTERN.replace("event.type == \"payment.failed\"",
                 "event.type == \"payment.failed\" && event.attributes.amout > 10"), AUDIENCE,
-            patterns + "4: condition in 'when' does not fit events.yaml: attribute 'amout' is not"
+            patterns + "5: condition in 'when' does not fit events.yaml: attribute 'amout' is not"
                 + " declared for payment.failed; did you mean 'amount'? Declared: amount, reason"),
         Arguments.of("undeclared attribute in has()", CATALOG,
             PATTERN.replace("event.channel == \"CALL_CENTER\"",
                 "has(event.attributes.amount)"), AUDIENCE,
-            patterns + "6: condition in 'when' does not fit events.yaml: attribute 'amount' is"
+            patterns + "7: condition in 'when' does not fit events.yaml: attribute 'amount' is"
                 + " not declared for call.inbound; declared: reason"),
         Arguments.of("unknown channel symbol", CATALOG,
             PATTERN.replace("\"CALL_CENTER\"", "\"WEBSITE\""), AUDIENCE,
-            patterns + "6: condition in 'when' does not fit events.yaml: channel 'WEBSITE' does"
+            patterns + "7: condition in 'when' does not fit events.yaml: channel 'WEBSITE' does"
                 + " not exist; declared channels: WEB, APP, CALL_CENTER"),
         Arguments.of("channel not in the catalog", CATALOG,
             PATTERN.replace("\"CALL_CENTER\"", "\"IVR\""), AUDIENCE,
-            patterns + "6: condition in 'when' does not fit events.yaml: channel 'IVR' is not"
+            patterns + "7: condition in 'when' does not fit events.yaml: channel 'IVR' is not"
                 + " declared; declared channels: WEB, APP, CALL_CENTER"),
         Arguments.of("string compared with a decimal attribute", CATALOG,
             PATTERN.replace("event.type == \"payment.failed\"",
                 "event.type == \"payment.failed\" && event.attributes.amount > \"100\""), AUDIENCE,
-            patterns + "4: condition in 'when' does not fit events.yaml: found no matching"
+            patterns + "5: condition in 'when' does not fit events.yaml: found no matching"
                 + " overload for '_>_' applied to '(double, string)' (column 59); attribute"
                 + " 'amount' is decimal"),
         Arguments.of("string compared with an int profile fact", CATALOG, PATTERN,

@@ -23,6 +23,19 @@ public final class JobFolder {
         idleTimeout: 1m
       """;
 
+  /** A valid two-step pattern (lines 5 and 7 hold the conditions) for tests to vary. */
+  public static final String PATTERN = """
+      id: calls-after-failed-payment
+      description: Two or more calls within 3 hours after a failed payment
+      steps:
+        - name: failed-payment
+          when: event.type == "payment.failed"
+        - name: calls
+          when: event.channel == "CALL_CENTER" && event.type == "call.inbound"
+          times: "2+"
+      within: 3h
+      """;
+
   private final Path dir;
 
   private JobFolder(Path dir) {
