@@ -19,6 +19,7 @@ import java.util.Arrays;
 import java.util.Collection;
 import java.util.Comparator;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -61,8 +62,10 @@ public final class DeclaredEventsCheck {
   private DeclaredEventsCheck(EventDeclarations declared, CelAbstractSyntaxTree parsed) {
     this.declared = declared;
     this.parsed = parsed;
+    // In tree order, so that problems come in the order their parts are written.
     this.nodes = CelNavigableAst.fromAst(parsed).getRoot().allNodes()
-        .collect(Collectors.toMap(CelNavigableExpr::id, Function.identity(), (a, b) -> a));
+        .collect(Collectors.toMap(CelNavigableExpr::id, Function.identity(), (a, b) -> a,
+            LinkedHashMap::new));
   }
 
   /**
@@ -82,8 +85,13 @@ public final class DeclaredEventsCheck {
       return List.of();
     }
     DeclaredEventsCheck check = new DeclaredEventsCheck(declared, parsed);
-    check.checkComparedStrings();
-    check.checkTypes();
+    try {
+      check.checkComparedStrings();
+      check.checkTypes();
+    } catch (RuntimeException e) {
+      // As in ConditionCompiler: CEL failing on odd input must come back as a config problem.
+      check.problems.add("condition could not be checked: " + e);
+    }
     return List.copyOf(check.problems);
   }
 
