@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Check a job folder: prints "OK: <n> patterns, <m> audiences, <k> suppressions" (exit 0), or one
-# line per problem as <file>:<line>: <problem and fix> (exit 2).
+# line per problem as <file>:<line>: <problem and fix> (exit 2). Conditions are checked against the
+# folder's events.yaml; without one a warning line says they are not (exit code unchanged).
 #
 # Usage: scripts/validate.sh jobs/<job>
 set -euo pipefail

@@ -11,7 +11,8 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     description = "Customer journey orchestration on Apache Flink.",
     subcommands = {ValidateCommand.class, ReplayCommand.class, PlanCommand.class,
-        TailTopicCommand.class, ProduceEventsCommand.class, GenerateEventsCommand.class})
+        TailTopicCommand.class, ProduceEventsCommand.class, GenerateEventsCommand.class,
+        CatalogCommand.class})
 public final class JourneyCli {
   /** Exit code for an invalid job folder or bad arguments. */
   public static final int INVALID = 2;

@@ -1,6 +1,8 @@
 package io.journeyorchestrator.cli;
 
 import io.journeyorchestrator.config.AudienceDefinition;
+import io.journeyorchestrator.config.EventCatalog;
+import io.journeyorchestrator.config.EventCatalogCheck;
 import io.journeyorchestrator.config.JobDefinition;
 import io.journeyorchestrator.config.PatternDefinition;
 import io.journeyorchestrator.config.StepDefinition;
@@ -13,6 +15,7 @@ import io.journeyorchestrator.job.ReplayJob;
 import java.io.PrintWriter;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeMap;
 
 /**
@@ -29,9 +32,18 @@ final class ReplaySummary {
 
   private ReplaySummary() {}
 
+  /** One line per kind of misfit, with its first example when there is one. */
+  static void printCatalogReport(PrintWriter out, EventCatalogCheck check) {
+    out.println("Events against " + EventCatalog.FILE);
+    check.tallies().forEach((finding, tally) -> out.printf("  %-28s %,d%s%n", finding.label(),
+        tally.count(), tally.count() == 0
+            ? ""
+            : " (first: line " + tally.firstLine() + ", " + tally.first() + ")"));
+  }
+
   /** @param afterUntil events after --until, or null when the replay had no --until */
   static void print(PrintWriter out, JobDefinition job, ReplayJob.Result result,
-      Integer afterUntil) {
+      Integer afterUntil, Optional<EventCatalogCheck> catalogCheck) {
     long conditionErrors = total(result.conditionErrors()) + total(result.enterWhenErrors());
     out.printf(FACT, "lines read", count(result.linesRead()));
     out.printf(FACT, "dead letters", count(result.of(OutputLines.DEAD_LETTERS).size()));
@@ -42,6 +54,7 @@ final class ReplaySummary {
     if (afterUntil != null) {
       out.printf(FACT, "after --until", count(afterUntil) + " (ignored)");
     }
+    catalogCheck.ifPresent(check -> printCatalogReport(out, check));
 
     out.printf(TITLE + NUMBER + "%n", "Patterns", "matches");
     Map<String, Integer> matches = countByLabel(result.of(OutputLines.MATCHES));

@@ -1,6 +1,7 @@
 package io.journeyorchestrator.cli;
 
 import io.journeyorchestrator.config.ConfigProblem;
+import io.journeyorchestrator.config.EventCatalog;
 import io.journeyorchestrator.config.InvalidJobException;
 import io.journeyorchestrator.config.JobDefinition;
 import io.journeyorchestrator.config.JobLoader;
@@ -27,9 +28,24 @@ final class ValidateCommand implements Callable<Integer> {
   public Integer call() {
     PrintWriter out = spec.commandLine().getOut();
     Optional<JobDefinition> job = loadOrReport(jobDir, out);
-    job.ifPresent(j -> out.println(j.summary()));
+    job.ifPresent(j -> {
+      out.println(j.summary());
+      warnIfUnchecked(jobDir, j, out);
+    });
     out.flush();
     return job.isPresent() ? 0 : JourneyCli.INVALID;
+  }
+
+  /**
+   * Without events.yaml a condition can name event types and attributes that never occur and
+   * still validate; say so (a warning, not a problem: the exit code stays 0).
+   */
+  static void warnIfUnchecked(Path jobDir, JobDefinition job, PrintWriter out) {
+    if (job.catalogOptional().isEmpty()) {
+      out.println(jobDir + ": warning: no " + EventCatalog.FILE + " catalog; conditions are not"
+          + " checked against any event types or attributes (draft one with scripts/catalog.sh)");
+      out.flush();
+    }
   }
 
   /** Loads a job, or prints its problems one per line; shared by every command that runs a job. */

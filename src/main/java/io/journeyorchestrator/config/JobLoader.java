@@ -8,6 +8,8 @@ import io.journeyorchestrator.config.YamlMapping.Located;
 import io.journeyorchestrator.pattern.condition.CompileResult;
 import io.journeyorchestrator.pattern.condition.ConditionError;
 import io.journeyorchestrator.pattern.condition.ConditionCompiler;
+import io.journeyorchestrator.pattern.condition.DeclaredEventsCheck;
+import io.journeyorchestrator.pattern.condition.EventDeclarations;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -27,7 +29,8 @@ import java.util.stream.Stream;
 
 /**
  * Loads a job folder ({@code job.yaml}, {@code patterns/}, {@code audiences/}, {@code
- * suppressions/}) into typed definitions, or fails with every problem found, each located at a
+ * suppressions/}, and {@code events.yaml} when present, which every condition must then fit) into
+ * typed definitions, or fails with every problem found, each located at a
  * file and line and saying how to fix it. Nothing may run from a folder that does not load.
  */
 public final class JobLoader {
@@ -41,6 +44,8 @@ public final class JobLoader {
   private final List<ConfigProblem> problems = new ArrayList<>();
   private final List<String> unreadPatternFiles = new ArrayList<>();
   private final List<String> unreadAudienceFiles = new ArrayList<>();
+  /** What conditions are checked against; null without an events catalog. */
+  private EventDeclarations declarations;
 
   private JobLoader(Path jobDir) {
     this.jobDir = jobDir;
@@ -57,6 +62,8 @@ public final class JobLoader {
           "job folder not found; pass a folder holding job.yaml, e.g. jobs/telecom-demo")));
     }
     Optional<JobSettings> settings = loadSettings(jobDir.resolve("job.yaml"));
+    Optional<EventCatalog> catalog = loadCatalog(jobDir.resolve(EventCatalog.FILE));
+    declarations = catalog.map(EventCatalog::declarations).orElse(null);
     // Ids declared by files that have other problems still count as known, so one mistake is
     // reported once and not again by every file that refers to it; so do the ids of files that
     // fail to parse, when a top-level `id:` line gives them away (recoverId).
@@ -82,7 +89,19 @@ public final class JobLoader {
       throw new InvalidJobException(problems);
     }
     return new JobDefinition(settings.get(), List.copyOf(patterns.values()),
-        List.copyOf(audiences.values()), List.copyOf(suppressions.values()));
+        List.copyOf(audiences.values()), List.copyOf(suppressions.values()),
+        catalog.orElse(null));
+  }
+
+  /**
+   * The catalog is optional. When it has problems they are reported and conditions are checked
+   * without it, so each mistake in it is reported once, not again by every condition.
+   */
+  private Optional<EventCatalog> loadCatalog(Path file) {
+    if (!Files.exists(file)) {
+      return Optional.empty();
+    }
+    return EventCatalogLoader.load(file, display(file), problems);
   }
 
   private <T> void addUnique(Map<String, T> byId, String kind, String id, String file,
@@ -326,6 +345,12 @@ public final class JobLoader {
       } else {
         at.report(at.placeInValue(key, 1, 1).line(), "condition in '" + key
             + "' is not valid CEL: " + error.message());
+      }
+    }
+    if (result.isValid() && declarations != null) {
+      for (String problem : DeclaredEventsCheck.check(condition, declarations)) {
+        at.report(at.lineOf(key), "condition in '" + key + "' does not fit " + EventCatalog.FILE
+            + ": " + problem);
       }
     }
   }

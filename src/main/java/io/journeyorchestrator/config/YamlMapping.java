@@ -1,5 +1,6 @@
 package io.journeyorchestrator.config;
 
+import io.journeyorchestrator.naming.ClosestName;
 import java.io.IOException;
 import java.io.StringReader;
 import java.nio.ByteBuffer;
@@ -12,14 +13,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.apache.commons.text.similarity.LevenshteinDistance;
 import org.yaml.snakeyaml.DumperOptions;
 import org.yaml.snakeyaml.LoaderOptions;
 import org.yaml.snakeyaml.Yaml;
@@ -195,6 +194,24 @@ final class YamlMapping {
     return entries.containsKey(key);
   }
 
+  /** The keys, in file order; for mappings whose keys are names (event types, attributes). */
+  List<String> keys() {
+    return List.copyOf(entries.keySet());
+  }
+
+  /** Whether the key's value is a mapping, so it can be read with {@link #mapping}. */
+  boolean holdsMapping(String key) {
+    NodeTuple tuple = entries.get(key);
+    return tuple != null && tuple.getValueNode() instanceof MappingNode;
+  }
+
+  /** Whether the key is present with nothing after its colon. */
+  boolean holdsNothing(String key) {
+    NodeTuple tuple = entries.get(key);
+    return tuple != null && tuple.getValueNode() instanceof ScalarNode scalar
+        && scalar.getTag().equals(Tag.NULL);
+  }
+
   void report(int line, String message) {
     problems.add(new ConfigProblem(file, line, message));
   }
@@ -210,7 +227,7 @@ final class YamlMapping {
       if (allowed.contains(key)) {
         continue;
       }
-      String suggestion = closest(key, allowed);
+      String suggestion = ClosestName.among(key, allowed).orElse(null);
       report(
           entry.getValue().getKeyNode(),
           "unknown key '"
@@ -221,15 +238,6 @@ final class YamlMapping {
               + " Valid keys: "
               + String.join(", ", allowed));
     }
-  }
-
-  private static String closest(String key, List<String> allowed) {
-    LevenshteinDistance distance = LevenshteinDistance.getDefaultInstance();
-    return allowed.stream()
-        .filter(candidate -> distance.apply(key.toLowerCase(), candidate.toLowerCase())
-            <= Math.max(2, candidate.length() / 3))
-        .min(Comparator.comparingInt(candidate -> distance.apply(key, candidate)))
-        .orElse(null);
   }
 
   private Optional<Node> value(String key, boolean required, String example) {

@@ -76,8 +76,8 @@ public final class JourneyOrchestratorJob implements Callable<Integer> {
       throw new IllegalArgumentException("invalid job folder " + job + ":\n" + e.getMessage(), e);
     }
     if (bootstrapServers != null) {
-      definition = new JobDefinition(definition.settings().withBootstrapServers(bootstrapServers),
-          definition.patterns(), definition.audiences(), definition.suppressions());
+      definition = definition.withSettings(
+          definition.settings().withBootstrapServers(bootstrapServers));
     }
     Configuration config = local ? localConfiguration() : new Configuration();
     flinkOptions.forEach(config::setString);

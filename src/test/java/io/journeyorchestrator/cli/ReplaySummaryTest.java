@@ -16,6 +16,7 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.stream.IntStream;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -83,7 +84,7 @@ class ReplaySummaryTest {
         2);
 
     StringWriter text = new StringWriter();
-    ReplaySummary.print(new PrintWriter(text), job, result, null);
+    ReplaySummary.print(new PrintWriter(text), job, result, null, Optional.empty());
 
     assertThat(text.toString().lines()).containsExactly(
         "  lines read          9,820",

@@ -33,6 +33,26 @@ class ValidateCommandTest {
   }
 
   @Test
+  void shouldWarnThatConditionsAreNotCheckedWithoutACatalog() {
+    Path job = JobFolder.in(dir)
+        .pattern("p", """
+            id: paid
+            steps:
+              - name: paid
+                when: event.type == "payment.succeded"
+            """)
+        .path();
+
+    Run run = validate(job);
+
+    assertThat(run.exit()).isZero();
+    assertThat(run.out().lines()).containsExactly(
+        "OK: 1 patterns, 0 audiences, 0 suppressions",
+        dir + ": warning: no events.yaml catalog; conditions are not checked against any event"
+            + " types or attributes (draft one with scripts/catalog.sh)");
+  }
+
+  @Test
   void shouldPrintEveryProblemAsFileLineMessageAndExit2() {
     Path job = JobFolder.in(dir)
         .pattern("typo", """

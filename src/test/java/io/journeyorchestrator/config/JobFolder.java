@@ -5,7 +5,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
-/** Builds job folders for tests: a valid job.yaml unless replaced, plus the files given. */
+/** Builds job folders for tests: a valid job.yaml unless replaced, plus the files given (no events.yaml unless given). */
 public final class JobFolder {
   public static final String JOB_YAML = """
       name: test-job
@@ -21,6 +21,19 @@ public final class JobFolder {
       time:
         maxOutOfOrderness: 30s
         idleTimeout: 1m
+      """;
+
+  /** A valid two-step pattern (lines 5 and 7 hold the conditions) for tests to vary. */
+  public static final String PATTERN = """
+      id: calls-after-failed-payment
+      description: Two or more calls within 3 hours after a failed payment
+      steps:
+        - name: failed-payment
+          when: event.type == "payment.failed"
+        - name: calls
+          when: event.channel == "CALL_CENTER" && event.type == "call.inbound"
+          times: "2+"
+      within: 3h
       """;
 
   private final Path dir;
@@ -56,6 +69,10 @@ public final class JobFolder {
 
   public JobFolder suppression(String name, String content) {
     return file("suppressions/" + name + ".yaml", content);
+  }
+
+  public JobFolder events(String content) {
+    return file("events.yaml", content);
   }
 
   public Path path() {

@@ -18,17 +18,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 /** Loading a job folder: good files become typed definitions, each bad file one clear message. */
 class JobLoaderTest {
-  private static final String PATTERN = """
-      id: calls-after-failed-payment
-      description: Two or more calls within 3 hours after a failed payment
-      steps:
-        - name: failed-payment
-          when: event.type == "payment.failed"
-        - name: calls
-          when: event.channel == "CALL_CENTER" && event.type == "call.inbound"
-          times: "2+"
-      within: 3h
-      """;
+  private static final String PATTERN = JobFolder.PATTERN;
 
   @TempDir Path dir;
 

@@ -32,16 +32,7 @@ class PatternMatchingITCase {
 
   private static final ObjectMapper JSON = new ObjectMapper();
 
-  private static final String CALLS_AFTER_FAILED_PAYMENT = """
-      id: calls-after-failed-payment
-      steps:
-        - name: failed-payment
-          when: event.type == "payment.failed"
-        - name: calls
-          when: event.channel == "CALL_CENTER" && event.type == "call.inbound"
-          times: "2+"
-      within: 3h
-      """;
+  private static final String CALLS_AFTER_FAILED_PAYMENT = JobFolder.PATTERN;
 
   @TempDir Path dir;
 

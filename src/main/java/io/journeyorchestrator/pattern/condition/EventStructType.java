@@ -3,11 +3,13 @@ package io.journeyorchestrator.pattern.condition;
 import com.google.common.collect.ImmutableCollection;
 import com.google.common.collect.ImmutableList;
 import com.google.common.collect.ImmutableSet;
+import dev.cel.common.ast.CelExpr;
 import dev.cel.common.types.CelType;
 import dev.cel.common.types.CelTypeProvider;
 import dev.cel.common.types.MapType;
 import dev.cel.common.types.SimpleType;
 import dev.cel.common.types.StructType;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -38,24 +40,47 @@ final class EventStructType {
 
   static final MapType STRING_TO_DYN = MapType.create(SimpleType.STRING, SimpleType.DYN);
 
-  static final StructType TYPE_DECL =
-      StructType.create(NAME, FIELD_NAMES, EventStructType::fieldType);
+  static final StructType TYPE_DECL = withAttributes(STRING_TO_DYN);
 
-  /** Lets the checker resolve {@link #NAME}; it knows no other custom type. */
-  static final CelTypeProvider TYPE_PROVIDER =
-      new CelTypeProvider() {
-        @Override
-        public ImmutableCollection<CelType> types() {
-          return ImmutableList.of(TYPE_DECL);
-        }
+  /**
+   * The event struct with {@code attributes} of the given type: a map for the run-time
+   * environment, or a struct of declared attributes when a condition is checked against an
+   * events catalog ({@link DeclaredEventsCheck}).
+   */
+  static StructType withAttributes(CelType attributesType) {
+    return StructType.create(NAME, FIELD_NAMES,
+        field -> ATTRIBUTES.equals(field) ? Optional.of(attributesType) : fieldType(field));
+  }
 
-        @Override
-        public Optional<CelType> findType(String typeName) {
-          return NAME.equals(typeName) ? Optional.of(TYPE_DECL) : Optional.empty();
-        }
-      };
+  /** Lets the checker resolve these struct types (and {@link #NAME} among them) by name, and no others. */
+  static CelTypeProvider provider(List<StructType> structs) {
+    ImmutableList<CelType> types = ImmutableList.copyOf(structs);
+    return new CelTypeProvider() {
+      @Override
+      public ImmutableCollection<CelType> types() {
+        return types;
+      }
+
+      @Override
+      public Optional<CelType> findType(String typeName) {
+        return types.stream().filter(type -> type.name().equals(typeName)).findFirst();
+      }
+    };
+  }
 
   private EventStructType() {}
+
+  /** Whether {@code expr} reads {@code event.<field>} (a {@code has()} test is not a read). */
+  static boolean isEventField(CelExpr expr, String field) {
+    if (expr.getKind() != CelExpr.ExprKind.Kind.SELECT) {
+      return false;
+    }
+    CelExpr.CelSelect select = expr.select();
+    return !select.testOnly()
+        && field.equals(select.field())
+        && select.operand().getKind() == CelExpr.ExprKind.Kind.IDENT
+        && ConditionEnvironment.EVENT.equals(select.operand().ident().name());
+  }
 
   private static Optional<CelType> fieldType(String fieldName) {
     switch (fieldName) {
@@ -66,8 +91,6 @@ final class EventStructType {
         return Optional.of(SimpleType.STRING);
       case TIMESTAMP:
         return Optional.of(SimpleType.TIMESTAMP);
-      case ATTRIBUTES:
-        return Optional.of(STRING_TO_DYN);
       default:
         return Optional.empty();
     }

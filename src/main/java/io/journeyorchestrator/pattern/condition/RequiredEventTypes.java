@@ -89,17 +89,10 @@ final class RequiredEventTypes {
   }
 
   private static boolean isEventType(CelExpr expr) {
-    if (expr.getKind() != CelExpr.ExprKind.Kind.SELECT) {
-      return false;
-    }
-    CelExpr.CelSelect select = expr.select();
-    return !select.testOnly()
-        && EventStructType.TYPE.equals(select.field())
-        && select.operand().getKind() == CelExpr.ExprKind.Kind.IDENT
-        && ConditionEnvironment.EVENT.equals(select.operand().ident().name());
+    return EventStructType.isEventField(expr, EventStructType.TYPE);
   }
 
-  private static Optional<String> stringLiteral(CelExpr expr) {
+  static Optional<String> stringLiteral(CelExpr expr) {
     if (expr.getKind() == CelExpr.ExprKind.Kind.CONSTANT
         && expr.constant().getKind() == CelConstant.Kind.STRING_VALUE) {
       return Optional.of(expr.constant().stringValue());
