@@ -71,14 +71,16 @@ final class ReplaySummary {
       }
     }
 
-    out.printf(TITLE + NUMBER + NUMBER + NUMBER + "%n", "Audiences", "entered", "exited",
-        "at end");
+    out.printf(TITLE + NUMBER + NUMBER + NUMBER + NUMBER + "%n", "Audiences", "entered",
+        "extended", "exited", "at end");
     Map<String, Integer> changes = countByLabel(result.of(OutputLines.AUDIENCE_CHANGES));
     for (AudienceDefinition audience : job.audiences()) {
       int entered = changes.getOrDefault(audience.id() + " ENTERED", 0);
+      int extended = changes.getOrDefault(audience.id() + " EXTENDED", 0);
       int exited = changes.getOrDefault(audience.id() + " EXITED", 0);
-      out.printf(ROW + NUMBER + NUMBER + NUMBER + "%s%n", audience.id(), count(entered),
-          count(exited), count(entered - exited), entered == 0 ? "  (nobody entered)" : "");
+      out.printf(ROW + NUMBER + NUMBER + NUMBER + NUMBER + "%s%n", audience.id(), count(entered),
+          count(extended), count(exited), count(entered - exited),
+          entered == 0 ? "  (nobody entered)" : "");
       ErrorTally.Entry errors = result.enterWhenErrors().get(audience.id());
       if (errors != null) {
         out.println("    enterWhen: " + describe(errors));

@@ -44,7 +44,7 @@ class ReplayScriptITCase {
     for (String file : ReplayCommand.OUTPUT_FILES) {
       assertThat(out.resolve(file + ".jsonl")).exists();
     }
-    // The entries and exits the summary counts, one line each.
-    assertThat(Files.readAllLines(out.resolve("audience-changes.jsonl"))).hasSize(382 + 299);
+    // The entries, extensions and exits the summary counts, one line each.
+    assertThat(Files.readAllLines(out.resolve("audience-changes.jsonl"))).hasSize(382 + 117 + 299);
   }
 }

@@ -97,9 +97,10 @@ class ReplaySummaryTest {
         "    step calls: condition errors 1,200 (first: evaluation error at <input>:51: key"
             + " 'minutes' is not present in map, event e-123)",
         "  payment-failed                             1,234",
-        "Audiences                                  entered    exited    at end",
-        "  callers                                        0         0         0  (nobody entered)",
-        "  payment-trouble                                3         3         0",
+        "Audiences                                  entered  extended    exited    at end",
+        "  callers                                        0         0         0         0  (nobody"
+            + " entered)",
+        "  payment-trouble                                3         0         3         0",
         "    enterWhen: condition errors 7 (first: evaluation error at <input>:7: key 'tier' is"
             + " not present in map, event e-9)",
         "Suppressions                              suppress   release",
