@@ -1,8 +1,8 @@
 package io.journeyorchestrator.audience;
 
+import io.journeyorchestrator.condition.Condition;
+import io.journeyorchestrator.condition.ConditionCompiler;
 import io.journeyorchestrator.config.AudienceDefinition;
-import io.journeyorchestrator.pattern.condition.Condition;
-import io.journeyorchestrator.pattern.condition.ConditionCompiler;
 import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.HashMap;

@@ -1,7 +1,7 @@
 package io.journeyorchestrator.config;
 
-import io.journeyorchestrator.pattern.condition.AttributeType;
-import io.journeyorchestrator.pattern.condition.EventDeclarations;
+import io.journeyorchestrator.condition.AttributeType;
+import io.journeyorchestrator.condition.EventDeclarations;
 import java.io.Serializable;
 import java.util.Collections;
 import java.util.LinkedHashMap;

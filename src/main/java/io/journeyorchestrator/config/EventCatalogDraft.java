@@ -3,7 +3,7 @@ package io.journeyorchestrator.config;
 import com.fasterxml.jackson.core.io.JsonStringEncoder;
 import io.journeyorchestrator.avro.Channel;
 import io.journeyorchestrator.avro.InteractionEvent;
-import io.journeyorchestrator.pattern.condition.AttributeType;
+import io.journeyorchestrator.condition.AttributeType;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;

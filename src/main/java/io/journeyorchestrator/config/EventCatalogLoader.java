@@ -1,15 +1,15 @@
 package io.journeyorchestrator.config;
 
 import io.journeyorchestrator.avro.Channel;
+import io.journeyorchestrator.condition.AttributeType;
 import io.journeyorchestrator.config.EventCatalog.Attribute;
 import io.journeyorchestrator.config.EventCatalog.EventType;
 import io.journeyorchestrator.config.YamlMapping.Located;
-import io.journeyorchestrator.pattern.condition.AttributeType;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
-import java.util.SortedMap;
 import java.util.Optional;
+import java.util.SortedMap;
 import java.util.TreeMap;
 
 /**

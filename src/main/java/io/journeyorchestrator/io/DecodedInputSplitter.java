@@ -2,7 +2,7 @@ package io.journeyorchestrator.io;
 
 import io.journeyorchestrator.avro.InteractionEvent;
 import io.journeyorchestrator.internal.avro.DecodedInput;
-import io.journeyorchestrator.job.JobState;
+import io.journeyorchestrator.keyed.JobState;
 import org.apache.flink.streaming.api.functions.ProcessFunction;
 import org.apache.flink.util.Collector;
 

@@ -2,7 +2,7 @@ package io.journeyorchestrator.io;
 
 import io.journeyorchestrator.avro.DeadLetter;
 import io.journeyorchestrator.avro.InteractionEvent;
-import io.journeyorchestrator.job.JobState;
+import io.journeyorchestrator.keyed.JobState;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;

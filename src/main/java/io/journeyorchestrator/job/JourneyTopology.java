@@ -11,13 +11,17 @@ import io.journeyorchestrator.config.PatternDefinition;
 import io.journeyorchestrator.internal.avro.DetectedMatch;
 import io.journeyorchestrator.internal.avro.JourneyEvent;
 import io.journeyorchestrator.internal.avro.MembershipUpdate;
+import io.journeyorchestrator.keyed.CustomerKey;
+import io.journeyorchestrator.keyed.EventCustomerKey;
+import io.journeyorchestrator.keyed.JobState;
+import io.journeyorchestrator.keyed.MatchCustomerKey;
+import io.journeyorchestrator.keyed.UpdateCustomerKey;
 import io.journeyorchestrator.pattern.CompiledPattern;
 import io.journeyorchestrator.pattern.PatternRuntime;
 import io.journeyorchestrator.suppression.SuppressionPolicyFunction;
 import io.journeyorchestrator.timeline.CustomerTimelineFunction;
 import java.time.Duration;
 import java.util.Objects;
-import org.apache.flink.api.java.functions.KeySelector;
 import org.apache.flink.formats.avro.typeutils.AvroTypeInfo;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.DataStreamUtils;
@@ -105,20 +109,5 @@ public final class JourneyTopology {
         .filter(Objects::nonNull)
         .max(Duration::compareTo)
         .orElse(Duration.ZERO);
-  }
-
-  /** Partitions raw events by customer, the same way {@link CustomerKey} does for the timeline. */
-  static final class EventCustomerKey implements KeySelector<InteractionEvent, String> {
-    @Override
-    public String getKey(InteractionEvent value) {
-      return value.getCustomerId();
-    }
-  }
-
-  static final class UpdateCustomerKey implements KeySelector<MembershipUpdate, String> {
-    @Override
-    public String getKey(MembershipUpdate value) {
-      return value.getChange().getCustomerId();
-    }
   }
 }

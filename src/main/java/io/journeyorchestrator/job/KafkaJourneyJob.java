@@ -12,6 +12,7 @@ import io.journeyorchestrator.io.DecodedInputSplitter;
 import io.journeyorchestrator.io.InteractionEventDecoder;
 import io.journeyorchestrator.io.KafkaEventDeserializer;
 import io.journeyorchestrator.io.KafkaOutputSerializer;
+import io.journeyorchestrator.keyed.JobState;
 import io.journeyorchestrator.pattern.CepPatternRuntime;
 import java.time.Duration;
 import org.apache.avro.specific.SpecificRecordBase;

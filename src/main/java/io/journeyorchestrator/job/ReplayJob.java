@@ -10,6 +10,7 @@ import io.journeyorchestrator.io.NumberedLineFormat;
 import io.journeyorchestrator.io.OutputLineFileSink;
 import io.journeyorchestrator.io.OutputLines;
 import io.journeyorchestrator.io.ReplayEventParser;
+import io.journeyorchestrator.keyed.JobState;
 import io.journeyorchestrator.pattern.CepPatternRuntime;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;

@@ -1,12 +1,12 @@
 package io.journeyorchestrator.pattern;
 
-import io.journeyorchestrator.internal.avro.DetectedMatch;
 import io.journeyorchestrator.config.PatternDefinition;
 import io.journeyorchestrator.config.StepDefinition;
+import io.journeyorchestrator.internal.avro.DetectedMatch;
 import io.journeyorchestrator.internal.avro.JourneyEvent;
+import io.journeyorchestrator.keyed.CustomerKey;
 import java.time.Duration;
 import java.util.List;
-import io.journeyorchestrator.job.CustomerKey;
 import org.apache.flink.cep.CEP;
 import org.apache.flink.formats.avro.typeutils.AvroTypeInfo;
 import org.apache.flink.streaming.api.datastream.DataStream;

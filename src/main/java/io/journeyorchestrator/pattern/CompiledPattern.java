@@ -1,11 +1,11 @@
 package io.journeyorchestrator.pattern;
 
+import io.journeyorchestrator.condition.CompileResult;
+import io.journeyorchestrator.condition.Condition;
+import io.journeyorchestrator.condition.ConditionCompiler;
 import io.journeyorchestrator.config.Durations;
 import io.journeyorchestrator.config.PatternDefinition;
 import io.journeyorchestrator.config.StepDefinition;
-import io.journeyorchestrator.pattern.condition.CompileResult;
-import io.journeyorchestrator.pattern.condition.Condition;
-import io.journeyorchestrator.pattern.condition.ConditionCompiler;
 import java.io.Serializable;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;

@@ -1,9 +1,9 @@
 package io.journeyorchestrator.pattern;
 
+import io.journeyorchestrator.condition.Condition;
+import io.journeyorchestrator.condition.ConditionEvaluationException;
 import io.journeyorchestrator.diagnostics.ErrorTally;
 import io.journeyorchestrator.internal.avro.JourneyEvent;
-import io.journeyorchestrator.pattern.condition.Condition;
-import io.journeyorchestrator.pattern.condition.ConditionEvaluationException;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.cep.pattern.conditions.RichIterativeCondition;
 import org.apache.flink.metrics.Counter;

@@ -1,10 +1,10 @@
 package io.journeyorchestrator.pattern;
 
+import io.journeyorchestrator.condition.Condition;
+import io.journeyorchestrator.condition.ConditionEvaluationException;
 import io.journeyorchestrator.diagnostics.ErrorTally;
 import io.journeyorchestrator.diagnostics.RunDiagnostics;
 import io.journeyorchestrator.internal.avro.JourneyEvent;
-import io.journeyorchestrator.pattern.condition.Condition;
-import io.journeyorchestrator.pattern.condition.ConditionEvaluationException;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.flink.api.common.functions.OpenContext;

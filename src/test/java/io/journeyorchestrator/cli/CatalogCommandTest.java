@@ -2,10 +2,10 @@ package io.journeyorchestrator.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.journeyorchestrator.condition.AttributeType;
 import io.journeyorchestrator.config.EventCatalog;
 import io.journeyorchestrator.config.JobFolder;
 import io.journeyorchestrator.config.JobLoader;
-import io.journeyorchestrator.pattern.condition.AttributeType;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;

@@ -3,7 +3,7 @@ package io.journeyorchestrator.config;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
-import io.journeyorchestrator.pattern.condition.ConditionCompiler;
+import io.journeyorchestrator.condition.ConditionCompiler;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;

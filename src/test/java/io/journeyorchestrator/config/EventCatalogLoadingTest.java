@@ -3,8 +3,8 @@ package io.journeyorchestrator.config;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
+import io.journeyorchestrator.condition.AttributeType;
 import io.journeyorchestrator.config.EventCatalog.Attribute;
-import io.journeyorchestrator.pattern.condition.AttributeType;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.stream.Stream;

@@ -6,7 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.journeyorchestrator.avro.Channel;
 import io.journeyorchestrator.avro.InteractionEvent;
 import io.journeyorchestrator.internal.avro.JourneyEvent;
-import io.journeyorchestrator.job.JobState;
+import io.journeyorchestrator.keyed.JobState;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;

@@ -1,4 +1,4 @@
-package io.journeyorchestrator.job;
+package io.journeyorchestrator.keyed;
 
 import io.journeyorchestrator.internal.avro.DetectedMatch;
 import org.apache.flink.api.java.functions.KeySelector;

@@ -1,4 +1,4 @@
-package io.journeyorchestrator.job;
+package io.journeyorchestrator.keyed;
 
 import io.journeyorchestrator.avro.DeadLetter;
 import io.journeyorchestrator.avro.InteractionEvent;

@@ -1,9 +1,9 @@
-package io.journeyorchestrator.pattern.condition;
+package io.journeyorchestrator.condition;
 
-import static io.journeyorchestrator.pattern.condition.Events.MAY_2024;
-import static io.journeyorchestrator.pattern.condition.Events.compiled;
-import static io.journeyorchestrator.pattern.condition.Events.event;
-import static io.journeyorchestrator.pattern.condition.Events.paymentFailed;
+import static io.journeyorchestrator.condition.Events.MAY_2024;
+import static io.journeyorchestrator.condition.Events.compiled;
+import static io.journeyorchestrator.condition.Events.event;
+import static io.journeyorchestrator.condition.Events.paymentFailed;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -15,9 +15,9 @@ import java.io.ObjectInputStream;
 import java.io.ObjectOutputStream;
 import java.util.HashMap;
 import java.util.Map;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
-import org.junit.jupiter.api.Test;
 
 /** Proves how conditions evaluate against events and profiles, and how run-time failures surface. */
 class ConditionEvaluationTest {

@@ -1,4 +1,4 @@
-package io.journeyorchestrator.pattern.condition;
+package io.journeyorchestrator.condition;
 
 import java.util.List;
 import java.util.Objects;

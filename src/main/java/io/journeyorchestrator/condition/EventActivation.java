@@ -1,4 +1,4 @@
-package io.journeyorchestrator.pattern.condition;
+package io.journeyorchestrator.condition;
 
 import dev.cel.runtime.CelVariableResolver;
 import io.journeyorchestrator.avro.InteractionEvent;

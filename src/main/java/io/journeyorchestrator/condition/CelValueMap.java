@@ -1,4 +1,4 @@
-package io.journeyorchestrator.pattern.condition;
+package io.journeyorchestrator.condition;
 
 import dev.cel.common.values.NullValue;
 import java.util.AbstractMap;

@@ -1,4 +1,4 @@
-package io.journeyorchestrator.pattern.condition;
+package io.journeyorchestrator.condition;
 
 import io.journeyorchestrator.avro.Channel;
 import io.journeyorchestrator.avro.InteractionEvent;

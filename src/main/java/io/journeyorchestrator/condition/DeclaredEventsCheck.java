@@ -1,4 +1,4 @@
-package io.journeyorchestrator.pattern.condition;
+package io.journeyorchestrator.condition;
 
 import com.google.common.collect.ImmutableSet;
 import dev.cel.bundle.Cel;

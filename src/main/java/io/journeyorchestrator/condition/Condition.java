@@ -1,4 +1,4 @@
-package io.journeyorchestrator.pattern.condition;
+package io.journeyorchestrator.condition;
 
 import dev.cel.runtime.CelEvaluationException;
 import dev.cel.runtime.CelRuntime;

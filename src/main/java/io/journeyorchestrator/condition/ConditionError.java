@@ -1,4 +1,4 @@
-package io.journeyorchestrator.pattern.condition;
+package io.journeyorchestrator.condition;
 
 /**
  * One reason a condition does not compile, at a place in its text when CEL gives one.

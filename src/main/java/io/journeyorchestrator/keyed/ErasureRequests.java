@@ -1,10 +1,9 @@
-package io.journeyorchestrator.timeline;
+package io.journeyorchestrator.keyed;
 
 import io.journeyorchestrator.avro.InteractionEvent;
 import io.journeyorchestrator.avro.PatternMatch;
 import io.journeyorchestrator.internal.avro.DetectedMatch;
 import io.journeyorchestrator.internal.avro.JourneyEvent;
-import io.journeyorchestrator.job.JobState;
 import java.util.List;
 import java.util.Map;
 

@@ -1,4 +1,4 @@
-package io.journeyorchestrator.pattern.condition;
+package io.journeyorchestrator.condition;
 
 import com.google.common.collect.ImmutableCollection;
 import com.google.common.collect.ImmutableList;

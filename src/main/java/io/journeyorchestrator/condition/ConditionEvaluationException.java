@@ -1,4 +1,4 @@
-package io.journeyorchestrator.pattern.condition;
+package io.journeyorchestrator.condition;
 
 /**
  * A condition could not be evaluated for one event: a missing key, a type mismatch on a dyn value,

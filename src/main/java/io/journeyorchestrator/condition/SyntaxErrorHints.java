@@ -1,4 +1,4 @@
-package io.journeyorchestrator.pattern.condition;
+package io.journeyorchestrator.condition;
 
 import dev.cel.common.CelIssue;
 import dev.cel.common.CelSourceLocation;

@@ -1,4 +1,4 @@
-package io.journeyorchestrator.job;
+package io.journeyorchestrator.keyed;
 
 import java.util.ArrayList;
 import java.util.List;

@@ -1,12 +1,12 @@
-package io.journeyorchestrator.pattern.condition;
+package io.journeyorchestrator.condition;
 
-import static io.journeyorchestrator.pattern.condition.Events.compiled;
+import static io.journeyorchestrator.condition.Events.compiled;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.Set;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /** Proves that event-type routing hints are derived only where they can never drop a match. */
 class RequiredEventTypesTest {
