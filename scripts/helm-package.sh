@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Stages a job folder into a copy of the Helm chart and packages it, so the analysts' files ship:
 #   scripts/helm-package.sh [--stage-only] [--into DIR] [JOB_DIR]   (default: jobs/telecom-demo)
-# The chart is copied to .local/helm/journey-orchestrator/ (or DIR/journey-orchestrator/) with JOB_DIR's job.yaml, patterns/,
-# audiences/ and suppressions/ in its job/ folder (nothing else: recorded events stay behind).
+# The chart is copied to .local/helm/journey-orchestrator/ (or DIR/journey-orchestrator/) with
+# JOB_DIR's job.yaml, events.yaml (when there is one), patterns/, audiences/ and suppressions/ in
+# its job/ folder (nothing else: recorded events stay behind).
 # Prints the packaged .tgz (or, with --stage-only, the staged chart folder) on stdout, ready for
 #   helm upgrade --install journey "$(scripts/helm-package.sh jobs/telecom-demo)" -f my-values.yaml
 set -euo pipefail
@@ -29,6 +30,9 @@ cp -R "$root/helm/journey-orchestrator" "$staged"
 rm -rf "$staged/job"
 mkdir -p "$staged/job"
 cp "$job_dir/job.yaml" "$staged/job/"
+if [[ -f "$job_dir/events.yaml" ]]; then
+  cp "$job_dir/events.yaml" "$staged/job/"
+fi
 for folder in patterns audiences suppressions; do
   if [[ -d "$job_dir/$folder" ]]; then
     mkdir -p "$staged/job/$folder"

@@ -67,6 +67,9 @@ volume's items put it back at its path. Fails when job/job.yaml is missing (noth
 {{- fail "job/job.yaml is missing in the chart: stage a job folder first, e.g. scripts/helm-package.sh jobs/telecom-demo (see the chart README)" }}
 {{- end }}
 {{- $files := dict "job.yaml" "job.yaml" }}
+{{- if $.Files.Get "job/events.yaml" }}
+{{- $_ := set $files "events.yaml" "events.yaml" }}
+{{- end }}
 {{- range $folder := list "patterns" "audiences" "suppressions" }}
 {{- range $path, $_ := $.Files.Glob (printf "job/%s/*.{yaml,yml}" $folder) }}
 {{- $rel := trimPrefix "job/" $path }}

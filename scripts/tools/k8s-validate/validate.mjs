@@ -282,7 +282,9 @@ function checkFlinkDeployment(where, obj) {
 // Each analyst file of the job folder must reach the pods unchanged, at its own path.
 function checkJobFilesShip(jobDir, docs) {
   const expected = [];
-  if (existsSync(join(jobDir, "job.yaml"))) expected.push("job.yaml");
+  for (const top of ["job.yaml", "events.yaml"]) {
+    if (existsSync(join(jobDir, top))) expected.push(top);
+  }
   for (const folder of ["patterns", "audiences", "suppressions"]) {
     const dir = join(jobDir, folder);
     if (!existsSync(dir)) continue;
