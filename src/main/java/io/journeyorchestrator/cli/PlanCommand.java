@@ -53,9 +53,9 @@ final class PlanCommand implements Callable<Integer> {
       return 0;
     }
     StatePlan.Upgrade upgrade = plan.upgradeFrom(StatePlan.parse(Files.readAllLines(before)));
-    upgrade.kept().forEach(line -> out.println("keep    " + line));
-    upgrade.added().forEach(line -> out.println("add     " + line));
-    upgrade.dropped().forEach(line -> out.println("DROP    " + line));
+    upgrade.kept().forEach(entry -> out.println("keep    " + entry.display()));
+    upgrade.added().forEach(entry -> out.println("add     " + entry.display()));
+    upgrade.dropped().forEach(entry -> out.println("DROP    " + entry.display()));
     out.flush();
     if (savepoint != null) {
       List<UpgradeCheck.Orphan> unexplained = UpgradeCheck.orphans(job.get(), upgrade,

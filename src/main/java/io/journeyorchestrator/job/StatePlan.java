@@ -58,44 +58,72 @@ public record StatePlan(String jobName, Map<String, String> patterns, List<Strin
 
   /** What an upgrade from {@code before} to this plan keeps and drops. */
   public Upgrade upgradeFrom(StatePlan before) {
-    List<String> kept = new ArrayList<>();
-    List<String> dropped = new ArrayList<>();
-    List<String> added = new ArrayList<>();
+    List<Entry> kept = new ArrayList<>();
+    List<Entry> dropped = new ArrayList<>();
+    List<Entry> added = new ArrayList<>();
     before.patterns.forEach((id, fingerprint) -> {
       String now = patterns.get(id);
       if (now == null) {
-        dropped.add("pattern " + id + ": removed; its partial matches are dropped");
+        dropped.add(new Entry(Kind.PATTERN, id, "removed; its partial matches are dropped"));
       } else if (!now.equals(fingerprint)) {
-        dropped.add("pattern " + id + ": definition changed; its partial matches are dropped"
-            + " and it starts fresh");
+        dropped.add(new Entry(Kind.PATTERN, id,
+            "definition changed; its partial matches are dropped and it starts fresh"));
       } else {
-        kept.add("pattern " + id + ": unchanged; partial matches kept");
+        kept.add(new Entry(Kind.PATTERN, id, "unchanged; partial matches kept"));
       }
     });
     patterns.keySet().stream().filter(id -> !before.patterns.containsKey(id))
-        .forEach(id -> added.add("pattern " + id + ": new; starts empty"));
+        .forEach(id -> added.add(new Entry(Kind.PATTERN, id, "new; starts empty")));
     for (String id : before.audiences) {
-      (audiences.contains(id) ? kept : dropped).add(audiences.contains(id)
-          ? "audience " + id + ": memberships, expiries and cooldowns kept"
-          : "audience " + id + ": removed; memberships dropped, nothing is emitted for them");
+      if (audiences.contains(id)) {
+        kept.add(new Entry(Kind.AUDIENCE, id, "memberships, expiries and cooldowns kept"));
+      } else {
+        dropped.add(new Entry(Kind.AUDIENCE, id,
+            "removed; memberships dropped, nothing is emitted for them"));
+      }
     }
     audiences.stream().filter(id -> !before.audiences.contains(id))
-        .forEach(id -> added.add("audience " + id + ": new; starts empty"));
+        .forEach(id -> added.add(new Entry(Kind.AUDIENCE, id, "new; starts empty")));
     for (String id : before.suppressions) {
-      (suppressions.contains(id) ? kept : dropped).add(suppressions.contains(id)
-          ? "suppression " + id + ": suppression state kept"
-          : "suppression " + id + ": removed; its suppression state is dropped, no RELEASE sent");
+      if (suppressions.contains(id)) {
+        kept.add(new Entry(Kind.SUPPRESSION, id, "suppression state kept"));
+      } else {
+        dropped.add(new Entry(Kind.SUPPRESSION, id,
+            "removed; its suppression state is dropped, no RELEASE sent"));
+      }
     }
     suppressions.stream().filter(id -> !before.suppressions.contains(id))
-        .forEach(id -> added.add("suppression " + id + ": new; starts empty"));
+        .forEach(id -> added.add(new Entry(Kind.SUPPRESSION, id, "new; starts empty")));
     return new Upgrade(kept, dropped, added);
   }
 
+  /** What a plan entry is about. */
+  public enum Kind {
+    PATTERN, AUDIENCE, SUPPRESSION;
+
+    String word() {
+      return name().toLowerCase();
+    }
+  }
+
+  /** One definition's fate in an upgrade, and why, in words for the data engineer. */
+  public record Entry(Kind kind, String id, String explanation) {
+    public String display() {
+      return kind.word() + " " + id + ": " + explanation;
+    }
+  }
+
   /** The outcome of comparing two plans. */
-  public record Upgrade(List<String> kept, List<String> dropped, List<String> added) {
+  public record Upgrade(List<Entry> kept, List<Entry> dropped, List<Entry> added) {
     /** Whether the savepoint holds operator state the new job has no place for. */
     public boolean dropsState() {
       return !dropped.isEmpty();
+    }
+
+    /** Whether the upgrade drops this pattern's state (removed or changed). */
+    public boolean dropsPattern(String patternId) {
+      return dropped.stream()
+          .anyMatch(entry -> entry.kind() == Kind.PATTERN && entry.id().equals(patternId));
     }
   }
 }

@@ -58,8 +58,8 @@ public final class UpgradeCheck {
       boolean known = uids.contains(uid)
           || operatorIds.contains(operator.getOperatorID().toHexString());
       if (hasState && !known) {
-        boolean explained = plan.dropped().stream()
-            .anyMatch(line -> line.startsWith("pattern " + patternIdOf(uid) + ":"));
+        String patternId = patternIdOf(uid);
+        boolean explained = patternId != null && plan.dropsPattern(patternId);
         orphans.add(new Orphan(uid.isEmpty() ? operator.getOperatorID().toHexString() : uid,
             operator.getOperatorName().orElse("?"), explained));
       }

@@ -37,7 +37,8 @@ class StatePlanTest {
     StatePlan.Upgrade upgrade = plan("new", "Many calls", "3h", true)
         .upgradeFrom(plan("old", "Calls", "3h", true));
     assertThat(upgrade.dropsState()).isFalse();
-    assertThat(upgrade.kept()).containsExactly("pattern calls: unchanged; partial matches kept",
+    assertThat(upgrade.kept()).extracting(StatePlan.Entry::display).containsExactly(
+        "pattern calls: unchanged; partial matches kept",
         "audience callers: memberships, expiries and cooldowns kept");
   }
 
@@ -46,9 +47,11 @@ class StatePlanTest {
     StatePlan.Upgrade upgrade = plan("new", "Calls", "4h", false)
         .upgradeFrom(plan("old", "Calls", "3h", true));
     assertThat(upgrade.dropsState()).isTrue();
-    assertThat(upgrade.dropped()).containsExactly(
+    assertThat(upgrade.dropped()).extracting(StatePlan.Entry::display).containsExactly(
         "pattern calls: definition changed; its partial matches are dropped and it starts fresh",
         "audience callers: removed; memberships dropped, nothing is emitted for them");
+    assertThat(upgrade.dropsPattern("calls")).isTrue();
+    assertThat(upgrade.dropsPattern("callers")).as("an audience, not a pattern").isFalse();
   }
 
   @Test
