@@ -26,7 +26,6 @@ import org.apache.flink.formats.avro.typeutils.AvroTypeInfo;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.DataStreamUtils;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
-import org.apache.flink.util.Collector;
 
 /**
  * The job graph, built once for every set of endpoints (Kafka, replay, tests): events keyed by
@@ -62,18 +61,8 @@ public final class JourneyTopology {
         .name("customer timeline")
         .uid("customer-timeline");
 
-    DataStream<DetectedMatch> detected = null;
-    for (PatternDefinition definition : job.patterns()) {
-      DataStream<DetectedMatch> patternMatches =
-          patternRuntime.matches(timeline, CompiledPattern.compile(definition));
-      detected = detected == null ? patternMatches : detected.union(patternMatches);
-    }
-    if (detected == null) {
-      detected = timeline
-          .flatMap((JourneyEvent e, Collector<DetectedMatch> out) -> { })
-          .returns(new AvroTypeInfo<>(DetectedMatch.class))
-          .name("no patterns");
-    }
+    DataStream<DetectedMatch> detected = patternRuntime.matches(timeline,
+        job.patterns().stream().map(CompiledPattern::compile).toList());
     // Every stream here is still partitioned by customer (keyed operators, forward edges), so
     // the audience and suppression operators need no exchange.
     DataStream<DetectedMatch> matchesAndErasures =

@@ -13,6 +13,7 @@ import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.DataStreamUtils;
 import org.apache.flink.streaming.api.datastream.KeyedStream;
 import org.apache.flink.streaming.api.functions.sink.v2.DiscardingSink;
+import org.apache.flink.util.Collector;
 
 /**
  * Flink CEP behind {@link PatternRuntime}: routes only relevant events to each pattern, filters
@@ -44,8 +45,25 @@ public final class CepPatternRuntime implements PatternRuntime {
   public static CepPatternRuntime probingConditions() {
     return new CepPatternRuntime(true, true);
   }
+  /** One operator per pattern (after its route filter), their outputs united. */
   @Override
   public DataStream<DetectedMatch> matches(
+      DataStream<JourneyEvent> timeline, List<CompiledPattern> patterns) {
+    DataStream<DetectedMatch> all = null;
+    for (CompiledPattern pattern : patterns) {
+      DataStream<DetectedMatch> matches = matches(timeline, pattern);
+      all = all == null ? matches : all.union(matches);
+    }
+    if (all == null) {
+      all = timeline
+          .flatMap((JourneyEvent e, Collector<DetectedMatch> out) -> { })
+          .returns(new AvroTypeInfo<>(DetectedMatch.class))
+          .name("no patterns");
+    }
+    return all;
+  }
+
+  private DataStream<DetectedMatch> matches(
       DataStream<JourneyEvent> timeline, CompiledPattern pattern) {
     PatternDefinition definition = pattern.definition();
     DataStream<JourneyEvent> routed = timeline;
