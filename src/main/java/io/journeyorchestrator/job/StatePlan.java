@@ -4,7 +4,7 @@ import io.journeyorchestrator.config.AudienceDefinition;
 import io.journeyorchestrator.config.JobDefinition;
 import io.journeyorchestrator.config.PatternDefinition;
 import io.journeyorchestrator.config.SuppressionDefinition;
-import io.journeyorchestrator.pattern.CompiledPattern;
+import io.journeyorchestrator.matching.CompiledPattern;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;

@@ -2,6 +2,7 @@ package io.journeyorchestrator.pattern;
 
 import io.journeyorchestrator.internal.avro.DetectedMatch;
 import io.journeyorchestrator.internal.avro.JourneyEvent;
+import io.journeyorchestrator.matching.MatchBuilder;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;

@@ -1,10 +1,11 @@
 package io.journeyorchestrator.pattern;
 
 import io.journeyorchestrator.config.PatternDefinition;
-import io.journeyorchestrator.config.StepDefinition;
 import io.journeyorchestrator.config.StepDefinition.Contiguity;
 import io.journeyorchestrator.config.StepDefinition.Times;
+import io.journeyorchestrator.config.StepDefinition;
 import io.journeyorchestrator.internal.avro.JourneyEvent;
+import io.journeyorchestrator.matching.CompiledPattern;
 import org.apache.flink.cep.nfa.aftermatch.AfterMatchSkipStrategy;
 import org.apache.flink.cep.pattern.Pattern;
 

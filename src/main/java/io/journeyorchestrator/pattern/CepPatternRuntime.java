@@ -5,6 +5,8 @@ import io.journeyorchestrator.config.StepDefinition;
 import io.journeyorchestrator.internal.avro.DetectedMatch;
 import io.journeyorchestrator.internal.avro.JourneyEvent;
 import io.journeyorchestrator.keyed.CustomerKey;
+import io.journeyorchestrator.matching.CompiledPattern;
+import io.journeyorchestrator.matching.PatternRuntime;
 import java.time.Duration;
 import java.util.List;
 import org.apache.flink.cep.CEP;

@@ -5,6 +5,7 @@ import io.journeyorchestrator.condition.ConditionEvaluationException;
 import io.journeyorchestrator.diagnostics.ErrorTally;
 import io.journeyorchestrator.diagnostics.RunDiagnostics;
 import io.journeyorchestrator.internal.avro.JourneyEvent;
+import io.journeyorchestrator.matching.CompiledPattern;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.flink.api.common.functions.OpenContext;

@@ -1,4 +1,4 @@
-package io.journeyorchestrator.pattern;
+package io.journeyorchestrator.matching;
 
 import io.journeyorchestrator.avro.InteractionEvent;
 import io.journeyorchestrator.avro.PatternMatch;
@@ -16,7 +16,7 @@ import java.util.UUID;
  * pattern, matched events and end time, so a replay or a restart from a checkpoint produces the
  * same ids and consumers can drop duplicates.
  */
-final class MatchBuilder {
+public final class MatchBuilder {
   private MatchBuilder() {}
 
   /**
@@ -24,7 +24,7 @@ final class MatchBuilder {
    * @param absenceWindow for a pattern ending in an absent step, its {@code within}: the match
    *     ends at the deadline, first event plus window; null otherwise
    */
-  static DetectedMatch build(String patternId, List<JourneyEvent> events, Duration absenceWindow) {
+  public static DetectedMatch build(String patternId, List<JourneyEvent> events, Duration absenceWindow) {
     InteractionEvent first = events.get(0).getEvent();
     Instant start = first.getTimestamp();
     Instant end = absenceWindow != null
@@ -45,7 +45,7 @@ final class MatchBuilder {
     return new DetectedMatch(match, events.get(events.size() - 1));
   }
 
-  static String matchId(String customerId, String patternId, List<String> eventIds, Instant end) {
+  public static String matchId(String customerId, String patternId, List<String> eventIds, Instant end) {
     String identity = customerId + '\u0000' + patternId + '\u0000' + String.join("\u0000", eventIds)
         + '\u0000' + end.toEpochMilli();
     return UUID.nameUUIDFromBytes(identity.getBytes(StandardCharsets.UTF_8)).toString();

@@ -1,4 +1,4 @@
-package io.journeyorchestrator.pattern;
+package io.journeyorchestrator.matching;
 
 import io.journeyorchestrator.internal.avro.DetectedMatch;
 import io.journeyorchestrator.internal.avro.JourneyEvent;

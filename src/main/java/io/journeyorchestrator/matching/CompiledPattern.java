@@ -1,4 +1,4 @@
-package io.journeyorchestrator.pattern;
+package io.journeyorchestrator.matching;
 
 import io.journeyorchestrator.condition.CompileResult;
 import io.journeyorchestrator.condition.Condition;
