@@ -49,6 +49,8 @@ final class ReplaySummary {
     out.printf(FACT, "dead letters", count(result.of(OutputLines.DEAD_LETTERS).size()));
     out.printf(FACT, "late events", count(result.of(OutputLines.LATE_EVENTS).size()));
     out.printf(FACT, "duplicates dropped", count(result.duplicatesDropped()));
+    out.printf(FACT, "unused types", count(result.unusedDropped())
+        + (result.unusedDropped() > 0 ? " (events no pattern can use, skipped)" : ""));
     out.printf(FACT, "condition errors", count(conditionErrors)
         + (conditionErrors > 0 ? " (each counted as false; see below)" : ""));
     if (afterUntil != null) {

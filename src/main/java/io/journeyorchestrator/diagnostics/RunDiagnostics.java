@@ -15,6 +15,8 @@ public final class RunDiagnostics {
   public static final String ENTER_WHEN_ERRORS = "enterWhenErrors";
   /** Long counter of events dropped as repeats of an event id within the dedup window. */
   public static final String DUPLICATES_DROPPED = "duplicatesDropped";
+  /** Events of types nothing in the job uses, dropped before the customer timeline. */
+  public static final String UNUSED_EVENTS_DROPPED = "unusedEventsDropped";
 
   private RunDiagnostics() {}
 

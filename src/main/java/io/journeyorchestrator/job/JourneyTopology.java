@@ -20,7 +20,10 @@ import io.journeyorchestrator.matching.CompiledPattern;
 import io.journeyorchestrator.matching.PatternRuntime;
 import io.journeyorchestrator.suppression.SuppressionPolicyFunction;
 import io.journeyorchestrator.timeline.CustomerTimelineFunction;
+import io.journeyorchestrator.timeline.UnusedEventFilter;
 import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
 import java.util.Objects;
 import org.apache.flink.formats.avro.typeutils.AvroTypeInfo;
 import org.apache.flink.streaming.api.datastream.DataStream;
@@ -28,8 +31,8 @@ import org.apache.flink.streaming.api.datastream.DataStreamUtils;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 
 /**
- * The job graph, built once for every set of endpoints (Kafka, replay, tests): events keyed by
- * customer → customer timeline (order, lateness, profile) → patterns → audiences → suppressions. Sources and sinks are not
+ * The job graph, built once for every set of endpoints (Kafka, replay, tests): events of types
+ * nothing uses dropped, the rest keyed by customer → customer timeline (order, lateness, profile) → patterns → audiences → suppressions. Sources and sinks are not
  * its business: it takes a stream of events with timestamps and watermarks and returns streams.
  */
 public final class JourneyTopology {
@@ -53,7 +56,14 @@ public final class JourneyTopology {
 
   /** @param events interaction events with event-time timestamps and watermarks assigned */
   public Outputs build(DataStream<InteractionEvent> events) {
-    SingleOutputStreamOperator<JourneyEvent> timeline = events
+    List<CompiledPattern> patterns =
+        job.patterns().stream().map(CompiledPattern::compile).toList();
+    Optional<UnusedEventFilter> unused = UnusedEventFilter.forPatterns(patterns);
+    DataStream<InteractionEvent> used = unused.isEmpty() ? events : events
+        .filter(unused.get())
+        .name("drop unused event types")
+        .uid("unused-event-filter");
+    SingleOutputStreamOperator<JourneyEvent> timeline = used
         .keyBy(new EventCustomerKey())
         .process(new CustomerTimelineFunction(PROFILE_RETENTION.toMillis(),
             job.settings().dedupWindow().toMillis()))
@@ -61,8 +71,7 @@ public final class JourneyTopology {
         .name("customer timeline")
         .uid("customer-timeline");
 
-    DataStream<DetectedMatch> detected = patternRuntime.matches(timeline,
-        job.patterns().stream().map(CompiledPattern::compile).toList());
+    DataStream<DetectedMatch> detected = patternRuntime.matches(timeline, patterns);
     // Every stream here is still partitioned by customer (keyed operators, forward edges), so
     // the audience and suppression operators need no exchange.
     DataStream<DetectedMatch> matchesAndErasures =

@@ -76,10 +76,11 @@ public final class ReplayJob {
    *     RunDiagnostics#stepKey}); each failure counted as false
    * @param enterWhenErrors enterWhen conditions that failed on matches, by audience id
    * @param duplicatesDropped events dropped as repeats of an event id within the dedup window
+   * @param unusedDropped events of types nothing in the job uses, dropped before the timeline
    */
   public record Result(Map<String, List<OutputLine>> outputs, long linesRead, Instant endOfTime,
       Map<String, ErrorTally.Entry> conditionErrors, Map<String, ErrorTally.Entry> enterWhenErrors,
-      long duplicatesDropped) {
+      long duplicatesDropped, long unusedDropped) {
     public List<OutputLine> of(String kind) {
       return outputs.getOrDefault(kind, List.of());
     }
@@ -144,7 +145,9 @@ public final class ReplayJob {
         tally(result, RunDiagnostics.CONDITION_ERRORS),
         tally(result, RunDiagnostics.ENTER_WHEN_ERRORS),
         Objects.requireNonNullElse(
-            result.<Long>getAccumulatorResult(RunDiagnostics.DUPLICATES_DROPPED), 0L));
+            result.<Long>getAccumulatorResult(RunDiagnostics.DUPLICATES_DROPPED), 0L),
+        Objects.requireNonNullElse(
+            result.<Long>getAccumulatorResult(RunDiagnostics.UNUSED_EVENTS_DROPPED), 0L));
   }
 
   /** Empty when no operator registered the tally, e.g. a job without audiences. */

@@ -81,7 +81,7 @@ class ReplaySummaryTest {
             "evaluation error at <input>:51: key 'minutes' is not present in map."))),
         Map.of("payment-trouble", new Entry(7, new Sample("payment-trouble", BEGINNING, "e-9",
             "evaluation error at <input>:7: key 'tier' is not present in map."))),
-        2);
+        2, 40);
 
     StringWriter text = new StringWriter();
     ReplaySummary.print(new PrintWriter(text), job, result, null, Optional.empty());
@@ -91,6 +91,7 @@ class ReplaySummaryTest {
         "  dead letters        0",
         "  late events         0",
         "  duplicates dropped  2",
+        "  unused types        40 (events no pattern can use, skipped)",
         "  condition errors    1,207 (each counted as false; see below)",
         "Patterns                                   matches",
         "  calls-after-failed-payment                     0  (never matched)",
