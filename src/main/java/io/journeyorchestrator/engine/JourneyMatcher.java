@@ -156,9 +156,28 @@ public final class JourneyMatcher implements Serializable {
     if (dropped > 0) {
       out.dropped(dropped);
     }
+    if (potential.isEmpty() && state.completed.length == 0 && !taker.tookAny()
+        && sameRuns(partial, state.partial)) {
+      return state;
+    }
     PriorityQueue<Run> completed = queueOf(state.completed);
     emitMatches(potential, partial, completed, out);
     return stateOf(partial, completed, taker.lastTakenTimestamp, taker.takenAtLastTimestamp);
+  }
+
+  /** The event only moved partial matches along ignore edges back to where they were. */
+  private static boolean sameRuns(PriorityQueue<Run> partial, Run[] before) {
+    if (partial.size() != before.length) {
+      return false;
+    }
+    int i = 0;
+    for (Run run : partial) {
+      Run old = before[i++];
+      if (run != old && (run.state != old.state || run.events != old.events)) {
+        return false;
+      }
+    }
+    return true;
   }
 
   /** Time passes {@code timestamp}: timeouts and last absent steps, as {@code NFA.advanceTime}. */
@@ -203,6 +222,10 @@ public final class JourneyMatcher implements Serializable {
       this.steps = steps;
       this.lastTakenTimestamp = state.lastTakenTimestamp;
       this.takenAtLastTimestamp = state.takenAtLastTimestamp;
+    }
+
+    boolean tookAny() {
+      return sequence >= 0;
     }
 
     int sequence() {

@@ -12,13 +12,11 @@ import io.journeyorchestrator.config.PatternDefinition;
 import io.journeyorchestrator.config.StepDefinition;
 import io.journeyorchestrator.internal.avro.JourneyEvent;
 import io.journeyorchestrator.pattern.CompiledPattern;
-import io.journeyorchestrator.pattern.condition.ConditionEvaluationException;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
@@ -31,7 +29,8 @@ import org.junit.jupiter.api.io.TempDir;
  * every step kind (loaded by the job loader from YAML, built for CEP by the project's
  * CepPatternBuilder) and random journeys of several customers (many events sharing a timestamp,
  * events exactly at window boundaries, watermarks in random steps, also exactly at deadlines),
- * both produce the same matches, with the same events per step, in the same order. On a mismatch
+ * both produce the same matches, with the same events per step, in the same order, also when the
+ * matcher's state goes through its Avro record between watermarks. On a mismatch
  * it prints the seed, the pattern and the input to reproduce it.
  */
 class JourneyMatcherDifferentialTest {
@@ -74,7 +73,9 @@ class JourneyMatcherDifferentialTest {
     for (int p = 0; p < PATTERNS; p++) {
       long seed = SEED * 31 + p;
       PatternDefinition definition = byId.get("p" + p);
+      long started = System.nanoTime();
       String failure = compare(definition, seed, coverage);
+      coverage.timed(definition.id(), System.nanoTime() - started);
       if (failure != null) {
         fail("seed " + seed + "\n" + yamls.get(p) + failure);
       }
@@ -225,99 +226,6 @@ class JourneyMatcherDifferentialTest {
     return new JourneyEvent(event, Map.of());
   }
 
-  /**
-   * The matcher driven as CepOperator drives its NFA: events wait per customer until the
-   * watermark passes them; then per timestamp in order advanceTime and the events at it in
-   * arrival order; then advanceTime to the watermark, for every customer (CEP only for those with
-   * a timer due, which the matcher must not notice).
-   */
-  static final class EngineDriver {
-    private final JourneyMatcher matcher;
-    private final CompiledPattern pattern;
-    private final List<String> stepNames;
-    private final Map<String, PatternState> states = new LinkedHashMap<>();
-    private final Map<String, List<JourneyEvent>> waiting = new LinkedHashMap<>();
-    final List<String> matches = new ArrayList<>();
-    int dropped;
-    int maxPartialMatches;
-
-    EngineDriver(JourneyMatcher matcher, CompiledPattern pattern) {
-      this.matcher = matcher;
-      this.pattern = pattern;
-      this.stepNames = pattern.definition().steps().stream().map(StepDefinition::name).toList();
-    }
-
-    void event(JourneyEvent event) {
-      waiting.computeIfAbsent(event.getEvent().getCustomerId(), c -> new ArrayList<>()).add(event);
-      states.putIfAbsent(event.getEvent().getCustomerId(), matcher.initialState());
-    }
-
-    void watermark(long watermark) {
-      for (Map.Entry<String, PatternState> entry : states.entrySet()) {
-        String customer = entry.getKey();
-        PatternState state = entry.getValue();
-        MatchOutput out = output(customer);
-        List<JourneyEvent> due = new ArrayList<>();
-        List<JourneyEvent> queue = waiting.getOrDefault(customer, new ArrayList<>());
-        queue.removeIf(e -> {
-          if (e.getEvent().getTimestamp().toEpochMilli() <= watermark) {
-            due.add(e);
-            return true;
-          }
-          return false;
-        });
-        due.sort(Comparator.comparingLong(e -> e.getEvent().getTimestamp().toEpochMilli()));
-        long current = Long.MIN_VALUE;
-        for (JourneyEvent event : due) {
-          long time = event.getEvent().getTimestamp().toEpochMilli();
-          if (time != current) {
-            state = matcher.advanceTime(state, time, out);
-            current = time;
-          }
-          state = matcher.onEvent(state, event.getEvent().getEventId(), time, holding(event), out);
-          maxPartialMatches = Math.max(maxPartialMatches, state.partialMatches());
-        }
-        state = matcher.advanceTime(state, watermark, out);
-        entry.setValue(state);
-      }
-    }
-
-    boolean allStatesEmptyAtEnd() {
-      return states.values().stream().allMatch(matcher::isEmpty);
-    }
-
-    private long holding(JourneyEvent event) {
-      long steps = 0;
-      for (int i = 0; i < stepNames.size(); i++) {
-        try {
-          if (pattern.condition(i).evaluate(event.getEvent(), event.getProfile())) {
-            steps |= 1L << i;
-          }
-        } catch (ConditionEvaluationException e) {
-          throw new IllegalStateException(e);
-        }
-      }
-      return steps;
-    }
-
-    private MatchOutput output(String customer) {
-      return new MatchOutput() {
-        @Override
-        public void match(Match match) {
-          Map<String, List<String>> ids = new HashMap<>();
-          match.steps().forEach((step, refs) ->
-              ids.put(step, refs.stream().map(EventRef::eventId).toList()));
-          matches.add(CepReference.describe(customer, stepNames, ids));
-        }
-
-        @Override
-        public void dropped(int count) {
-          dropped += count;
-        }
-      };
-    }
-  }
-
   /** What the random cases exercised, so that a change of the generator cannot hollow it out. */
   static final class Coverage {
     int cases;
@@ -326,6 +234,15 @@ class JourneyMatcherDifferentialTest {
     long matches;
     int maxPartialMatches;
     final Map<String, Integer> features = new TreeMap<>();
+    String slowest;
+    long slowestNanos;
+
+    void timed(String patternId, long nanos) {
+      if (nanos > slowestNanos) {
+        slowest = patternId;
+        slowestNanos = nanos;
+      }
+    }
 
     void count(PatternDefinition definition, List<Input> inputs, int matchCount, int partials) {
       cases++;
@@ -375,7 +292,8 @@ class JourneyMatcherDifferentialTest {
     public String toString() {
       return cases + " patterns x " + CUSTOMERS + " customers (" + sequences + " sequences), "
           + events + " events, " + matches + " matches, at most " + maxPartialMatches
-          + " partial matches per customer; features " + features;
+          + " partial matches per customer, slowest " + slowest + " (" + slowestNanos / 1_000_000
+          + " ms); features " + features;
     }
   }
 }
