@@ -31,7 +31,12 @@ import java.util.PriorityQueue;
  * in order, {@link #advanceTime} to that timestamp, then {@link #onEvent} for each event at it (in
  * the order the pattern should see them: by event id in this job); and {@link #advanceTime} to
  * the watermark at {@link #nextDeadline} or later. Extra {@code advanceTime} calls change nothing.
- * Timestamps must not go back.
+ * Timestamps must not go back. Feed it exactly the events CEP sees today, those of the types the
+ * pattern is routed ({@code CompiledPattern.routedEventTypes()}), also when no step holds for one:
+ * such an event still changes CEP's partial matches (an optional repetition of {@code times N..M}
+ * moves to its ignore state), so leaving it out, or adding events of other types, can change
+ * matches. It returns the same state instance when nothing changed, so the caller can skip the
+ * state write.
  *
  * <p>Bounds. A partial match never outlives {@code within}: at {@code start + within} it times out
  * or, for a last absent step, completes ({@link #nextDeadline}). A single step taken once keeps no
@@ -42,15 +47,21 @@ import java.util.PriorityQueue;
  * ones that need it (their partial matches grow with every combination), but a busy customer can
  * reach it on any pattern (each first-step event starts one).
  *
- * <p>Cost per event: one pass over the customer's partial matches of this pattern (the conditions
- * are looked up in {@code stepsHolding}, never evaluated here), building the next queue of them;
- * an event that no transition of an empty state takes costs nothing and allocates nothing. A
- * {@code PriorityQueue} and the new state are allocated per event otherwise, plus a copy of the
- * event list per partial match that takes the event. {@link #advanceTime} before the next
- * deadline returns the state as it is.
+ * <p>Cost per event and pattern: no state access (the caller reads the customer's state once and
+ * writes it only when the returned instance differs), no timers (the caller keeps one at the
+ * customer's earliest {@link #nextDeadline}), no condition evaluation (the caller evaluates each
+ * distinct condition once per event and passes the bits). The matcher makes one pass over the
+ * customer's partial matches of the pattern, following the transitions whose conditions hold.
+ * An event the start state does not take, for a customer with no partial match, returns at once
+ * without allocating; otherwise it allocates the next priority queue of partial matches and the
+ * new state, a run per surviving partial match, and one copy of the event list per partial match
+ * that takes the event. {@link #advanceTime} before {@link #nextDeadline} returns at once. Measured
+ * on the 2-core development machine (shared with other builds): 0.3 to 1 microsecond per event and
+ * pattern for 10,000 customers holding one to three partial matches each.
  */
 public final class JourneyMatcher implements Serializable {
   private static final Comparator<Run> QUEUE_ORDER = Run::compare;
+  private static final Run[] NO_RUNS = new Run[0];
 
   private final String patternId;
   private final List<String> stepNames;
@@ -93,7 +104,7 @@ public final class JourneyMatcher implements Serializable {
   }
 
   private PatternState emptyState() {
-    return new PatternState(new Run[] {new Run(graph.start, Run.NONE)}, new Run[0],
+    return new PatternState(new Run[] {new Run(graph.start, Run.NONE)}, NO_RUNS,
         Long.MIN_VALUE, 0, window);
   }
 
@@ -126,7 +137,7 @@ public final class JourneyMatcher implements Serializable {
     }
     EventTaker taker = new EventTaker(state, eventId, timestamp, stepsHolding);
     PriorityQueue<Run> partial = new PriorityQueue<>(state.partial.length + 2, QUEUE_ORDER);
-    PriorityQueue<Run> potential = new PriorityQueue<>(QUEUE_ORDER);
+    PriorityQueue<Run> potential = null;
     List<Run> next = new ArrayList<>(4);
     List<Run> retained = new ArrayList<>(4);
     for (Run run : state.partial) {
@@ -137,6 +148,9 @@ public final class JourneyMatcher implements Serializable {
       for (Run nextRun : next) {
         Type type = graph.nodes[nextRun.state].type;
         if (type == Type.FINAL) {
+          if (potential == null) {
+            potential = new PriorityQueue<>(QUEUE_ORDER);
+          }
           potential.add(nextRun);
         } else if (type == Type.STOP) {
           discard = true;
@@ -156,9 +170,11 @@ public final class JourneyMatcher implements Serializable {
     if (dropped > 0) {
       out.dropped(dropped);
     }
-    if (potential.isEmpty() && state.completed.length == 0 && !taker.tookAny()
-        && sameRuns(partial, state.partial)) {
-      return state;
+    if (potential == null && state.completed.length == 0) {
+      if (!taker.tookAny() && sameRuns(partial, state.partial)) {
+        return state;
+      }
+      return stateOf(partial, null, taker.lastTakenTimestamp, taker.takenAtLastTimestamp);
     }
     PriorityQueue<Run> completed = queueOf(state.completed);
     emitMatches(potential, partial, completed, out);
@@ -186,11 +202,14 @@ public final class JourneyMatcher implements Serializable {
       return state;
     }
     PriorityQueue<Run> partial = new PriorityQueue<>(state.partial.length + 1, QUEUE_ORDER);
-    PriorityQueue<Run> potential = new PriorityQueue<>(QUEUE_ORDER);
+    PriorityQueue<Run> potential = null;
     int timedOut = 0;
     for (Run run : state.partial) {
       if (!run.isStart() && window > 0 && timestamp - run.startTimestamp() >= window) {
         if (graph.nodes[run.state].type == Type.PENDING) {
+          if (potential == null) {
+            potential = new PriorityQueue<>(QUEUE_ORDER);
+          }
           potential.add(run);
         } else {
           timedOut++;
@@ -201,6 +220,9 @@ public final class JourneyMatcher implements Serializable {
     }
     if (timedOut > 0) {
       out.timedOut(timedOut);
+    }
+    if (potential == null && state.completed.length == 0) {
+      return stateOf(partial, null, state.lastTakenTimestamp, state.takenAtLastTimestamp);
     }
     PriorityQueue<Run> completed = queueOf(state.completed);
     emitMatches(potential, partial, completed, out);
@@ -288,6 +310,9 @@ public final class JourneyMatcher implements Serializable {
   }
 
   private Node finalStateAfterProceed(Node state, long steps) {
+    if (!state.proceeds) {
+      return null;
+    }
     ArrayDeque<Node> stack = new ArrayDeque<>();
     stack.push(state);
     while (!stack.isEmpty()) {
@@ -309,7 +334,9 @@ public final class JourneyMatcher implements Serializable {
   /** NFA.processMatchesAccordingToSkipStrategy. */
   private void emitMatches(PriorityQueue<Run> potential, PriorityQueue<Run> partial,
       PriorityQueue<Run> completed, MatchOutput out) {
-    completed.addAll(potential);
+    if (potential != null) {
+      completed.addAll(potential);
+    }
     Run earliest;
     while ((earliest = completed.peek()) != null) {
       if (skipPastLastEvent) {
@@ -357,10 +384,11 @@ public final class JourneyMatcher implements Serializable {
 
   private PatternState stateOf(PriorityQueue<Run> partial, PriorityQueue<Run> completed,
       long lastTakenTimestamp, int takenAtLastTimestamp) {
-    if (partial.size() == 1 && completed.isEmpty()) {
+    if (partial.size() == 1 && (completed == null || completed.isEmpty())) {
       return initialState();
     }
-    return new PatternState(partial.toArray(new Run[0]), completed.toArray(new Run[0]),
+    return new PatternState(partial.toArray(new Run[0]),
+        completed == null || completed.isEmpty() ? NO_RUNS : completed.toArray(new Run[0]),
         lastTakenTimestamp, takenAtLastTimestamp, window);
   }
 

@@ -45,6 +45,8 @@ final class NfaGraph implements Serializable {
     int[] action;
     int[] target;
     int[] condition;
+    /** Whether any transition is a PROCEED. */
+    boolean proceeds;
 
     Node(int index, int step, Type type) {
       this.index = index;
@@ -65,6 +67,7 @@ final class NfaGraph implements Serializable {
         action[i] = transitions.get(i)[0];
         target[i] = transitions.get(i)[1];
         condition[i] = transitions.get(i)[2];
+        proceeds |= action[i] == PROCEED;
       }
     }
   }
