@@ -85,15 +85,21 @@ class JourneyMatcherTest {
     return run(yaml, 1000, inputs);
   }
 
-  private static final String A_THEN_B = """
-      id: a-then-b
-      steps:
-        - name: a
-          when: event.type == "a"
-        - name: b
-          when: event.type == "b"
-      within: 10s
-      """;
+  private static String aThenB(String contiguity, String afterMatch) {
+    return """
+        id: a-then-b
+        afterMatch: %s
+        steps:
+          - name: a
+            when: event.type == "a"
+          - name: b
+            when: event.type == "b"
+            contiguity: %s
+        within: 10s
+        """.formatted(afterMatch, contiguity);
+  }
+
+  private static final String A_THEN_B = aThenB("relaxed", "skip-past-last-event");
 
   @Test
   void shouldNotTakeAnEventExactlyAtStartPlusWithin() throws Exception {
@@ -154,16 +160,7 @@ class JourneyMatcherTest {
 
   @Test
   void shouldBreakStrictContiguityOnAnEventNoStepTakes() throws Exception {
-    EngineDriver engine = run("""
-        id: a-then-next-b
-        steps:
-          - name: a
-            when: event.type == "a"
-          - name: b
-            when: event.type == "b"
-            contiguity: strict
-        within: 10s
-        """,
+    EngineDriver engine = run(aThenB("strict", "skip-past-last-event"),
         event("a1", seconds(0), "a"),
         event("x1", seconds(1), "x"),
         event("b1", seconds(2), "b"),
@@ -221,17 +218,7 @@ class JourneyMatcherTest {
 
   @Test
   void shouldOrderMatchesOfOneInstantByEventIdAsTheTimelineReleasesThem() throws Exception {
-    EngineDriver engine = run("""
-        id: any-a-then-b
-        afterMatch: no-skip
-        steps:
-          - name: a
-            when: event.type == "a"
-          - name: b
-            when: event.type == "b"
-            contiguity: any
-        within: 10s
-        """,
+    EngineDriver engine = run(aThenB("any", "no-skip"),
         event("a1", seconds(0), "a"),
         event("a2", seconds(0), "a"),
         event("b1", seconds(1), "b"),
