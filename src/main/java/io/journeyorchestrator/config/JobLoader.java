@@ -147,7 +147,7 @@ public final class JobLoader {
       return Optional.empty();
     }
     YamlMapping job = parsed.get();
-    job.allowOnly(List.of("name", "kafka", "time", "input", "dedup", "delivery"));
+    job.allowOnly(List.of("name", "kafka", "time", "input", "dedup", "delivery", "engine"));
     Optional<String> name = job.name("name", true, ID_REGEX, ID_RULE, "telecom-demo");
 
     Optional<YamlMapping> kafka = job.mapping("kafka", true, "kafka");
@@ -184,6 +184,7 @@ public final class JobLoader {
     }
     String delivery =
         job.choice("delivery", List.of("exactly-once", "at-least-once"), "exactly-once").get();
+    String engine = job.choice("engine", List.of("flink-cep", "journey"), "flink-cep").get();
 
     if (name.isEmpty() || servers.isEmpty() || topics.isEmpty() || outOfOrder.isEmpty()
         || idle.isEmpty()) {
@@ -192,7 +193,8 @@ public final class JobLoader {
     return Optional.of(new JobSettings(name.get(), servers.get(), topics.get(), outOfOrder.get(),
         idle.get(), futureSkew, dedupWindow,
         JobSettings.InputFormat.valueOf(format.toUpperCase()),
-        JobSettings.Delivery.valueOf(delivery.toUpperCase().replace('-', '_'))));
+        JobSettings.Delivery.valueOf(delivery.toUpperCase().replace('-', '_')),
+        JobSettings.Engine.valueOf(engine.toUpperCase().replace('-', '_'))));
   }
 
   private Optional<JobSettings.Topics> topics(YamlMapping topics) {

@@ -12,7 +12,8 @@ public record JobSettings(
     Duration maxFutureSkew,
     Duration dedupWindow,
     InputFormat inputFormat,
-    Delivery delivery) implements java.io.Serializable {
+    Delivery delivery,
+    Engine engine) implements java.io.Serializable {
 
   /** Kafka topic names, one per stream the job reads or writes. */
   public record Topics(
@@ -35,8 +36,22 @@ public record JobSettings(
     AT_LEAST_ONCE
   }
 
+  /**
+   * What runs the patterns: the journey engine (all patterns in one operator) or Flink CEP (one
+   * operator per pattern, the reference the journey engine is tested against).
+   */
+  public enum Engine {
+    JOURNEY,
+    FLINK_CEP
+  }
+
   public JobSettings withBootstrapServers(String servers) {
     return new JobSettings(name, servers, topics, maxOutOfOrderness, idleTimeout, maxFutureSkew,
-        dedupWindow, inputFormat, delivery);
+        dedupWindow, inputFormat, delivery, engine);
+  }
+
+  public JobSettings withEngine(Engine other) {
+    return new JobSettings(name, bootstrapServers, topics, maxOutOfOrderness, idleTimeout,
+        maxFutureSkew, dedupWindow, inputFormat, delivery, other);
   }
 }

@@ -13,7 +13,6 @@ import io.journeyorchestrator.io.InteractionEventDecoder;
 import io.journeyorchestrator.io.KafkaEventDeserializer;
 import io.journeyorchestrator.io.KafkaOutputSerializer;
 import io.journeyorchestrator.keyed.JobState;
-import io.journeyorchestrator.pattern.CepPatternRuntime;
 import java.time.Duration;
 import org.apache.avro.specific.SpecificRecordBase;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
@@ -66,7 +65,7 @@ public final class KafkaJourneyJob {
     }
 
     JourneyTopology.Outputs outputs =
-        new JourneyTopology(job, new CepPatternRuntime()).build(checked);
+        new JourneyTopology(job, PatternEngines.of(job.settings())).build(checked);
 
     JobSettings.Topics topics = settings.topics();
     outputs.matches().sinkTo(sink(settings, "matches", topics.matches(), PatternMatch.class,

@@ -11,7 +11,6 @@ import io.journeyorchestrator.io.OutputLineFileSink;
 import io.journeyorchestrator.io.OutputLines;
 import io.journeyorchestrator.io.ReplayEventParser;
 import io.journeyorchestrator.keyed.JobState;
-import io.journeyorchestrator.pattern.CepPatternRuntime;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -107,7 +106,7 @@ public final class ReplayJob {
         .uid("parse-replay-events");
 
     JourneyTopology.Outputs outputs = new JourneyTopology(job,
-        CepPatternRuntime.probingConditions())
+        PatternEngines.forReplay(job.settings()))
         .build(events.assignTimestampsAndWatermarks(EventTime.watermarks(job.settings()))
             .setParallelism(1)
             .name("event time"));

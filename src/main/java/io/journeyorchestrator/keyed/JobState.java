@@ -5,6 +5,7 @@ import io.journeyorchestrator.avro.InteractionEvent;
 import io.journeyorchestrator.avro.PatternMatch;
 import io.journeyorchestrator.internal.avro.CustomerProfile;
 import io.journeyorchestrator.internal.avro.DetectedMatch;
+import io.journeyorchestrator.internal.avro.EngineState;
 import io.journeyorchestrator.internal.avro.Membership;
 import io.journeyorchestrator.internal.avro.MembershipUpdate;
 import io.journeyorchestrator.internal.avro.SuppressionState;
@@ -70,6 +71,11 @@ public final class JobState {
   public static MapStateDescriptor<Long, List<DetectedMatch>> pendingMatchesDescriptor() {
     return new MapStateDescriptor<>("pending-matches", Types.LONG,
         new ListTypeInfo<>(new AvroTypeInfo<>(DetectedMatch.class)));
+  }
+
+  /** The journey engine's per-customer state: every pattern's partial matches, in one value. */
+  public static ValueStateDescriptor<EngineState> engineStateDescriptor() {
+    return new ValueStateDescriptor<>("engine", new AvroTypeInfo<>(EngineState.class));
   }
 
   public static MapStateDescriptor<String, Membership> membershipsDescriptor() {

@@ -24,25 +24,37 @@ public final class MatchBuilder {
    * @param absenceWindow for a pattern ending in an absent step, its {@code within}: the match
    *     ends at the deadline, first event plus window; null otherwise
    */
-  public static DetectedMatch build(String patternId, List<JourneyEvent> events, Duration absenceWindow) {
+  public static DetectedMatch build(String patternId, List<JourneyEvent> events,
+      Duration absenceWindow) {
     InteractionEvent first = events.get(0).getEvent();
-    Instant start = first.getTimestamp();
-    Instant end = absenceWindow != null
-        ? start.plus(absenceWindow)
-        : events.get(events.size() - 1).getEvent().getTimestamp();
     List<String> eventIds = new ArrayList<>(events.size());
     for (JourneyEvent event : events) {
       eventIds.add(event.getEvent().getEventId());
     }
+    return build(patternId, first.getCustomerId(), eventIds, first.getTimestamp(), absenceWindow,
+        events.get(events.size() - 1));
+  }
+
+  /**
+   * For an engine that keeps only event ids: the same record as {@link #build(String, List,
+   * Duration)} for the same events.
+   *
+   * @param lastEvent the match's last present event, with the profile as of it
+   */
+  public static DetectedMatch build(String patternId, String customerId, List<String> eventIds,
+      Instant start, Duration absenceWindow, JourneyEvent lastEvent) {
+    Instant end = absenceWindow != null
+        ? start.plus(absenceWindow)
+        : lastEvent.getEvent().getTimestamp();
     PatternMatch match = PatternMatch.newBuilder()
-        .setMatchId(matchId(first.getCustomerId(), patternId, eventIds, end))
-        .setCustomerId(first.getCustomerId())
+        .setMatchId(matchId(customerId, patternId, eventIds, end))
+        .setCustomerId(customerId)
         .setPatternId(patternId)
-        .setEventIds(eventIds)
+        .setEventIds(List.copyOf(eventIds))
         .setStartTime(start)
         .setEndTime(end)
         .build();
-    return new DetectedMatch(match, events.get(events.size() - 1));
+    return new DetectedMatch(match, lastEvent);
   }
 
   public static String matchId(String customerId, String patternId, List<String> eventIds, Instant end) {

@@ -1,0 +1,328 @@
+package io.journeyorchestrator.engine;
+
+import io.journeyorchestrator.config.PatternDefinition;
+import io.journeyorchestrator.config.StepDefinition;
+import io.journeyorchestrator.diagnostics.ErrorTally;
+import io.journeyorchestrator.diagnostics.RunDiagnostics;
+import io.journeyorchestrator.internal.avro.DetectedMatch;
+import io.journeyorchestrator.internal.avro.EnginePartialMatch;
+import io.journeyorchestrator.internal.avro.EnginePatternState;
+import io.journeyorchestrator.internal.avro.EngineState;
+import io.journeyorchestrator.internal.avro.JourneyEvent;
+import io.journeyorchestrator.keyed.JobState;
+import io.journeyorchestrator.matching.CompiledPattern;
+import io.journeyorchestrator.matching.MatchBuilder;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.api.common.state.ValueState;
+import org.apache.flink.metrics.Counter;
+import org.apache.flink.metrics.MetricGroup;
+import org.apache.flink.streaming.api.TimerService;
+import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
+import org.apache.flink.util.Collector;
+
+/**
+ * Runs every pattern of the job for one customer in one keyed operator: the journey engine. Fed
+ * by the customer timeline, which releases each customer's events in (time, event id) order once
+ * the watermark passed them, so the engine needs no buffer of its own: each event is applied as
+ * it arrives, as Flink CEP applies it when its timer fires ({@link JourneyMatcher} decides what
+ * CEP would). Deadlines (a partial match's {@code within}, an absent last step) fire from one
+ * event-time timer per customer, at the earliest deadline of any pattern.
+ *
+ * <p>Per event: one state read; each distinct condition that the event's type can satisfy is
+ * evaluated once ({@link StepConditionIndex}); each pattern with a holding step or a partial match
+ * runs its matcher; one state write when anything changed, a timer moved when the earliest
+ * deadline did. No event is stored, except the last present event of a partial match of a
+ * pattern whose last step is absent (its match is reported with it, at the deadline).
+ *
+ * <p>State, one {@link EngineState} per customer: per pattern, under its state key (id and
+ * fingerprint, as the Flink CEP operator uids have it), its partial matches. A pattern whose
+ * definition changed or that was removed has another key: its entry is dropped the next time the
+ * customer is seen, and counted ({@code engine_droppedPatternStates}). The value is cleared when
+ * no pattern remembers anything.
+ */
+public final class JourneyEngineFunction
+    extends KeyedProcessFunction<String, JourneyEvent, DetectedMatch> {
+  private static final long NO_DEADLINE = Long.MAX_VALUE;
+
+  private final List<CompiledPattern> patterns;
+  private final List<JourneyMatcher> matchers;
+  private final List<String> stateKeys;
+  private final StepConditionIndex conditions;
+  /**
+   * Per pattern, the event types it sees, as Flink CEP's route filter has them (null: all): an
+   * event of another type is not an event of that pattern at all, not even one that changes
+   * nothing, which keeps the automaton's bookkeeping identical to CEP's.
+   */
+  private final Set<String>[] routes;
+  private transient ValueState<EngineState> state;
+  private transient long[] stepsHolding;
+  private transient Counter[] matchCounters;
+  private transient Counter[][] conditionErrors;
+  private transient Counter droppedPartialMatches;
+  private transient Counter droppedPatternStates;
+  private transient ErrorTally conditionErrorExamples;
+
+  /** @param maxPartialMatches the most partial matches a customer may hold per pattern */
+  public JourneyEngineFunction(List<CompiledPattern> patterns, int maxPartialMatches) {
+    this.patterns = List.copyOf(patterns);
+    this.matchers = patterns.stream()
+        .map(p -> new JourneyMatcher(p.definition(), maxPartialMatches)).toList();
+    this.stateKeys = patterns.stream().map(CompiledPattern::operatorUid).toList();
+    this.conditions = new StepConditionIndex(patterns);
+    this.routes = routesOf(patterns);
+  }
+
+  @SuppressWarnings("unchecked")
+  private static Set<String>[] routesOf(List<CompiledPattern> patterns) {
+    Set<String>[] routes = new Set[patterns.size()];
+    for (int p = 0; p < patterns.size(); p++) {
+      routes[p] = patterns.get(p).routedEventTypes().orElse(null);
+    }
+    return routes;
+  }
+
+  @Override
+  public void open(OpenContext openContext) {
+    state = getRuntimeContext().getState(JobState.engineStateDescriptor());
+    stepsHolding = new long[patterns.size()];
+    matchCounters = new Counter[patterns.size()];
+    conditionErrors = new Counter[patterns.size()][];
+    for (int p = 0; p < patterns.size(); p++) {
+      PatternDefinition definition = patterns.get(p).definition();
+      MetricGroup group = getRuntimeContext().getMetricGroup().addGroup("pattern", definition.id());
+      matchCounters[p] = group.counter("matches");
+      conditionErrors[p] = new Counter[definition.steps().size()];
+      for (int s = 0; s < definition.steps().size(); s++) {
+        conditionErrors[p][s] = group.addGroup("step", definition.steps().get(s).name())
+            .counter("conditionErrors");
+      }
+    }
+    MetricGroup engine = getRuntimeContext().getMetricGroup().addGroup("engine");
+    droppedPartialMatches = engine.counter("droppedPartialMatches");
+    droppedPatternStates = engine.counter("droppedPatternStates");
+    conditionErrorExamples =
+        RunDiagnostics.tally(getRuntimeContext(), RunDiagnostics.CONDITION_ERRORS);
+  }
+
+  @Override
+  public void processElement(JourneyEvent event, Context ctx, Collector<DetectedMatch> out)
+      throws Exception {
+    boolean anyHolds = conditions.evaluate(event.getEvent(), event.getProfile(), stepsHolding,
+        (p, s, e) -> {
+          conditionErrors[p][s].inc();
+          if (conditionErrorExamples != null) {
+            conditionErrorExamples.add(new ErrorTally.Sample(
+                RunDiagnostics.stepKey(patterns.get(p).id(),
+                    patterns.get(p).definition().steps().get(s).name()),
+                event.getEvent().getTimestamp().toEpochMilli(), event.getEvent().getEventId(),
+                e.reason()));
+          }
+        });
+    EngineState stored = state.value();
+    if (!anyHolds && stored == null) {
+      return;
+    }
+    Customer customer = new Customer(stored);
+    long timestamp = event.getEvent().getTimestamp().toEpochMilli();
+    String eventId = event.getEvent().getEventId();
+    String type = event.getEvent().getType();
+    for (int p = 0; p < matchers.size(); p++) {
+      JourneyMatcher matcher = matchers.get(p);
+      if (routes[p] != null && !routes[p].contains(type)) {
+        continue;
+      }
+      PatternState before = customer.pattern(p);
+      if (stepsHolding[p] == 0 && matcher.isEmpty(before)) {
+        continue;
+      }
+      int pattern = p;
+      Emitter emitter = new Emitter(pattern, customer, event, out);
+      PatternState after = matcher.advanceTime(before, timestamp, emitter);
+      after = matcher.onEvent(after, eventId, timestamp, stepsHolding[p], emitter);
+      customer.update(p, before, after, event);
+    }
+    customer.store(ctx.timerService());
+  }
+
+  @Override
+  public void onTimer(long timestamp, OnTimerContext ctx, Collector<DetectedMatch> out)
+      throws Exception {
+    EngineState stored = state.value();
+    if (stored == null) {
+      return;
+    }
+    Customer customer = new Customer(stored);
+    customer.timerFired();
+    long now = ctx.timerService().currentWatermark();
+    for (int p = 0; p < matchers.size(); p++) {
+      PatternState before = customer.pattern(p);
+      if (matchers.get(p).nextDeadline(before) > now) {
+        continue;
+      }
+      PatternState after = matchers.get(p).advanceTime(before, now,
+          new Emitter(p, customer, null, out));
+      customer.update(p, before, after, null);
+    }
+    customer.store(ctx.timerService());
+  }
+
+  /** One customer's state while an event or a timer is applied; written back once. */
+  private final class Customer {
+    private final Map<String, EnginePatternState> records;
+    private final Map<String, JourneyEvent> anchors;
+    private final PatternState[] states = new PatternState[matchers.size()];
+    private long registeredDeadline;
+    private boolean changed;
+
+    Customer(EngineState stored) {
+      if (stored == null) {
+        records = new HashMap<>();
+        anchors = new HashMap<>();
+        registeredDeadline = NO_DEADLINE;
+        return;
+      }
+      records = new HashMap<>(stored.getPatterns());
+      anchors = new HashMap<>(stored.getAnchors());
+      registeredDeadline = stored.getDeadline();
+      if (records.keySet().retainAll(stateKeys)) {
+        droppedPatternStates.inc();
+        changed = true;
+      }
+    }
+
+    PatternState pattern(int p) {
+      if (states[p] == null) {
+        EnginePatternState record = records.get(stateKeys.get(p));
+        states[p] = record == null
+            ? matchers.get(p).initialState()
+            : matchers.get(p).fromRecord(record);
+      }
+      return states[p];
+    }
+
+    JourneyEvent anchor(String eventId) {
+      return anchors.get(eventId);
+    }
+
+    void timerFired() {
+      registeredDeadline = NO_DEADLINE;
+      changed = true;
+    }
+
+    void update(int p, PatternState before, PatternState after, JourneyEvent current) {
+      if (after == before) {
+        return;
+      }
+      states[p] = after;
+      changed = true;
+      if (matchers.get(p).isEmpty(after)) {
+        records.remove(stateKeys.get(p));
+      } else {
+        EnginePatternState record = after.toRecord();
+        records.put(stateKeys.get(p), record);
+        if (current != null && patterns.get(p).definition().endsWithAbsence()
+            && lastEventIds(record).contains(current.getEvent().getEventId())) {
+          anchors.put(current.getEvent().getEventId(), current);
+        }
+      }
+    }
+
+    void store(TimerService timers) throws Exception {
+      if (!changed) {
+        return;
+      }
+      Set<String> anchored = new HashSet<>();
+      long deadline = NO_DEADLINE;
+      for (int p = 0; p < matchers.size(); p++) {
+        EnginePatternState record = records.get(stateKeys.get(p));
+        if (record == null) {
+          continue;
+        }
+        deadline = Math.min(deadline, matchers.get(p).nextDeadline(pattern(p)));
+        if (patterns.get(p).definition().endsWithAbsence()) {
+          anchored.addAll(lastEventIds(record));
+        }
+      }
+      anchors.keySet().retainAll(anchored);
+      if (deadline != registeredDeadline) {
+        if (registeredDeadline != NO_DEADLINE) {
+          timers.deleteEventTimeTimer(registeredDeadline);
+        }
+        if (deadline != NO_DEADLINE) {
+          timers.registerEventTimeTimer(deadline);
+        }
+      }
+      if (records.isEmpty()) {
+        state.clear();
+      } else {
+        state.update(new EngineState(records, anchors, deadline));
+      }
+    }
+  }
+
+  /** The last event each partial match took: where its match, if completed by time, ends. */
+  private static Set<String> lastEventIds(EnginePatternState record) {
+    Set<String> ids = new HashSet<>();
+    for (EnginePartialMatch partial : record.getPartialMatches()) {
+      if (!partial.getEvents().isEmpty()) {
+        ids.add(partial.getEvents().get(partial.getEvents().size() - 1).getEventId());
+      }
+    }
+    for (EnginePartialMatch completed : record.getCompletedMatches()) {
+      if (!completed.getEvents().isEmpty()) {
+        ids.add(completed.getEvents().get(completed.getEvents().size() - 1).getEventId());
+      }
+    }
+    return ids;
+  }
+
+  /** Turns the matcher's matches into the job's match records, with their last present event. */
+  private final class Emitter implements MatchOutput {
+    private final int pattern;
+    private final Customer customer;
+    private final JourneyEvent current;
+    private final Collector<DetectedMatch> out;
+
+    Emitter(int pattern, Customer customer, JourneyEvent current, Collector<DetectedMatch> out) {
+      this.pattern = pattern;
+      this.customer = customer;
+      this.current = current;
+      this.out = out;
+    }
+
+    @Override
+    public void match(Match match) {
+      PatternDefinition definition = patterns.get(pattern).definition();
+      List<String> eventIds = new ArrayList<>();
+      for (StepDefinition step : definition.steps()) {
+        if (!step.absent()) {
+          match.step(step.name()).forEach(ref -> eventIds.add(ref.eventId()));
+        }
+      }
+      String lastId = eventIds.get(eventIds.size() - 1);
+      JourneyEvent last = current != null && current.getEvent().getEventId().equals(lastId)
+          ? current
+          : customer.anchor(lastId);
+      if (last == null) {
+        throw new IllegalStateException("pattern " + definition.id() + ": no stored event "
+            + lastId + " for a match completed by its deadline");
+      }
+      matchCounters[pattern].inc();
+      out.collect(MatchBuilder.build(definition.id(), last.getEvent().getCustomerId(), eventIds,
+          Instant.ofEpochMilli(match.startTime()),
+          definition.endsWithAbsence() ? definition.within() : null, last));
+    }
+
+    @Override
+    public void dropped(int count) {
+      droppedPartialMatches.inc(count);
+    }
+  }
+}
