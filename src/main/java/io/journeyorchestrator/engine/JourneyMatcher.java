@@ -25,7 +25,13 @@ import java.util.PriorityQueue;
  * computation states are created and CEP's {@link PriorityQueue} layout of them (ties between
  * partial matches that started with the same event are broken by that layout). The one
  * difference: CEP keeps events in a shared buffer and finds a match's events by Dewey versions;
- * here each partial match carries the ids and timestamps of the events it took.
+ * here each partial match carries the ids and timestamps of the events it took. The two agree
+ * whenever CEP's versions lead back along the path the partial match took, which held in every
+ * case of {@code JourneyMatcherDifferentialTest} (its class comment says how far it searched).
+ *
+ * <p>A match refers to its events by id. For a last absent step (and a strict one, which CEP
+ * completes on the next event) the last present event is not the event being processed, so a
+ * caller that needs it (audiences' {@code enterWhen} reads its profile) must keep it itself.
  *
  * <p>The caller drives it as {@code CepOperator} drives the NFA: per customer, for each timestamp
  * in order, {@link #advanceTime} to that timestamp, then {@link #onEvent} for each event at it (in
@@ -84,7 +90,8 @@ public final class JourneyMatcher implements Serializable {
     this.patternId = definition.id();
     this.stepNames = definition.steps().stream().map(StepDefinition::name).toList();
     this.graph = NfaGraph.compile(definition);
-    this.skipPastLastEvent = definition.afterMatch() == PatternDefinition.AfterMatch.SKIP_PAST_LAST_EVENT;
+    this.skipPastLastEvent =
+        definition.afterMatch() == PatternDefinition.AfterMatch.SKIP_PAST_LAST_EVENT;
     this.endsWithAbsence = definition.endsWithAbsence();
     this.window = graph.window;
     this.maxPartialMatches = maxPartialMatches;

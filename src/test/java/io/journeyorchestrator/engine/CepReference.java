@@ -39,7 +39,8 @@ final class CepReference implements AutoCloseable {
   }
 
   void event(JourneyEvent event) throws Exception {
-    harness.processElement(new StreamRecord<>(event, event.getEvent().getTimestamp().toEpochMilli()));
+    long timestamp = event.getEvent().getTimestamp().toEpochMilli();
+    harness.processElement(new StreamRecord<>(event, timestamp));
   }
 
   void watermark(long timestamp) throws Exception {

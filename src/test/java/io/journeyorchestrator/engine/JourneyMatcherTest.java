@@ -141,6 +141,23 @@ class JourneyMatcherTest {
   }
 
   @Test
+  void shouldMatchAStrictAbsentLastStepOnTheNextEventAsFlinkCepDoes() throws Exception {
+    // notNext as the last step: CEP completes the match on the customer's next event when that
+    // is not the absent one, and drops it when none comes within; MatchBuilder still stamps the
+    // end at the deadline.
+    EngineDriver engine = run(NOT_ACTIVATED.replace("absent: true",
+            "absent: true\n    contiguity: strict"),
+        event("bought1", seconds(0), "bought"),
+        event("page1", seconds(2), "page"),
+        event("bought2", seconds(20), "bought"),
+        watermark(seconds(60)));
+
+    assertThat(engine.matches).containsExactly("alice: bought=bought1");
+    assertThat(engine.matchObjects).singleElement()
+        .satisfies(match -> assertThat(match.endTime()).isEqualTo(seconds(10).toEpochMilli()));
+  }
+
+  @Test
   void shouldCompleteAnAbsentLastStepOnlyOnceTimeReachesTheDeadline() throws Exception {
     PatternDefinition definition = load(NOT_ACTIVATED);
     JourneyMatcher matcher = new JourneyMatcher(definition, 100);
