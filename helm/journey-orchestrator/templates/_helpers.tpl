@@ -101,7 +101,7 @@ state:
     type: rocksdb
     rocksdb:
       timer-service:
-        factory: HEAP
+        factory: ROCKSDB
       predefined-options: DEFAULT
       memory:
         managed: true
