@@ -52,8 +52,12 @@ final class RunProgress {
     }
   }
 
+  /**
+   * A reader's end. It does not start the count: the other readers' last reports may be stale,
+   * and a run too short to pass the warm-up in reports is counted whole.
+   */
   synchronized void finished(int reader, long events, long nanos) {
-    progress(reader, events, nanos);
+    emitted[reader] = events;
     finished++;
     lastEnd = Math.max(lastEnd, nanos);
   }
