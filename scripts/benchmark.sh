@@ -1,12 +1,25 @@
 #!/usr/bin/env bash
-# Throughput of the job graph beside a pass-through job over the same generated events, in one
-# run on a local MiniCluster; prints seconds, events/s and the ratio to pass-through.
+# Throughput, state size and latency of the job graph beside a pass-through, in one run on local
+# MiniClusters (parallelism 2, RocksDB, checkpoints every 10 s, incremental) with the Flink
+# configuration of flink-conf/local/config.yaml. Events (default 10M of 1M customers, the demo's
+# storylines) are generated once into .local/benchmark/ and served from memory by a parallel
+# source; rates count the events after the first million. Runs: source only, pass-through
+# (source, keyBy customer, discard), journey-10 / flink-cep-10 / journey-100 (runs of an engine
+# not in the build are skipped), latency at half the main engine's rate.
 #
-# Usage: scripts/benchmark.sh [events] [customers] [rocksdb|hashmap]   (default 300000 20000 rocksdb)
+# Usage: scripts/benchmark.sh [--events N] [--customers N] [--cep-events N] [--runs a,b]
+#                             [--json] [--profile] [--smoke] [-Dflink.key=value] [--help]
+#   --json     the last line is one JSON object with the figures
+#   --profile  JFR during the main engine run, and a breakdown of hot methods and packages
+#   --smoke    tiny sizes, to check it works (its figures mean nothing)
 set -euo pipefail
 # shellcheck source=scripts/lib.sh
 source "$(dirname -- "${BASH_SOURCE[0]}")/lib.sh"
 
+if wants_help "$@"; then
+  script_help
+  exit 0
+fi
 root="$(repo_root)"
 ensure_built
 (cd "$root" && mvn -q -B -DskipTests test-compile >"$root/.local/build.log" 2>&1) ||
@@ -14,5 +27,6 @@ ensure_built
 cp="$(project_classpath)"
 read -ra opens <<<"$(java_opts_flink17)"
 cd "$root"
-exec java "${opens[@]}" -Xmx3g -Dlog4j2.configurationFile="$root/flink-conf/local/log4j2.properties" \
+exec java "${opens[@]}" -Xmx${BENCHMARK_HEAP:-5g} \
+  -Dlog4j2.configurationFile="$root/flink-conf/local/log4j2.properties" \
   -cp "$root/target/test-classes:$cp" io.journeyorchestrator.benchmark.ThroughputBenchmark "$@"

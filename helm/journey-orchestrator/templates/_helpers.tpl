@@ -94,9 +94,20 @@ taskmanager:
   memory:
     managed:
       fraction: {{ .Values.taskManager.managedFraction }}
+{{- /* Performance options as in flink-conf/cluster/config.yaml (see its comments for why);
+FlinkPerformanceOptionsTest checks they agree. */}}
+pipeline:
+  object-reuse: true
+  max-parallelism: 720
 state:
   backend:
     type: rocksdb
+    rocksdb:
+      timer-service:
+        factory: ROCKSDB
+      predefined-options: DEFAULT
+      memory:
+        managed: true
 execution:
   checkpointing:
     interval: {{ .Values.checkpoints.interval | quote }}

@@ -1,143 +1,459 @@
 package io.journeyorchestrator.benchmark;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.journeyorchestrator.avro.InteractionEvent;
 import io.journeyorchestrator.config.JobDefinition;
-import io.journeyorchestrator.config.JobLoader;
-import io.journeyorchestrator.demo.JourneyGenerator;
+import io.journeyorchestrator.config.PatternDefinition;
 import io.journeyorchestrator.job.EventTime;
 import io.journeyorchestrator.job.JourneyTopology;
 import io.journeyorchestrator.pattern.CepPatternRuntime;
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.List;
-import org.apache.flink.api.common.eventtime.WatermarkStrategy;
-import org.apache.flink.api.connector.source.SourceReaderContext;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+import org.apache.flink.api.common.JobID;
+import org.apache.flink.api.common.JobStatus;
+import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.CoreOptions;
+import org.apache.flink.configuration.GlobalConfiguration;
 import org.apache.flink.configuration.PipelineOptions;
+import org.apache.flink.configuration.RestOptions;
 import org.apache.flink.configuration.StateBackendOptions;
-import org.apache.flink.connector.datagen.source.DataGeneratorSource;
-import org.apache.flink.connector.datagen.source.GeneratorFunction;
-import org.apache.flink.formats.avro.typeutils.AvroTypeInfo;
+import org.apache.flink.configuration.TaskManagerOptions;
+import org.apache.flink.core.execution.CheckpointType;
+import org.apache.flink.runtime.checkpoint.CompletedCheckpointStats;
+import org.apache.flink.runtime.minicluster.MiniCluster;
+import org.apache.flink.runtime.minicluster.MiniClusterConfiguration;
+import org.apache.flink.state.rocksdb.RocksDBOptions;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.streaming.api.functions.sink.v2.DiscardingSink;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 
 /**
- * Throughput of the job graph against a pass-through job over the same generated events, side
- * by side in one run (scripts/benchmark.sh). Absolute numbers on a shared machine are noisy; the
- * ratios are the point.
+ * The benchmark of scripts/benchmark.sh: the job graph against a pass-through over the same
+ * pre-generated events, each run on its own MiniCluster in this JVM with the Flink configuration
+ * the project ships (flink-conf/local/config.yaml: the file for one-JVM runs, with the same
+ * performance options as flink-conf/cluster and the Helm chart).
+ *
+ * <p>Events are generated before any clock starts ({@link BenchmarkEvents}) and served from
+ * memory by a parallel source ({@link PreGeneratedSource}); rates count the events after the
+ * first {@code --warm-up-events} ({@link RunProgress}). Runs, in order: source only, pass-through
+ * (source, keyBy customer, discard), then {@link #ENGINE_RUNS}, then the latency run at half the
+ * main engine's rate. State per customer is the full size of a checkpoint taken after a run's
+ * last event divided by the customers the run saw (every customer has state: its profile).
  */
-public final class ThroughputBenchmark {
-  private ThroughputBenchmark() {}
+@Command(name = "benchmark", mixinStandardHelpOptions = true,
+    description = "Throughput, state size and latency of the job graph against a pass-through.")
+public final class ThroughputBenchmark implements Callable<Integer> {
+  /** Which pattern engine a run measures. */
+  enum Engine {
+    /** The one-operator journey engine (issue 16); not in this build yet. */
+    JOURNEY("journey"),
+    /** Today's runtime: one Flink CEP operator per pattern, events routed per pattern. */
+    FLINK_CEP("flink-cep");
 
-  /** How a run is configured; production settings are rocksdb, heap timers, object reuse. */
-  private record Setup(String backend, boolean rocksDbTimers, boolean objectReuse) {
-    Setup withRocksDbTimers() {
-      return new Setup(backend, true, objectReuse);
-    }
+    final String configName;
 
-    Setup withCopies() {
-      return new Setup(backend, rocksDbTimers, false);
+    Engine(String configName) {
+      this.configName = configName;
     }
   }
 
-  public static void main(String[] args) throws Exception {
-    long events = args.length > 0 ? Long.parseLong(args[0]) : 300_000;
-    int customers = args.length > 1 ? Integer.parseInt(args[1]) : 20_000;
-    Setup production = new Setup(args.length > 2 ? args[2] : "rocksdb", false, true);
-    JobDefinition job = JobLoader.load(Path.of("jobs/telecom-demo"));
-    System.out.printf("%,d events, %,d customers, %s state, parallelism 2, demo job with %d"
-        + " patterns%n", events, customers, production.backend(), job.patterns().size());
+  /** One measured run of the job graph: {@code events} chooses between the full and the CEP size. */
+  record EngineRun(String name, Engine engine, int patterns, boolean fewerEvents) {}
 
-    // Warm-up, not reported: the first run in a JVM pays for class loading and JIT compilation.
-    long warmUpEvents = Math.min(events, 20_000);
-    run("warm-up", production, env -> discard(new JourneyTopology(job, new CepPatternRuntime(true))
-        .build(source(env, warmUpEvents, customers, job))), warmUpEvents, new ArrayList<>(), 0);
+  /** The named runs, in order. The first of an available engine is the main one (latency, profile). */
+  static final List<EngineRun> ENGINE_RUNS = List.of(
+      new EngineRun("journey-10", Engine.JOURNEY, 10, false),
+      new EngineRun("flink-cep-10", Engine.FLINK_CEP, 10, true),
+      new EngineRun("journey-100", Engine.JOURNEY, 100, false));
 
-    List<String[]> rows = new ArrayList<>();
-    double passThrough = run("pass-through (source, keyBy, discard)", production,
-        env -> source(env, events, customers, job).keyBy(InteractionEvent::getCustomerId)
-            .map(e -> e).returns(new AvroTypeInfo<>(InteractionEvent.class))
-            .sinkTo(new DiscardingSink<>()), events, rows, 0);
-    Graph routed = env -> discard(new JourneyTopology(job, new CepPatternRuntime(true))
-        .build(source(env, events, customers, job)));
-    run("job graph, events routed per pattern", production, routed, events, rows, passThrough);
-    run("job graph, every event to every pattern", production,
-        env -> discard(new JourneyTopology(job, new CepPatternRuntime(false))
-            .build(source(env, events, customers, job))), events, rows, passThrough);
-    run("job graph, routed, records copied between operators", production.withCopies(), routed,
-        events, rows, passThrough);
-    if (production.backend().equals("rocksdb")) {
-      run("job graph, routed, timers in RocksDB", production.withRocksDbTimers(), routed, events,
-          rows, passThrough);
+  @Option(names = "--customers", description = "Customers (default ${DEFAULT-VALUE})")
+  int customers = 1_000_000;
+
+  @Option(names = "--events", description = "Events (default ${DEFAULT-VALUE})")
+  long events = 10_000_000;
+
+  @Option(names = "--cep-events", description = "Events of the flink-cep runs, the first of every "
+      + "shard (default ${DEFAULT-VALUE})")
+  long cepEvents = 1_500_000;
+
+  @Option(names = "--warm-up-events", description = "Events not counted at the start of each run "
+      + "(default ${DEFAULT-VALUE})")
+  long warmUpEvents = 1_000_000;
+
+  @Option(names = "--min-seconds", description = "Source-only and pass-through go round the events "
+      + "until at least this long (default ${DEFAULT-VALUE})")
+  double minSeconds = 20;
+
+  @Option(names = "--latency-seconds", description = "Length of the latency run (default ${DEFAULT-VALUE})")
+  double latencySeconds = 30;
+
+  @Option(names = "--seed", description = "Generator seed (default ${DEFAULT-VALUE})")
+  long seed = 1;
+
+  @Option(names = "--runs", split = ",", description = "Runs to do, of source-only, pass-through, "
+      + "journey-10, flink-cep-10, journey-100, latency (default: all)")
+  List<String> runs = List.of();
+
+  @Option(names = "--job", description = "Base job folder of the patterns (default ${DEFAULT-VALUE})")
+  Path baseJob = Path.of("jobs/telecom-demo");
+
+  @Option(names = "--flink-conf", description = "Folder of the config.yaml to run with (default ${DEFAULT-VALUE})")
+  Path flinkConf = Path.of("flink-conf/local");
+
+  @Option(names = "-D", description = "Flink option key=value over the config file (to try alternatives)")
+  Map<String, String> overrides = new LinkedHashMap<>();
+
+  @Option(names = "--work-dir", description = "Events, job folders, checkpoints (default ${DEFAULT-VALUE})")
+  Path workDir = Path.of(".local/benchmark");
+
+  @Option(names = "--smoke", description = "Tiny sizes, to check the benchmark works (figures mean nothing)")
+  boolean smoke;
+
+  @Option(names = "--json", description = "Print the results as one JSON object, as the last line")
+  boolean json;
+
+  @Option(names = "--profile", description = "Record JFR during the main engine run and print where the time goes")
+  boolean profile;
+
+  private static final int PARALLELISM = 2;
+  private Map<String, Object> report;
+
+  public static void main(String[] args) {
+    int code = new CommandLine(new ThroughputBenchmark()).execute(args);
+    System.exit(code);
+  }
+
+  /** The results of the last {@link #call()}, as printed by {@code --json}. */
+  Map<String, Object> report() {
+    return report;
+  }
+
+  @Override
+  public Integer call() throws Exception {
+    if (smoke) {
+      customers = 2_000;
+      events = 40_000;
+      cepEvents = 20_000;
+      warmUpEvents = 4_000;
+      minSeconds = 0;
+      latencySeconds = 3;
+    }
+    workDir = workDir.toAbsolutePath();
+    Configuration base = flinkConfiguration();
+    if (base.get(CoreOptions.DEFAULT_PARALLELISM) != PARALLELISM) {
+      throw new IllegalArgumentException("the benchmark runs at parallelism " + PARALLELISM);
     }
 
-    System.out.printf("%n%-52s %8s %10s %8s%n", "run", "seconds", "events/s", "vs pass");
-    for (String[] row : rows) {
-      System.out.printf("%-52s %8s %10s %8s%n", (Object[]) row);
+    BenchmarkEvents store = BenchmarkEvents.obtain(workDir, customers, events, PARALLELISM, seed);
+    System.out.println("Workload: " + store.skew() + String.format("; %.1f days of event time",
+        store.span / 86_400_000.0));
+    Path file = BenchmarkEvents.file(workDir, customers, events, PARALLELISM, seed);
+    Map<Integer, JobDefinition> jobs = new LinkedHashMap<>();
+    for (EngineRun run : ENGINE_RUNS) {
+      if (wanted(run.name()) && !jobs.containsKey(run.patterns())) {
+        jobs.put(run.patterns(), PatternVariations.write(baseJob, run.patterns(),
+            workDir.resolve("jobs/patterns-" + run.patterns())));
+      }
     }
+    System.out.println();
+
+    List<Map<String, Object>> results = new ArrayList<>();
+    List<String> skipped = new ArrayList<>();
+    Double sourceOnly = null;
+    Double passThrough = null;
+    JobDefinition anyJob = jobs.isEmpty()
+        ? PatternVariations.write(baseJob, 10, workDir.resolve("jobs/patterns-10")) : jobs.values().iterator().next();
+    int perShard = store.eventsPerShard();
+    if (wanted("source-only")) {
+      Result r = run("source-only", base, env -> source(env, file, 0, perShard, minSeconds, 0,
+          false, anyJob).sinkTo(new DiscardingSink<>()), store.customers, false);
+      sourceOnly = r.eventsPerSecond();
+      print(r, null);
+    }
+    if (wanted("pass-through")) {
+      Result r = run("pass-through", base, env -> source(env, file, 0, perShard, minSeconds, 0,
+          false, anyJob).keyBy(InteractionEvent::getCustomerId).sinkTo(new DiscardingSink<>()),
+          store.customers, false);
+      passThrough = r.eventsPerSecond();
+      print(r, null);
+    }
+
+    EngineRun main = ENGINE_RUNS.stream().filter(r -> topology(anyJob, r.engine()).isPresent())
+        .findFirst().orElseThrow();
+    Result mainResult = null;
+    for (EngineRun spec : ENGINE_RUNS) {
+      if (!wanted(spec.name())) {
+        continue;
+      }
+      JobDefinition job = jobs.get(spec.patterns());
+      if (topology(job, spec.engine()).isEmpty()) {
+        skipped.add(spec.name());
+        System.out.printf("%s: skipped, engine '%s' is not in this build%n", spec.name(),
+            spec.engine().configName);
+        continue;
+      }
+      int runPerShard = spec.fewerEvents()
+          ? (int) Math.min(perShard, cepEvents / PARALLELISM) : perShard;
+      Profiler profiler = profile && spec.equals(main)
+          ? new Profiler(workDir.resolve("profile-" + spec.name() + ".jfr")) : null;
+      Result r = run(spec.name(), base, env -> discard(topology(job, spec.engine()).get()
+          .build(source(env, file, 0, runPerShard, 0, 0, false, job)), null),
+          store.customersIn(runPerShard), true);
+      if (profiler != null) {
+        profiler.report(15);
+        profiler.close();
+      }
+      print(r, passThrough);
+      if (spec.equals(main)) {
+        mainResult = r;
+      }
+      Map<String, Object> entry = new LinkedHashMap<>();
+      entry.put("name", spec.name());
+      entry.put("engine", spec.engine().configName);
+      entry.put("patterns", job.patterns().size());
+      entry.put("eventsPerSecond", Math.round(r.eventsPerSecond()));
+      entry.put("ratio", passThrough == null ? null : round(r.eventsPerSecond() / passThrough, 4));
+      entry.put("stateBytesPerCustomer", Math.round(r.stateBytesPerCustomer()));
+      entry.put("events", r.events());
+      entry.put("eventsPerCustomer", round((double) r.events() / store.customers, 2));
+      results.add(entry);
+    }
+
+    Map<String, Object> latency = null;
+    if (wanted("latency")) {
+      latency = latency(main, mainResult, jobs, anyJob, file, store, base);
+    }
+
+    report = new LinkedHashMap<>();
+    report.put("sourceOnly", Map.of("eventsPerSecond", sourceOnly == null ? 0 : Math.round(sourceOnly)));
+    report.put("passThrough", Map.of("eventsPerSecond", passThrough == null ? 0 : Math.round(passThrough)));
+    report.put("runs", results);
+    report.put("skipped", skipped);
+    report.put("latencyMs", latency);
+    report.put("workload", Map.of("customers", store.customers, "events", store.events(),
+        "parallelism", PARALLELISM, "flinkConf", flinkConf.resolve("config.yaml").toString()));
+    if (json) {
+      System.out.println(new ObjectMapper().writeValueAsString(report));
+    }
+    return 0;
+  }
+
+  /**
+   * How a run's graph is built for an engine, or empty when the engine is not in this build. The
+   * journey engine plugs in here once it exists (e.g. through the job's {@code engine} setting).
+   */
+  static Optional<JourneyTopology> topology(JobDefinition job, Engine engine) {
+    return switch (engine) {
+      case FLINK_CEP -> Optional.of(new JourneyTopology(job, new CepPatternRuntime(true)));
+      case JOURNEY -> Optional.empty();
+    };
+  }
+
+  private Map<String, Object> latency(EngineRun main, Result mainResult,
+      Map<Integer, JobDefinition> jobs, JobDefinition anyJob, Path file, BenchmarkEvents store,
+      Configuration base) throws Exception {
+    JobDefinition job = jobs.getOrDefault(main.patterns(), anyJob);
+    double maxRate = mainResult != null ? mainResult.eventsPerSecond() : 0;
+    if (maxRate <= 0) {
+      System.out.println("latency: skipped, it needs the rate of " + main.name() + " (run it too)");
+      return null;
+    }
+    double rate = maxRate / 2;
+    // Start after the warm-up (past the profiles everybody starts with), for latencySeconds.
+    int from = (int) Math.min(warmUpEvents / PARALLELISM, store.eventsPerShard() / 2);
+    int perShard = (int) Math.min(store.eventsPerShard() - from,
+        Math.max(1, rate * latencySeconds / PARALLELISM));
+    Set<String> byTime = job.patterns().stream().filter(PatternDefinition::endsWithAbsence)
+        .map(PatternDefinition::id).collect(Collectors.toSet());
+    LatencyProbe.begin(store.events(), latencySeconds / 5);
+    Result r = run("latency (" + main.name() + ")", base, env -> discard(topology(job,
+            main.engine()).get().build(source(env, file, from, perShard, 0, rate, true, job)),
+            new LatencySink(byTime)), store.customers, false);
+    double p50 = LatencyProbe.quantileMillis(0.50);
+    double p99 = LatencyProbe.quantileMillis(0.99);
+    System.out.printf("latency: %s at %,.0f events/s (half of %,.0f), %,d decisions after the first"
+            + " %.0f s: p50 %.1f ms, p99 %.1f ms (event emitted -> match at the sink; event time"
+            + " runs %.0fx faster than wall time here, so the %s out-of-orderness wait is %.0f ms)%n",
+        main.name(), r.eventsPerSecond(), maxRate, LatencyProbe.samples(), latencySeconds / 5,
+        p50, p99, store.span / 1000.0 / (store.events() / rate), job.settings().maxOutOfOrderness(),
+        job.settings().maxOutOfOrderness().toMillis() / (store.span / 1000.0 / (store.events() / rate)));
+    Map<String, Object> latency = new LinkedHashMap<>();
+    latency.put("p50", Double.isNaN(p50) ? null : round(p50, 1));
+    latency.put("p99", Double.isNaN(p99) ? null : round(p99, 1));
+    latency.put("engine", main.engine().configName);
+    latency.put("eventsPerSecond", Math.round(r.eventsPerSecond()));
+    latency.put("samples", LatencyProbe.samples());
+    return latency;
+  }
+
+  private boolean wanted(String run) {
+    return runs.isEmpty() || runs.contains(run);
+  }
+
+  /** The shipped file with only paths and ports made fit for this JVM, plus any -D overrides. */
+  private Configuration flinkConfiguration() throws IOException {
+    Path yaml = flinkConf.resolve("config.yaml");
+    if (!Files.exists(yaml)) {
+      throw new IllegalArgumentException("no " + yaml);
+    }
+    Configuration config = GlobalConfiguration.loadConfiguration(flinkConf.toString());
+    Map<String, String> set = new LinkedHashMap<>();
+    set.put(RocksDBOptions.LOCAL_DIRECTORIES.key(), workDir.resolve("rocksdb").toString());
+    set.put(RestOptions.BIND_PORT.key(), "0");
+    set.put("metrics.reporters", "none"); // no Prometheus port to find or clash over
+    set.putAll(overrides);
+    set.forEach(config::setString);
+    System.out.printf("Flink configuration: %s, with %s%n", yaml, set.entrySet().stream()
+        .map(e -> e.getKey() + "=" + e.getValue()).collect(Collectors.joining(", ")));
+    System.out.printf("  parallelism %d, %s state, timers %s, object reuse %s, max parallelism %d,"
+            + " checkpoints every %s (incremental %s), managed memory %s%n",
+        config.get(CoreOptions.DEFAULT_PARALLELISM), config.get(StateBackendOptions.STATE_BACKEND),
+        config.get(RocksDBOptions.TIMER_SERVICE_FACTORY), config.get(PipelineOptions.OBJECT_REUSE),
+        config.get(PipelineOptions.MAX_PARALLELISM),
+        config.getOptional(CheckpointingOptions.CHECKPOINTING_INTERVAL).map(Object::toString).orElse("never"),
+        config.get(CheckpointingOptions.INCREMENTAL_CHECKPOINTS),
+        config.getOptional(TaskManagerOptions.MANAGED_MEMORY_SIZE).map(Object::toString).orElse("default"));
+    return config;
   }
 
   private interface Graph {
     void attach(StreamExecutionEnvironment env) throws Exception;
   }
 
-  private static double run(String name, Setup setup, Graph graph, long events,
-      List<String[]> rows, double baseline) throws Exception {
-    Configuration config = new Configuration();
-    config.set(CoreOptions.DEFAULT_PARALLELISM, 2);
-    config.set(PipelineOptions.OBJECT_REUSE, setup.objectReuse());
-    config.set(StateBackendOptions.STATE_BACKEND, setup.backend());
-    config.setString("state.backend.rocksdb.timer-service.factory",
-        setup.rocksDbTimers() ? "ROCKSDB" : "HEAP");
-    StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(config);
-    graph.attach(env);
-    long start = System.nanoTime();
-    env.execute(name);
-    double seconds = (System.nanoTime() - start) / 1e9;
-    double rate = events / seconds;
-    rows.add(new String[] {name, String.format("%.1f", seconds), String.format("%,.0f", rate),
-        baseline == 0 ? "1.00" : String.format("%.3f", rate / baseline)});
-    System.out.printf("  %s: %.1f s%n", name, seconds);
-    return rate;
+  record Result(String name, long events, long countedEvents, double countedSeconds,
+      double totalSeconds, double eventsPerSecond, long stateBytes, int customersWithState) {
+    double stateBytesPerCustomer() {
+      return customersWithState == 0 ? 0 : (double) stateBytes / customersWithState;
+    }
   }
 
-  private static void discard(JourneyTopology.Outputs outputs) {
-    outputs.matches().sinkTo(new DiscardingSink<>());
+  /**
+   * One run on a fresh MiniCluster: submit, wait for every reader's last event, then (with
+   * {@code measureState}) take a checkpoint and read its full size, and cancel.
+   */
+  private Result run(String name, Configuration base, Graph graph, int customersWithState,
+      boolean measureState) throws Exception {
+    Path checkpoints = workDir.resolve("checkpoints/" + name.replaceAll("[^a-z0-9-]", "_"));
+    deleteRecursively(checkpoints);
+    Configuration config = new Configuration(base);
+    config.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY, checkpoints.toUri().toString());
+    config.set(CheckpointingOptions.SAVEPOINT_DIRECTORY, checkpoints.resolve("savepoints").toUri().toString());
+    MiniClusterConfiguration cluster = new MiniClusterConfiguration.Builder()
+        .setConfiguration(config).setNumTaskManagers(1).setNumSlotsPerTaskManager(PARALLELISM)
+        .build();
+    System.out.printf("%s: running%n", name);
+    try (MiniCluster mini = new MiniCluster(cluster)) {
+      mini.start();
+      StreamExecutionEnvironment env = new StreamExecutionEnvironment(config);
+      graph.attach(env);
+      RunProgress progress = RunProgress.begin(warmUpEvents, PARALLELISM);
+      JobID job = mini.submitJob(env.getStreamGraph()).get().getJobID();
+      long lastPrint = System.nanoTime();
+      long lastEvents = 0;
+      while (!progress.done()) {
+        long now = System.nanoTime();
+        if (now - lastPrint > 15e9) {
+          long total = progress.total();
+          System.out.printf("  ... %,d events, %,.0f events/s in the last %.0f s%n", total,
+              (total - lastEvents) / ((now - lastPrint) / 1e9), (now - lastPrint) / 1e9);
+          lastPrint = now;
+          lastEvents = total;
+        }
+        JobStatus status = mini.getJobStatus(job).get();
+        if (status.isGloballyTerminalState()) {
+          Throwable cause = mini.requestJobResult(job).get().getSerializedThrowable()
+              .map(t -> (Throwable) t).orElse(null);
+          throw new IllegalStateException(name + ": job ended " + status, cause);
+        }
+        Thread.sleep(100);
+      }
+      long stateBytes = 0;
+      if (measureState) {
+        long id = mini.triggerCheckpoint(job, CheckpointType.CONFIGURED).get(5, TimeUnit.MINUTES);
+        stateBytes = stateSize(mini, job, id);
+      } else {
+        Thread.sleep(500); // the last decisions on their way to the sink
+      }
+      mini.cancelJob(job).get();
+      return new Result(name, progress.total(), progress.countedEvents(),
+          progress.countedSeconds(), progress.totalSeconds(), progress.eventsPerSecond(),
+          stateBytes, customersWithState);
+    } finally {
+      deleteRecursively(checkpoints);
+    }
+  }
+
+  /** The full (not incremental) state size of a completed checkpoint, from the job's statistics. */
+  private static long stateSize(MiniCluster mini, JobID job, long checkpointId) throws Exception {
+    for (int i = 0; i < 100; i++) {
+      CompletedCheckpointStats latest = mini.getExecutionGraph(job).get()
+          .getCheckpointStatsSnapshot().getHistory().getLatestCompletedCheckpoint();
+      if (latest != null && latest.getCheckpointId() >= checkpointId) {
+        return latest.getStateSize();
+      }
+      Thread.sleep(100);
+    }
+    throw new IllegalStateException("checkpoint " + checkpointId + " is not in the statistics");
+  }
+
+  private static DataStream<InteractionEvent> source(StreamExecutionEnvironment env, Path file,
+      int from, int perShard, double minSeconds, double rate, boolean recordEmission,
+      JobDefinition job) {
+    return env.fromSource(new PreGeneratedSource(file.toString(), from, perShard, minSeconds, rate,
+            recordEmission), EventTime.watermarks(job.settings()), "pre-generated events")
+        .setParallelism(PARALLELISM);
+  }
+
+  private static void discard(JourneyTopology.Outputs outputs, LatencySink latency) {
+    if (latency != null) {
+      outputs.matches().sinkTo(latency).name("latency sink");
+    } else {
+      outputs.matches().sinkTo(new DiscardingSink<>());
+    }
     outputs.audienceChanges().sinkTo(new DiscardingSink<>());
     outputs.suppressions().sinkTo(new DiscardingSink<>());
     outputs.lateEvents().sinkTo(new DiscardingSink<>());
   }
 
-  private static DataStream<InteractionEvent> source(StreamExecutionEnvironment env, long events,
-      int customers, JobDefinition job) {
-    return env.fromSource(new DataGeneratorSource<>(new Journeys(customers), events,
-                new AvroTypeInfo<>(InteractionEvent.class)),
-            WatermarkStrategy.noWatermarks(), "generated journeys")
-        .setParallelism(1)
-        .assignTimestampsAndWatermarks(EventTime.watermarks(job.settings()))
-        .setParallelism(1);
+  private void print(Result r, Double passThrough) {
+    System.out.printf("%s: %,d events (%.1f per customer) in %.1f s; %,d counted after the first"
+            + " %,d in %.1f s: %,.0f events/s%s%s%n", r.name(), r.events(),
+        (double) r.events() / customers, r.totalSeconds(), r.countedEvents(),
+        Math.min(warmUpEvents, r.events()), r.countedSeconds(), r.eventsPerSecond(),
+        passThrough == null ? "" : String.format(", %.4f of pass-through", r.eventsPerSecond() / passThrough),
+        r.stateBytes() == 0 ? "" : String.format("; state %,d bytes, %.0f per customer (%,d customers)",
+            r.stateBytes(), r.stateBytesPerCustomer(), r.customersWithState()));
   }
 
-  /** The demo simulator as a generator function: one sequential stream (source parallelism 1). */
-  private static final class Journeys implements GeneratorFunction<Long, InteractionEvent> {
-    private final int customers;
-    private transient JourneyGenerator generator;
+  private static double round(double value, int decimals) {
+    double scale = Math.pow(10, decimals);
+    return Math.round(value * scale) / scale;
+  }
 
-    Journeys(int customers) {
-      this.customers = customers;
+  private static void deleteRecursively(Path dir) throws IOException {
+    if (!Files.exists(dir)) {
+      return;
     }
-
-    @Override
-    public void open(SourceReaderContext context) {
-      generator = new JourneyGenerator(JourneyGenerator.Settings.defaults().withSeed(1)
-          .withCustomers(customers));
-    }
-
-    @Override
-    public InteractionEvent map(Long index) {
-      return generator.next();
+    try (Stream<Path> paths = Files.walk(dir)) {
+      for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
+        Files.deleteIfExists(p);
+      }
     }
   }
 }
