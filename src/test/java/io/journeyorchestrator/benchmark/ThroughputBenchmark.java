@@ -6,6 +6,7 @@ import io.journeyorchestrator.config.JobDefinition;
 import io.journeyorchestrator.config.PatternDefinition;
 import io.journeyorchestrator.job.EventTime;
 import io.journeyorchestrator.job.JourneyTopology;
+import io.journeyorchestrator.engine.JourneyEngineRuntime;
 import io.journeyorchestrator.pattern.CepPatternRuntime;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -255,13 +256,12 @@ public final class ThroughputBenchmark implements Callable<Integer> {
   }
 
   /**
-   * How a run's graph is built for an engine, or empty when the engine is not in this build. The
-   * journey engine plugs in here once it exists (e.g. through the job's {@code engine} setting).
+   * How a run's graph is built for an engine, or empty when the engine is not in this build.
    */
   static Optional<JourneyTopology> topology(JobDefinition job, Engine engine) {
     return switch (engine) {
       case FLINK_CEP -> Optional.of(new JourneyTopology(job, new CepPatternRuntime(true)));
-      case JOURNEY -> Optional.empty();
+      case JOURNEY -> Optional.of(new JourneyTopology(job, new JourneyEngineRuntime()));
     };
   }
 
