@@ -54,6 +54,8 @@ public final class JourneyEngineFunction
   private final List<CompiledPattern> patterns;
   private final List<JourneyMatcher> matchers;
   private final List<String> stateKeys;
+  /** The same keys, for the per-event check that no stored entry belongs to an old pattern. */
+  private final Set<String> knownStateKeys;
   private final StepConditionIndex conditions;
   /**
    * Per pattern, the event types it sees, as Flink CEP's route filter has them (null: all): an
@@ -75,6 +77,7 @@ public final class JourneyEngineFunction
     this.matchers = patterns.stream()
         .map(p -> new JourneyMatcher(p.definition(), maxPartialMatches)).toList();
     this.stateKeys = patterns.stream().map(CompiledPattern::operatorUid).toList();
+    this.knownStateKeys = Set.copyOf(stateKeys);
     this.conditions = new StepConditionIndex(patterns);
     this.routes = routesOf(patterns);
   }
@@ -191,7 +194,7 @@ public final class JourneyEngineFunction
       records = new HashMap<>(stored.getPatterns());
       anchors = new HashMap<>(stored.getAnchors());
       registeredDeadline = stored.getDeadline();
-      if (records.keySet().retainAll(stateKeys)) {
+      if (records.keySet().retainAll(knownStateKeys)) {
         droppedPatternStates.inc();
         changed = true;
       }
