@@ -25,12 +25,21 @@ public final class Condition implements Serializable {
   /** Null when the condition does not pin the event type (Optional is not Serializable). */
   private final Set<String> requiredEventTypes;
 
+  private final boolean readsProfile;
+
   private transient volatile CelRuntime.Program program;
 
-  Condition(String source, Set<String> requiredEventTypes, CelRuntime.Program program) {
+  Condition(String source, Set<String> requiredEventTypes, boolean readsProfile,
+      CelRuntime.Program program) {
     this.source = Objects.requireNonNull(source, "source");
     this.requiredEventTypes = requiredEventTypes == null ? null : Set.copyOf(requiredEventTypes);
+    this.readsProfile = readsProfile;
     this.program = program;
+  }
+
+  /** Whether the condition mentions {@code profile}; one that does not sees the same without it. */
+  public boolean readsProfile() {
+    return readsProfile;
   }
 
   public String source() {

@@ -20,6 +20,7 @@ import io.journeyorchestrator.matching.CompiledPattern;
 import io.journeyorchestrator.matching.PatternRuntime;
 import io.journeyorchestrator.suppression.SuppressionPolicyFunction;
 import io.journeyorchestrator.timeline.CustomerTimelineFunction;
+import io.journeyorchestrator.timeline.ProfileReads;
 import io.journeyorchestrator.timeline.UnusedEventFilter;
 import java.time.Duration;
 import java.util.List;
@@ -66,7 +67,8 @@ public final class JourneyTopology {
     SingleOutputStreamOperator<JourneyEvent> timeline = used
         .keyBy(new EventCustomerKey())
         .process(new CustomerTimelineFunction(PROFILE_RETENTION.toMillis(),
-            job.settings().dedupWindow().toMillis()))
+            job.settings().dedupWindow().toMillis(),
+            ProfileReads.of(patterns, job.audiences())))
         .returns(new AvroTypeInfo<>(JourneyEvent.class))
         .name("customer timeline")
         .uid("customer-timeline");

@@ -9,8 +9,10 @@ import io.journeyorchestrator.internal.avro.EngineState;
 import io.journeyorchestrator.internal.avro.Membership;
 import io.journeyorchestrator.internal.avro.MembershipUpdate;
 import io.journeyorchestrator.internal.avro.SuppressionState;
+import io.journeyorchestrator.internal.avro.TimelineEntry;
 import java.time.Duration;
 import java.util.List;
+import org.apache.flink.api.common.state.ListStateDescriptor;
 import org.apache.flink.api.common.state.MapStateDescriptor;
 import org.apache.flink.api.common.state.StateTtlConfig;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
@@ -52,17 +54,29 @@ public final class JobState {
 
   private JobState() {}
 
+  /**
+   * The customer timeline's waiting events and the ids it released within the dedup window, in
+   * arrival order. A list so that an arriving event is appended without reading the state.
+   */
+  public static ListStateDescriptor<TimelineEntry> timelineDescriptor() {
+    return new ListStateDescriptor<>("timeline", new AvroTypeInfo<>(TimelineEntry.class));
+  }
+
+  /**
+   * Before the {@link #timelineDescriptor timeline} list: waiting events by timestamp. Restored
+   * state is drained by the timers it came with; nothing new is written here.
+   */
   public static MapStateDescriptor<Long, List<InteractionEvent>> pendingEventsDescriptor() {
     return new MapStateDescriptor<>("pending-events", Types.LONG,
         new ListTypeInfo<>(new AvroTypeInfo<>(InteractionEvent.class)));
   }
 
-  /** Per event id seen within the dedup window: its event time. */
+  /** Before the timeline list, and only drained since: per event id seen, its event time. */
   public static MapStateDescriptor<String, Long> seenEventIdsDescriptor() {
     return new MapStateDescriptor<>("seen-event-ids", Types.STRING, Types.LONG);
   }
 
-  /** Per expiry bucket: the event ids to forget then. */
+  /** Before the timeline list, and only drained since: per expiry bucket, ids to forget. */
   public static MapStateDescriptor<Long, List<String>> seenEventIdExpiriesDescriptor() {
     return new MapStateDescriptor<>("seen-event-id-expiries", Types.LONG,
         new ListTypeInfo<>(Types.STRING));

@@ -6,6 +6,7 @@ import io.journeyorchestrator.internal.avro.CustomerProfile;
 import io.journeyorchestrator.internal.avro.JourneyEvent;
 import io.journeyorchestrator.keyed.ErasureRequests;
 import io.journeyorchestrator.keyed.EventTimeBuffer;
+import io.journeyorchestrator.internal.avro.TimelineEntry;
 import io.journeyorchestrator.keyed.JobState;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -14,6 +15,7 @@ import java.util.List;
 import java.util.Map;
 import org.apache.flink.api.common.accumulators.LongCounter;
 import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.api.common.state.ListState;
 import org.apache.flink.api.common.state.MapState;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.metrics.Counter;
@@ -33,41 +35,48 @@ import org.apache.flink.util.Collector;
  * released the profile is forgotten (it and later events see an empty profile), and the request
  * goes to the {@link JobState#ERASURES} output so audiences forget the customer at that instant.
  *
- * <p>State: pending events (cleared as the watermark passes them), ids seen within the dedup
- * window (cleared by timers), and the profile (kept with a TTL, see {@link
- * JobState#profileDescriptor}).
+ * <p>State: the {@link JobState#timelineDescriptor timeline} list (waiting events, appended on
+ * arrival without a read, and the ids released within the dedup window; {@link TimelineRelease}
+ * decides at each timer), and the profile (kept with a TTL, see {@link
+ * JobState#profileDescriptor}; read only for events whose conditions can see it, {@link
+ * ProfileReads}). Timers: one at each waiting event's time, and one when the last
+ * released ids leave the dedup window, after which the list is cleared. State of earlier releases
+ * (waiting events by timestamp, seen ids with their expiry buckets) is drained by the timers it
+ * was restored with.
  */
 public final class CustomerTimelineFunction
     extends KeyedProcessFunction<String, InteractionEvent, JourneyEvent> {
   public static final String PROFILE_UPDATE_TYPE = "profile.updated";
   public static final String ERASURE_TYPE = "customer.erased";
 
-  private static final Comparator<InteractionEvent> BY_EVENT_ID =
-      Comparator.comparing(InteractionEvent::getEventId);
-
   private final long profileRetentionMillis;
   private final long dedupWindowMillis;
-  private transient EventTimeBuffer<InteractionEvent> pending;
-  private transient MapState<String, Long> seenIds;
-  private transient EventTimeBuffer<String> seenIdExpiries;
+  private final ProfileReads profileReads;
+  private transient ListState<TimelineEntry> timeline;
   private transient ValueState<CustomerProfile> profile;
+  private transient EventTimeBuffer<InteractionEvent> restoredPending;
+  private transient MapState<String, Long> restoredSeenIds;
+  private transient EventTimeBuffer<String> restoredSeenIdExpiries;
   private transient Counter lateEvents;
   private transient Counter duplicatesDropped;
   private transient LongCounter duplicatesDroppedInRun;
 
-  public CustomerTimelineFunction(long profileRetentionMillis, long dedupWindowMillis) {
+  public CustomerTimelineFunction(long profileRetentionMillis, long dedupWindowMillis,
+      ProfileReads profileReads) {
     this.profileRetentionMillis = profileRetentionMillis;
     this.dedupWindowMillis = dedupWindowMillis;
+    this.profileReads = profileReads;
   }
 
   @Override
   public void open(OpenContext openContext) {
-    pending = new EventTimeBuffer<>(
-        getRuntimeContext().getMapState(JobState.pendingEventsDescriptor()));
-    seenIds = getRuntimeContext().getMapState(JobState.seenEventIdsDescriptor());
-    seenIdExpiries = new EventTimeBuffer<>(
-        getRuntimeContext().getMapState(JobState.seenEventIdExpiriesDescriptor()));
+    timeline = getRuntimeContext().getListState(JobState.timelineDescriptor());
     profile = getRuntimeContext().getState(JobState.profileDescriptor(profileRetentionMillis));
+    restoredPending = new EventTimeBuffer<>(
+        getRuntimeContext().getMapState(JobState.pendingEventsDescriptor()));
+    restoredSeenIds = getRuntimeContext().getMapState(JobState.seenEventIdsDescriptor());
+    restoredSeenIdExpiries = new EventTimeBuffer<>(
+        getRuntimeContext().getMapState(JobState.seenEventIdExpiriesDescriptor()));
     lateEvents = getRuntimeContext().getMetricGroup().counter("lateEvents");
     duplicatesDropped = getRuntimeContext().getMetricGroup().counter("duplicatesDropped");
     duplicatesDroppedInRun =
@@ -83,29 +92,53 @@ public final class CustomerTimelineFunction
       ctx.output(JobState.LATE_EVENTS, event);
       return;
     }
-    Long seenAt = seenIds.get(event.getEventId());
-    if (seenAt != null && Math.abs(timestamp - seenAt) < dedupWindowMillis) {
-      duplicatesDropped.inc();
-      duplicatesDroppedInRun.add(1);
-      return;
-    }
-    seenIds.put(event.getEventId(), timestamp);
-    seenIdExpiries.add(expiryBucket(timestamp), event.getEventId(), ctx.timerService());
-    pending.add(timestamp, event, ctx.timerService());
+    timeline.add(new TimelineEntry(event.getEventId(), timestamp, event));
+    ctx.timerService().registerEventTimeTimer(timestamp);
   }
 
   @Override
   public void onTimer(long timestamp, OnTimerContext ctx, Collector<JourneyEvent> out)
       throws Exception {
-    forgetExpiredIds(timestamp);
-    List<InteractionEvent> due = pending.take(timestamp);
-    if (due.isEmpty()) {
-      return;
+    forgetRestoredIds(timestamp);
+    TimelineRelease release = TimelineRelease.of(timeline.get(), timestamp,
+        ctx.timerService().currentWatermark(), dedupWindowMillis);
+    List<InteractionEvent> due = release.due;
+    List<InteractionEvent> restored = restoredPending.take(timestamp);
+    if (!restored.isEmpty()) {
+      due = new ArrayList<>(due);
+      due.addAll(restored);
+      due.sort(Comparator.comparing(InteractionEvent::getTimestamp)
+          .thenComparing(InteractionEvent::getEventId));
     }
-    due.sort(BY_EVENT_ID);
-    CustomerProfile current = profile.value();
-    Map<String, Object> facts = current == null ? Map.of() : current.getFacts();
+    if (release.duplicates > 0) {
+      duplicatesDropped.inc(release.duplicates);
+      duplicatesDroppedInRun.add((long) release.duplicates);
+    }
+    if (release.changed) {
+      if (release.remaining.isEmpty()) {
+        timeline.clear();
+      } else {
+        timeline.update(release.remaining);
+      }
+    }
+    if (!release.waiting && release.latestReleased != Long.MIN_VALUE) {
+      ctx.timerService().registerEventTimeTimer(forgetReleasedIdsAt(release.latestReleased));
+    }
+    if (!due.isEmpty()) {
+      release(due, ctx, out);
+    }
+  }
+
+  private void release(List<InteractionEvent> due, OnTimerContext ctx,
+      Collector<JourneyEvent> out) throws Exception {
+    Map<String, Object> facts = null;
     for (InteractionEvent event : due) {
+      boolean changesProfile = PROFILE_UPDATE_TYPE.equals(event.getType())
+          || ERASURE_TYPE.equals(event.getType());
+      if (facts == null && (changesProfile || profileReads.needsProfile(event.getType()))) {
+        CustomerProfile current = profile.value();
+        facts = current == null ? Map.of() : current.getFacts();
+      }
       if (PROFILE_UPDATE_TYPE.equals(event.getType())) {
         facts = ProfileMerge.apply(facts, event.getAttributes());
         profile.update(new CustomerProfile(facts));
@@ -114,30 +147,27 @@ public final class CustomerTimelineFunction
         profile.clear();
         ctx.output(JobState.ERASURES, ErasureRequests.of(event));
       }
-      out.collect(new JourneyEvent(event, facts));
+      out.collect(new JourneyEvent(event, facts == null ? Map.of() : facts));
     }
   }
 
   /**
-   * Ids are forgotten in buckets of a tenth of the window (at least a second), so an active
-   * customer costs one timer per bucket instead of one per event; an id is kept at least the
-   * window, at most a bucket longer.
+   * When ids released up to this time have all left the dedup window. Rounded up to a tenth of
+   * the window (at least a second), so a customer active in a burst costs a few timers, not one
+   * per event.
    */
-  private long expiryBucket(long timestamp) {
+  private long forgetReleasedIdsAt(long latestReleased) {
     long bucket = Math.max(1000, dedupWindowMillis / 10);
-    long expiry = timestamp + dedupWindowMillis;
+    long expiry = latestReleased + dedupWindowMillis;
     return (expiry / bucket + 1) * bucket;
   }
 
-  private void forgetExpiredIds(long now) throws Exception {
-    for (String eventId : seenIdExpiries.take(now)) {
-      Long seenAt = seenIds.get(eventId);
-      if (seenAt != null && expiryBucket(seenAt) <= now) {
-        seenIds.remove(eventId);
-      }
+  /** Ids seen before the timeline list existed, forgotten by the timers they came with. */
+  private void forgetRestoredIds(long now) throws Exception {
+    for (String eventId : restoredSeenIdExpiries.take(now)) {
+      restoredSeenIds.remove(eventId);
     }
   }
-
   /** Merging of profile updates: a null value removes the fact. */
   static final class ProfileMerge {
     private ProfileMerge() {}

@@ -10,11 +10,17 @@ import io.journeyorchestrator.keyed.JobState;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
+import org.apache.flink.state.rocksdb.EmbeddedRocksDBStateBackend;
+import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
+import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
 import org.apache.flink.streaming.util.ProcessFunctionTestHarnesses;
+import org.apache.flink.util.Collector;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -27,7 +33,7 @@ class CustomerTimelineFunctionTest {
   void start() throws Exception {
     harness = ProcessFunctionTestHarnesses.forKeyedProcessFunction(
         new CustomerTimelineFunction(Duration.ofDays(400).toMillis(),
-            Duration.ofMinutes(10).toMillis()),
+            Duration.ofMinutes(10).toMillis(), ProfileReads.everyType()),
         InteractionEvent::getCustomerId, Types.STRING);
   }
 
@@ -129,5 +135,76 @@ class CustomerTimelineFunctionTest {
         .getEventId()).containsExactly("late");
     assertThat(harness.extractOutputValues()).extracting(e -> e.getEvent().getEventId())
         .containsExactly("fine");
+  }
+
+  @Test
+  void shouldDropADuplicateThatArrivesLaterWithAnEarlierTimeOnRocksDb() throws Exception {
+    onRocksDb();
+    send(event("a", minutes(3), "call.inbound", Map.of()));
+    send(event("a", minutes(2), "call.inbound", Map.of()));
+    harness.processWatermark(minutes(5).toEpochMilli());
+    send(event("a", minutes(9), "call.inbound", Map.of()));
+    harness.processWatermark(minutes(40).toEpochMilli());
+
+    assertThat(harness.extractOutputValues()).extracting(e -> e.getEvent().getTimestamp())
+        .containsExactly(minutes(3));
+    assertThat(harness.numEventTimeTimers()).isZero();
+  }
+
+  /** Writes timeline state as the release before the timeline list did. */
+  private static final class PreviousReleaseTimeline
+      extends KeyedProcessFunction<String, InteractionEvent, JourneyEvent> {
+    @Override
+    public void processElement(InteractionEvent event, Context ctx, Collector<JourneyEvent> out)
+        throws Exception {
+      long at = event.getTimestamp().toEpochMilli();
+      getRuntimeContext().getMapState(JobState.pendingEventsDescriptor()).put(at, List.of(event));
+      ctx.timerService().registerEventTimeTimer(at);
+      getRuntimeContext().getMapState(JobState.seenEventIdsDescriptor())
+          .put(event.getEventId(), at);
+      long bucket = minutes(12).toEpochMilli();
+      getRuntimeContext().getMapState(JobState.seenEventIdExpiriesDescriptor())
+          .put(bucket, List.of(event.getEventId()));
+      ctx.timerService().registerEventTimeTimer(bucket);
+    }
+  }
+
+  @Test
+  void shouldReleaseEventsWaitingInASavepointOfThePreviousReleaseOnRocksDb() throws Exception {
+    var previous = new KeyedOneInputStreamOperatorTestHarness<>(
+        new KeyedProcessOperator<>(new PreviousReleaseTimeline()),
+        InteractionEvent::getCustomerId, Types.STRING);
+    previous.setStateBackend(new EmbeddedRocksDBStateBackend());
+    previous.open();
+    previous.processElement(new StreamRecord<>(event("old", minutes(2), "page.view", Map.of()),
+        minutes(2).toEpochMilli()));
+    OperatorSubtaskState savepoint = previous.snapshot(1, 1);
+    previous.close();
+
+    harness.close();
+    harness = new KeyedOneInputStreamOperatorTestHarness<>(
+        new KeyedProcessOperator<>(new CustomerTimelineFunction(Duration.ofDays(400).toMillis(),
+            Duration.ofMinutes(10).toMillis(), ProfileReads.everyType())),
+        InteractionEvent::getCustomerId, Types.STRING);
+    harness.setStateBackend(new EmbeddedRocksDBStateBackend());
+    harness.initializeState(savepoint);
+    harness.open();
+    send(event("new", minutes(2), "page.view", Map.of()));
+    send(event("first", minutes(1), "page.view", Map.of()));
+    harness.processWatermark(minutes(30).toEpochMilli());
+
+    assertThat(harness.extractOutputValues()).extracting(e -> e.getEvent().getEventId())
+        .containsExactly("first", "new", "old");
+    assertThat(harness.numEventTimeTimers()).isZero();
+  }
+
+  private void onRocksDb() throws Exception {
+    harness.close();
+    harness = new KeyedOneInputStreamOperatorTestHarness<>(
+        new KeyedProcessOperator<>(new CustomerTimelineFunction(Duration.ofDays(400).toMillis(),
+            Duration.ofMinutes(10).toMillis(), ProfileReads.everyType())),
+        InteractionEvent::getCustomerId, Types.STRING);
+    harness.setStateBackend(new EmbeddedRocksDBStateBackend());
+    harness.open();
   }
 }
