@@ -106,6 +106,7 @@ state:
       timer-service:
         factory: ROCKSDB
       predefined-options: DEFAULT
+      use-bloom-filter: true
       memory:
         managed: true
 execution:

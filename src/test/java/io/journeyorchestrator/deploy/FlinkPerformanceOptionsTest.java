@@ -22,6 +22,7 @@ import org.apache.flink.configuration.PipelineOptions;
 import org.apache.flink.configuration.StateBackendOptions;
 import org.apache.flink.configuration.TaskManagerOptions;
 import org.apache.flink.runtime.clusterframework.TaskExecutorProcessUtils;
+import org.apache.flink.state.rocksdb.RocksDBConfigurableOptions;
 import org.apache.flink.state.rocksdb.RocksDBOptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -41,6 +42,7 @@ class FlinkPerformanceOptionsTest {
       RocksDBOptions.TIMER_SERVICE_FACTORY,
       RocksDBOptions.PREDEFINED_OPTIONS,
       RocksDBOptions.USE_MANAGED_MEMORY,
+      RocksDBConfigurableOptions.USE_BLOOM_FILTER,
       CheckpointingOptions.INCREMENTAL_CHECKPOINTS,
       CheckpointingOptions.CHECKPOINTING_INTERVAL);
 
