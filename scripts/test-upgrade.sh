@@ -115,24 +115,21 @@ until [[ "$(read_topic cjo.audience-changes 12 | grep -c ENTERED)" -ge 5 ]]; do
 done
 
 # State the savepoint holds but nothing explains must stop an upgrade before the running job is
-# touched. Simulated: the new folder lacks a stateful pattern that the saved plan does not know of
-# (as if the code had renamed the operator).
+# touched. Simulated: the new folder runs its patterns on Flink CEP, so the journey engine's
+# operator has no place in it, and the saved plan is edited to say the running job ran Flink CEP
+# too (as if the code had renamed the operator: nothing in the folders explains the orphan).
 plan="$root/.local/submit/plans/$job_id.plan"
 cp "$plan" "$work/plan.saved"
-grep -v '^pattern device-not-activated ' "$work/plan.saved" >"$plan"
+sed 's/^engine journey$/engine flink-cep/' "$work/plan.saved" >"$plan"
 cp -r "$work/v1" "$work/v-unexplained"
-rm "$work/v-unexplained/patterns/device-not-activated.yaml"
-sed -i 's/^enter: \[device-not-activated\]/enter: [device-purchased]/' \
-  "$work/v-unexplained/audiences/activation-help.yaml"
-sed -i 's/^exit: \[device-activated\]/exit: [payment-succeeded]/' \
-  "$work/v-unexplained/audiences/activation-help.yaml"
+printf 'engine: flink-cep\n' >>"$work/v-unexplained/job.yaml"
 rc=0
 "$scripts/upgrade.sh" --job-id "$job_id" --job "$work/v-unexplained" \
   --bootstrap-servers "$bootstrap" >/dev/null 2>"$work/refused.log" || rc=$?
 cp "$work/plan.saved" "$plan"
 cat "$work/refused.log" >&2
 ((rc != 0)) || die "an upgrade with unexplained state was not refused"
-grep -q "REFUSE  operator pattern/device-not-activated/" "$work/refused.log" ||
+grep -q "REFUSE  operator journey-engine" "$work/refused.log" ||
   die "the refusal did not name the operator"
 [[ "$(flink_job_state "$job_id")" == RUNNING ]] || die "the refused upgrade touched the running job"
 log "an upgrade with unexplained state was refused and the job kept running"

@@ -184,7 +184,7 @@ public final class JobLoader {
     }
     String delivery =
         job.choice("delivery", List.of("exactly-once", "at-least-once"), "exactly-once").get();
-    String engine = job.choice("engine", List.of("flink-cep", "journey"), "flink-cep").get();
+    String engine = job.choice("engine", List.of("journey", "flink-cep"), "journey").get();
 
     if (name.isEmpty() || servers.isEmpty() || topics.isEmpty() || outOfOrder.isEmpty()
         || idle.isEmpty()) {

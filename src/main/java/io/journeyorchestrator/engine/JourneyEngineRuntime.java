@@ -18,6 +18,8 @@ import org.apache.flink.streaming.api.datastream.DataStreamUtils;
 public final class JourneyEngineRuntime implements PatternRuntime {
   /** The most partial matches one customer may hold per pattern; see {@link JourneyMatcher}. */
   public static final int MAX_PARTIAL_MATCHES = 1_000;
+  /** The operator's uid, the same for every set of patterns. */
+  public static final String UID = "journey-engine";
 
   @Override
   public DataStream<DetectedMatch> matches(DataStream<JourneyEvent> timeline,
@@ -26,6 +28,6 @@ public final class JourneyEngineRuntime implements PatternRuntime {
         .process(new JourneyEngineFunction(patterns, MAX_PARTIAL_MATCHES))
         .returns(new AvroTypeInfo<>(DetectedMatch.class))
         .name("journey engine")
-        .uid("journey-engine");
+        .uid(UID);
   }
 }

@@ -2,6 +2,7 @@ package io.journeyorchestrator.job;
 
 import io.journeyorchestrator.config.AudienceDefinition;
 import io.journeyorchestrator.config.JobDefinition;
+import io.journeyorchestrator.config.JobSettings;
 import io.journeyorchestrator.config.PatternDefinition;
 import io.journeyorchestrator.config.SuppressionDefinition;
 import io.journeyorchestrator.matching.CompiledPattern;
@@ -11,27 +12,37 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * What state a job folder keeps, by id: one line per pattern (with the fingerprint that is part of
- * its operator uid), audience and suppression policy. Saved when a job is submitted, compared
- * with the next folder on upgrade to say what survives and what is dropped.
+ * What state a job folder keeps, by id: the pattern engine, one line per pattern (with the
+ * fingerprint that is part of its state key), audience and suppression policy. Saved when a job
+ * is submitted, compared with the next folder on upgrade to say what survives and what is
+ * dropped.
+ *
+ * @param engine the pattern engine as job.yaml names it ({@code journey}, {@code flink-cep})
  */
-public record StatePlan(String jobName, Map<String, String> patterns, List<String> audiences,
-    List<String> suppressions) {
+public record StatePlan(String jobName, String engine, Map<String, String> patterns,
+    List<String> audiences, List<String> suppressions) {
+  /** The engine of plans saved before job.yaml could choose one: there was only Flink CEP. */
+  static final String ENGINE_OF_PLANS_WITHOUT_ONE = "flink-cep";
 
   public static StatePlan of(JobDefinition job) {
     Map<String, String> patterns = new LinkedHashMap<>();
     for (PatternDefinition pattern : job.patterns()) {
       patterns.put(pattern.id(), CompiledPattern.compile(pattern).fingerprint());
     }
-    return new StatePlan(job.settings().name(), patterns,
+    return new StatePlan(job.settings().name(), engineName(job.settings().engine()), patterns,
         job.audiences().stream().map(AudienceDefinition::id).toList(),
         job.suppressions().stream().map(SuppressionDefinition::id).toList());
+  }
+
+  static String engineName(JobSettings.Engine engine) {
+    return engine.name().toLowerCase().replace('_', '-');
   }
 
   /** One line per entry, e.g. {@code pattern repeated-calls 1f3a...}. */
   public List<String> lines() {
     List<String> lines = new ArrayList<>();
     lines.add("job " + jobName);
+    lines.add("engine " + engine);
     patterns.forEach((id, fingerprint) -> lines.add("pattern " + id + " " + fingerprint));
     audiences.forEach(id -> lines.add("audience " + id));
     suppressions.forEach(id -> lines.add("suppression " + id));
@@ -40,6 +51,7 @@ public record StatePlan(String jobName, Map<String, String> patterns, List<Strin
 
   public static StatePlan parse(List<String> lines) {
     String name = "";
+    String engine = ENGINE_OF_PLANS_WITHOUT_ONE;
     Map<String, String> patterns = new LinkedHashMap<>();
     List<String> audiences = new ArrayList<>();
     List<String> suppressions = new ArrayList<>();
@@ -47,13 +59,14 @@ public record StatePlan(String jobName, Map<String, String> patterns, List<Strin
       String[] words = line.trim().split("\\s+");
       switch (words[0]) {
         case "job" -> name = words[1];
+        case "engine" -> engine = words[1];
         case "pattern" -> patterns.put(words[1], words[2]);
         case "audience" -> audiences.add(words[1]);
         case "suppression" -> suppressions.add(words[1]);
         default -> throw new IllegalArgumentException("not a state plan line: " + line);
       }
     }
-    return new StatePlan(name, patterns, audiences, suppressions);
+    return new StatePlan(name, engine, patterns, audiences, suppressions);
   }
 
   /** What an upgrade from {@code before} to this plan keeps and drops. */
@@ -61,9 +74,19 @@ public record StatePlan(String jobName, Map<String, String> patterns, List<Strin
     List<Entry> kept = new ArrayList<>();
     List<Entry> dropped = new ArrayList<>();
     List<Entry> added = new ArrayList<>();
+    boolean engineSwitch = !engine.equals(before.engine);
+    if (engineSwitch) {
+      dropped.add(new Entry(Kind.ENGINE, before.engine, "replaced by the " + engine
+          + " engine; the partial matches of every pattern are dropped once (the " + engine
+          + " engine cannot read them) and every pattern starts empty; profiles, audiences and"
+          + " suppressions are kept"));
+    }
     before.patterns.forEach((id, fingerprint) -> {
       String now = patterns.get(id);
-      if (now == null) {
+      if (engineSwitch) {
+        dropped.add(new Entry(Kind.PATTERN, id, "engine switched; its " + before.engine
+            + " partial matches are dropped" + (now == null ? " and it is removed" : "")));
+      } else if (now == null) {
         dropped.add(new Entry(Kind.PATTERN, id, "removed; its partial matches are dropped"));
       } else if (!now.equals(fingerprint)) {
         dropped.add(new Entry(Kind.PATTERN, id,
@@ -72,7 +95,7 @@ public record StatePlan(String jobName, Map<String, String> patterns, List<Strin
         kept.add(new Entry(Kind.PATTERN, id, "unchanged; partial matches kept"));
       }
     });
-    patterns.keySet().stream().filter(id -> !before.patterns.containsKey(id))
+    patterns.keySet().stream().filter(id -> engineSwitch || !before.patterns.containsKey(id))
         .forEach(id -> added.add(new Entry(Kind.PATTERN, id, "new; starts empty")));
     for (String id : before.audiences) {
       if (audiences.contains(id)) {
@@ -99,7 +122,7 @@ public record StatePlan(String jobName, Map<String, String> patterns, List<Strin
 
   /** What a plan entry is about. */
   public enum Kind {
-    PATTERN, AUDIENCE, SUPPRESSION;
+    ENGINE, PATTERN, AUDIENCE, SUPPRESSION;
 
     String word() {
       return name().toLowerCase();
@@ -120,7 +143,12 @@ public record StatePlan(String jobName, Map<String, String> patterns, List<Strin
       return !dropped.isEmpty();
     }
 
-    /** Whether the upgrade drops this pattern's state (removed or changed). */
+    /** Whether the upgrade drops the state of the engine that ran the patterns (a switch). */
+    public boolean dropsEngine() {
+      return dropped.stream().anyMatch(entry -> entry.kind() == Kind.ENGINE);
+    }
+
+    /** Whether the upgrade drops this pattern's state (removed, changed, or engine switched). */
     public boolean dropsPattern(String patternId) {
       return dropped.stream()
           .anyMatch(entry -> entry.kind() == Kind.PATTERN && entry.id().equals(patternId));

@@ -1,6 +1,7 @@
 package io.journeyorchestrator.job;
 
 import io.journeyorchestrator.config.JobDefinition;
+import io.journeyorchestrator.engine.JourneyEngineRuntime;
 import java.io.DataInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -59,7 +60,9 @@ public final class UpgradeCheck {
           || operatorIds.contains(operator.getOperatorID().toHexString());
       if (hasState && !known) {
         String patternId = patternIdOf(uid);
-        boolean explained = patternId != null && plan.dropsPattern(patternId);
+        boolean explained = patternId != null
+            ? plan.dropsPattern(patternId)
+            : uid.equals(JourneyEngineRuntime.UID) && plan.dropsEngine();
         orphans.add(new Orphan(uid.isEmpty() ? operator.getOperatorID().toHexString() : uid,
             operator.getOperatorName().orElse("?"), explained));
       }

@@ -59,6 +59,11 @@ public final class JobFolder {
     }
   }
 
+  /** Runs the job's patterns on this engine ({@code journey}, {@code flink-cep}). */
+  public JobFolder engine(String engine) {
+    return file("job.yaml", JOB_YAML + "engine: " + engine + "\n");
+  }
+
   public JobFolder pattern(String name, String content) {
     return file("patterns/" + name + ".yaml", content);
   }

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.journeyorchestrator.config.JobFolder;
 import io.journeyorchestrator.config.JobLoader;
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -58,7 +59,37 @@ class StatePlanTest {
   void shouldRoundTripThroughItsTextForm() throws Exception {
     StatePlan plan = plan("x", "Calls", "3h", true);
     assertThat(StatePlan.parse(plan.lines())).isEqualTo(plan);
-    assertThat(plan.lines()).containsExactly("job test-job",
+    assertThat(plan.lines()).containsExactly("job test-job", "engine journey",
         "pattern calls " + plan.patterns().get("calls"), "audience callers");
+  }
+
+  @Test
+  void shouldReadAPlanSavedBeforeEnginesCouldBeChosenAsFlinkCep() throws Exception {
+    StatePlan plan = plan("x", "Calls", "3h", true);
+    List<String> withoutEngine = plan.lines().stream()
+        .filter(line -> !line.startsWith("engine ")).toList();
+    assertThat(StatePlan.parse(withoutEngine).engine()).isEqualTo("flink-cep");
+  }
+
+  @Test
+  void shouldDropEveryPatternsPartialMatchesOnceWhenTheEngineIsSwitched() throws Exception {
+    StatePlan journey = plan("old", "Calls", "3h", true);
+    StatePlan cep = new StatePlan(journey.jobName(), "flink-cep", journey.patterns(),
+        journey.audiences(), journey.suppressions());
+
+    StatePlan.Upgrade upgrade = journey.upgradeFrom(cep);
+
+    assertThat(upgrade.dropsEngine()).isTrue();
+    assertThat(upgrade.dropsPattern("calls")).isTrue();
+    assertThat(upgrade.dropped()).extracting(StatePlan.Entry::display).containsExactly(
+        "engine flink-cep: replaced by the journey engine; the partial matches of every pattern"
+            + " are dropped once (the journey engine cannot read them) and every pattern starts"
+            + " empty; profiles, audiences and suppressions are kept",
+        "pattern calls: engine switched; its flink-cep partial matches are dropped");
+    assertThat(upgrade.added()).extracting(StatePlan.Entry::display)
+        .containsExactly("pattern calls: new; starts empty");
+    assertThat(upgrade.kept()).extracting(StatePlan.Entry::display)
+        .containsExactly("audience callers: memberships, expiries and cooldowns kept");
+    assertThat(journey.upgradeFrom(journey).dropsState()).isFalse();
   }
 }

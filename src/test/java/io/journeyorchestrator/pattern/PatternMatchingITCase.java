@@ -23,10 +23,16 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Analyst patterns compiled to Flink CEP produce exactly the expected matches through the
- * production graph on a MiniCluster: bounded input, event time, events out of order.
+ * Analyst patterns produce exactly the expected matches through the production graph on a
+ * MiniCluster: bounded input, event time, events out of order. Runs on the journey engine; {@link
+ * PatternMatchingOnFlinkCepITCase} runs the same cases on Flink CEP.
  */
 class PatternMatchingITCase {
+  /** The engine the cases run on, as job.yaml names it. */
+  String engine() {
+    return "journey";
+  }
+
   @RegisterExtension
   static final MiniClusterExtension MINI_CLUSTER = MiniClusters.twoSlots();
 
@@ -44,7 +50,7 @@ class PatternMatchingITCase {
 
   private ReplayJob.Result replay(List<String> lines, String... patterns) throws Exception {
     Path jobDir = Files.createDirectories(dir.resolve("job"));
-    JobFolder folder = JobFolder.in(jobDir);
+    JobFolder folder = JobFolder.in(jobDir).engine(engine());
     for (int i = 0; i < patterns.length; i++) {
       folder.pattern("p" + i, patterns[i]);
     }
