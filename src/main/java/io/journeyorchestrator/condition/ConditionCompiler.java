@@ -97,8 +97,7 @@ public final class ConditionCompiler {
     // Any mention counts, even a comprehension variable of that name: a false "reads" only costs
     // a state read, a false "does not read" would evaluate the condition without the profile.
     boolean readsProfile = CelNavigableAst.fromAst(ast).getRoot().allNodes()
-        .anyMatch(node -> node.expr().getKind() == CelExpr.ExprKind.Kind.IDENT
-            && ConditionEnvironment.PROFILE.equals(node.expr().ident().name()));
+        .anyMatch(node -> DeclaredEventsCheck.isProfile(node.expr()));
     return CompileResult.success(new Condition(expression, requiredEventTypes, readsProfile,
         cel.createProgram(ast)));
   }

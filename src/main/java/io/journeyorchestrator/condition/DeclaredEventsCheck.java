@@ -270,7 +270,7 @@ public final class DeclaredEventsCheck {
         : Optional.empty();
   }
 
-  private static boolean isProfile(CelExpr expr) {
+  static boolean isProfile(CelExpr expr) {
     return expr.getKind() == CelExpr.ExprKind.Kind.IDENT
         && ConditionEnvironment.PROFILE.equals(expr.ident().name());
   }

@@ -4,12 +4,11 @@ import io.journeyorchestrator.avro.InteractionEvent;
 import io.journeyorchestrator.diagnostics.RunDiagnostics;
 import io.journeyorchestrator.internal.avro.CustomerProfile;
 import io.journeyorchestrator.internal.avro.JourneyEvent;
+import io.journeyorchestrator.internal.avro.TimelineEntry;
 import io.journeyorchestrator.keyed.ErasureRequests;
 import io.journeyorchestrator.keyed.EventTimeBuffer;
-import io.journeyorchestrator.internal.avro.TimelineEntry;
 import io.journeyorchestrator.keyed.JobState;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -107,8 +106,7 @@ public final class CustomerTimelineFunction
     if (!restored.isEmpty()) {
       due = new ArrayList<>(due);
       due.addAll(restored);
-      due.sort(Comparator.comparing(InteractionEvent::getTimestamp)
-          .thenComparing(InteractionEvent::getEventId));
+      due.sort(TimelineRelease.BY_TIME_AND_ID);
     }
     if (release.duplicates > 0) {
       duplicatesDropped.inc(release.duplicates);
@@ -121,7 +119,8 @@ public final class CustomerTimelineFunction
         timeline.update(release.remaining);
       }
     }
-    if (!release.waiting && release.latestReleased != Long.MIN_VALUE) {
+    // Unchanged entries already have their timer: registered when they last changed.
+    if (release.changed && !release.waiting && release.latestReleased != Long.MIN_VALUE) {
       ctx.timerService().registerEventTimeTimer(forgetReleasedIdsAt(release.latestReleased));
     }
     if (!due.isEmpty()) {
@@ -133,16 +132,16 @@ public final class CustomerTimelineFunction
       Collector<JourneyEvent> out) throws Exception {
     Map<String, Object> facts = null;
     for (InteractionEvent event : due) {
-      boolean changesProfile = PROFILE_UPDATE_TYPE.equals(event.getType())
-          || ERASURE_TYPE.equals(event.getType());
-      if (facts == null && (changesProfile || profileReads.needsProfile(event.getType()))) {
+      boolean update = PROFILE_UPDATE_TYPE.equals(event.getType());
+      boolean erasure = ERASURE_TYPE.equals(event.getType());
+      if (facts == null && (update || erasure || profileReads.needsProfile(event.getType()))) {
         CustomerProfile current = profile.value();
         facts = current == null ? Map.of() : current.getFacts();
       }
-      if (PROFILE_UPDATE_TYPE.equals(event.getType())) {
+      if (update) {
         facts = ProfileMerge.apply(facts, event.getAttributes());
         profile.update(new CustomerProfile(facts));
-      } else if (ERASURE_TYPE.equals(event.getType())) {
+      } else if (erasure) {
         facts = Map.of();
         profile.clear();
         ctx.output(JobState.ERASURES, ErasureRequests.of(event));
@@ -168,6 +167,7 @@ public final class CustomerTimelineFunction
       restoredSeenIds.remove(eventId);
     }
   }
+
   /** Merging of profile updates: a null value removes the fact. */
   static final class ProfileMerge {
     private ProfileMerge() {}

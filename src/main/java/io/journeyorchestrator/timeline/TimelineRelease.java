@@ -19,7 +19,8 @@ import java.util.Map;
  * minus the window.
  */
 final class TimelineRelease {
-  private static final Comparator<InteractionEvent> BY_TIME_AND_ID =
+  /** The timeline's release order. */
+  static final Comparator<InteractionEvent> BY_TIME_AND_ID =
       Comparator.comparing(InteractionEvent::getTimestamp)
           .thenComparing(InteractionEvent::getEventId);
 
