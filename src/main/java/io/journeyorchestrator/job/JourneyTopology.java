@@ -21,6 +21,7 @@ import io.journeyorchestrator.matching.PatternRuntime;
 import io.journeyorchestrator.suppression.SuppressionPolicyFunction;
 import io.journeyorchestrator.timeline.CustomerTimelineFunction;
 import io.journeyorchestrator.timeline.ProfileReads;
+import io.journeyorchestrator.timeline.TimelineOperator;
 import io.journeyorchestrator.timeline.UnusedEventFilter;
 import java.time.Duration;
 import java.util.List;
@@ -66,11 +67,10 @@ public final class JourneyTopology {
         .uid("unused-event-filter");
     SingleOutputStreamOperator<JourneyEvent> timeline = used
         .keyBy(new EventCustomerKey())
-        .process(new CustomerTimelineFunction(PROFILE_RETENTION.toMillis(),
-            job.settings().dedupWindow().toMillis(),
-            ProfileReads.of(patterns, job.audiences())))
-        .returns(new AvroTypeInfo<>(JourneyEvent.class))
-        .name("customer timeline")
+        .transform("customer timeline", new AvroTypeInfo<>(JourneyEvent.class),
+            new TimelineOperator<>(new CustomerTimelineFunction(PROFILE_RETENTION.toMillis(),
+                job.settings().dedupWindow().toMillis(),
+                ProfileReads.of(patterns, job.audiences()))))
         .uid("customer-timeline");
 
     DataStream<DetectedMatch> detected = patternRuntime.matches(timeline, patterns);

@@ -6,16 +6,13 @@ import io.journeyorchestrator.internal.avro.CustomerProfile;
 import io.journeyorchestrator.internal.avro.JourneyEvent;
 import io.journeyorchestrator.internal.avro.TimelineEntry;
 import io.journeyorchestrator.keyed.ErasureRequests;
-import io.journeyorchestrator.keyed.EventTimeBuffer;
 import io.journeyorchestrator.keyed.JobState;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.flink.api.common.accumulators.LongCounter;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.ListState;
-import org.apache.flink.api.common.state.MapState;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
@@ -40,11 +37,12 @@ import org.apache.flink.util.Collector;
  * JobState#profileDescriptor}; read only for events whose conditions can see it, {@link
  * ProfileReads}). Timers: one at each waiting event's time, and one when the last
  * released ids leave the dedup window, after which the list is cleared. State of earlier releases
- * (waiting events by timestamp, seen ids with their expiry buckets) is drained by the timers it
- * was restored with.
+ * (waiting events by timestamp, seen ids with their expiry buckets) is moved into the list when
+ * restored: run this function in a {@link TimelineOperator}.
  */
 public final class CustomerTimelineFunction
-    extends KeyedProcessFunction<String, InteractionEvent, JourneyEvent> {
+    extends KeyedProcessFunction<String, InteractionEvent, JourneyEvent>
+    implements TimelineOperator.Owner {
   public static final String PROFILE_UPDATE_TYPE = "profile.updated";
   public static final String ERASURE_TYPE = "customer.erased";
 
@@ -53,9 +51,7 @@ public final class CustomerTimelineFunction
   private final ProfileReads profileReads;
   private transient ListState<TimelineEntry> timeline;
   private transient ValueState<CustomerProfile> profile;
-  private transient EventTimeBuffer<InteractionEvent> restoredPending;
-  private transient MapState<String, Long> restoredSeenIds;
-  private transient EventTimeBuffer<String> restoredSeenIdExpiries;
+  private transient EarlierTimelineState earlierState;
   private transient Counter lateEvents;
   private transient Counter duplicatesDropped;
   private transient LongCounter duplicatesDroppedInRun;
@@ -71,11 +67,7 @@ public final class CustomerTimelineFunction
   public void open(OpenContext openContext) {
     timeline = getRuntimeContext().getListState(JobState.timelineDescriptor());
     profile = getRuntimeContext().getState(JobState.profileDescriptor(profileRetentionMillis));
-    restoredPending = new EventTimeBuffer<>(
-        getRuntimeContext().getMapState(JobState.pendingEventsDescriptor()));
-    restoredSeenIds = getRuntimeContext().getMapState(JobState.seenEventIdsDescriptor());
-    restoredSeenIdExpiries = new EventTimeBuffer<>(
-        getRuntimeContext().getMapState(JobState.seenEventIdExpiriesDescriptor()));
+    earlierState = new EarlierTimelineState(getRuntimeContext());
     lateEvents = getRuntimeContext().getMetricGroup().counter("lateEvents");
     duplicatesDropped = getRuntimeContext().getMetricGroup().counter("duplicatesDropped");
     duplicatesDroppedInRun =
@@ -98,16 +90,9 @@ public final class CustomerTimelineFunction
   @Override
   public void onTimer(long timestamp, OnTimerContext ctx, Collector<JourneyEvent> out)
       throws Exception {
-    forgetRestoredIds(timestamp);
     TimelineRelease release = TimelineRelease.of(timeline.get(), timestamp,
         ctx.timerService().currentWatermark(), dedupWindowMillis);
     List<InteractionEvent> due = release.due;
-    List<InteractionEvent> restored = restoredPending.take(timestamp);
-    if (!restored.isEmpty()) {
-      due = new ArrayList<>(due);
-      due.addAll(restored);
-      due.sort(TimelineRelease.BY_TIME_AND_ID);
-    }
     if (release.duplicates > 0) {
       duplicatesDropped.inc(release.duplicates);
       duplicatesDroppedInRun.add((long) release.duplicates);
@@ -161,11 +146,9 @@ public final class CustomerTimelineFunction
     return (expiry / bucket + 1) * bucket;
   }
 
-  /** Ids seen before the timeline list existed, forgotten by the timers they came with. */
-  private void forgetRestoredIds(long now) throws Exception {
-    for (String eventId : restoredSeenIdExpiries.take(now)) {
-      restoredSeenIds.remove(eventId);
-    }
+  @Override
+  public void moveEarlierState() throws Exception {
+    earlierState.moveInto(timeline);
   }
 
   /** Merging of profile updates: a null value removes the fact. */

@@ -158,10 +158,13 @@ class CustomerTimelineFunctionTest {
     public void processElement(InteractionEvent event, Context ctx, Collector<JourneyEvent> out)
         throws Exception {
       long at = event.getTimestamp().toEpochMilli();
-      getRuntimeContext().getMapState(JobState.pendingEventsDescriptor()).put(at, List.of(event));
-      ctx.timerService().registerEventTimeTimer(at);
       getRuntimeContext().getMapState(JobState.seenEventIdsDescriptor())
           .put(event.getEventId(), at);
+      if (event.getType().equals("released")) {
+        return;
+      }
+      getRuntimeContext().getMapState(JobState.pendingEventsDescriptor()).put(at, List.of(event));
+      ctx.timerService().registerEventTimeTimer(at);
       long bucket = minutes(12).toEpochMilli();
       getRuntimeContext().getMapState(JobState.seenEventIdExpiriesDescriptor())
           .put(bucket, List.of(event.getEventId()));
@@ -170,7 +173,7 @@ class CustomerTimelineFunctionTest {
   }
 
   @Test
-  void shouldReleaseEventsWaitingInASavepointOfThePreviousReleaseOnRocksDb() throws Exception {
+  void shouldReleaseEventsAndKnowIdsOfASavepointOfThePreviousReleaseOnRocksDb() throws Exception {
     var previous = new KeyedOneInputStreamOperatorTestHarness<>(
         new KeyedProcessOperator<>(new PreviousReleaseTimeline()),
         InteractionEvent::getCustomerId, Types.STRING);
@@ -178,12 +181,14 @@ class CustomerTimelineFunctionTest {
     previous.open();
     previous.processElement(new StreamRecord<>(event("old", minutes(2), "page.view", Map.of()),
         minutes(2).toEpochMilli()));
+    previous.processElement(new StreamRecord<>(event("gone", minutes(1), "released", Map.of()),
+        minutes(1).toEpochMilli()));
     OperatorSubtaskState savepoint = previous.snapshot(1, 1);
     previous.close();
 
     harness.close();
     harness = new KeyedOneInputStreamOperatorTestHarness<>(
-        new KeyedProcessOperator<>(new CustomerTimelineFunction(Duration.ofDays(400).toMillis(),
+        new TimelineOperator<>(new CustomerTimelineFunction(Duration.ofDays(400).toMillis(),
             Duration.ofMinutes(10).toMillis(), ProfileReads.everyType())),
         InteractionEvent::getCustomerId, Types.STRING);
     harness.setStateBackend(new EmbeddedRocksDBStateBackend());
@@ -191,17 +196,21 @@ class CustomerTimelineFunctionTest {
     harness.open();
     send(event("new", minutes(2), "page.view", Map.of()));
     send(event("first", minutes(1), "page.view", Map.of()));
+    send(event("old", minutes(3), "page.view", Map.of()));
+    send(event("gone", minutes(4), "page.view", Map.of()));
     harness.processWatermark(minutes(30).toEpochMilli());
 
-    assertThat(harness.extractOutputValues()).extracting(e -> e.getEvent().getEventId())
-        .containsExactly("first", "new", "old");
+    // The resent "old" and "gone" are duplicates of an event waiting and one released before.
+    assertThat(harness.extractOutputValues())
+        .extracting(e -> e.getEvent().getEventId() + "@" + e.getEvent().getTimestamp())
+        .containsExactly("first@" + minutes(1), "new@" + minutes(2), "old@" + minutes(2));
     assertThat(harness.numEventTimeTimers()).isZero();
   }
 
   private void onRocksDb() throws Exception {
     harness.close();
     harness = new KeyedOneInputStreamOperatorTestHarness<>(
-        new KeyedProcessOperator<>(new CustomerTimelineFunction(Duration.ofDays(400).toMillis(),
+        new TimelineOperator<>(new CustomerTimelineFunction(Duration.ofDays(400).toMillis(),
             Duration.ofMinutes(10).toMillis(), ProfileReads.everyType())),
         InteractionEvent::getCustomerId, Types.STRING);
     harness.setStateBackend(new EmbeddedRocksDBStateBackend());
