@@ -91,6 +91,38 @@ day=1440
 "$scripts/kafka-local.sh" start >/dev/null || die "broker did not start"
 "$scripts/create-topics.sh" --bootstrap-servers "$bootstrap" --job "$work/v1" >/dev/null
 
+# State the savepoint holds but nothing explains must stop an upgrade before the running job is
+# touched. Simulated on a job of its own (own topics) that runs its patterns on Flink CEP, one
+# operator each: the upgrade changes a pattern, and the saved plan is replaced by the new
+# folder's own, as if the code had renamed the pattern's operator (nothing in the folders
+# explains the orphan).
+cp -r "$work/v1" "$work/cep"
+sed -i 's/ cjo\./ cjo-cep./' "$work/cep/job.yaml"
+printf 'engine: flink-cep\n' >>"$work/cep/job.yaml"
+cp -r "$work/cep" "$work/cep-unexplained"
+cp "$work/v2/patterns/repeated-calls.yaml" "$work/cep-unexplained/patterns/"
+"$scripts/create-topics.sh" --bootstrap-servers "$bootstrap" --job "$work/cep" >/dev/null
+cep_id="$("$scripts/submit.sh" --job "$work/cep" --bootstrap-servers "$bootstrap")"
+flink_wait_job_running "$cep_id" 120 || die "the Flink CEP job did not start"
+journey_cli produce-events --job "$work/cep" --bootstrap-servers "$bootstrap" \
+  --events "$work/before.jsonl" >/dev/null 2>&1 || die "producing failed"
+deadline=$((SECONDS + 120))
+until [[ "$(journey_cli tail-topic cjo-cep.audience-changes --bootstrap-servers "$bootstrap" \
+  --idle-exit 5 2>/dev/null | grep -c ENTERED)" -ge 5 ]]; do
+  ((SECONDS < deadline)) || die "customers of the Flink CEP job did not enter"
+done
+"$scripts/plan.sh" "$work/cep-unexplained" >"$root/.local/submit/plans/$cep_id.plan"
+rc=0
+"$scripts/upgrade.sh" --job-id "$cep_id" --job "$work/cep-unexplained" \
+  --bootstrap-servers "$bootstrap" >/dev/null 2>"$work/refused.log" || rc=$?
+cat "$work/refused.log" >&2
+((rc != 0)) || die "an upgrade with unexplained state was not refused"
+grep -q "REFUSE  operator pattern/repeated-calls/" "$work/refused.log" ||
+  die "the refusal did not name the operator"
+[[ "$(flink_job_state "$cep_id")" == RUNNING ]] || die "the refused upgrade touched the running job"
+flink_cancel_job "$cep_id" >/dev/null 2>&1 || true
+log "an upgrade with unexplained state was refused and the job kept running"
+
 job_id="$("$scripts/submit.sh" --job "$work/v1" --bootstrap-servers "$bootstrap")"
 flink_wait_job_running "$job_id" 120 || die "v1 did not start"
 journey_cli produce-events --job "$work/v1" --bootstrap-servers "$bootstrap" \
@@ -113,26 +145,6 @@ deadline=$((SECONDS + 120))
 until [[ "$(read_topic cjo.audience-changes 12 | grep -c ENTERED)" -ge 5 ]]; do
   ((SECONDS < deadline)) || die "customers did not enter before the upgrade"
 done
-
-# State the savepoint holds but nothing explains must stop an upgrade before the running job is
-# touched. Simulated: the new folder runs its patterns on Flink CEP, so the journey engine's
-# operator has no place in it, and the saved plan is edited to say the running job ran Flink CEP
-# too (as if the code had renamed the operator: nothing in the folders explains the orphan).
-plan="$root/.local/submit/plans/$job_id.plan"
-cp "$plan" "$work/plan.saved"
-sed 's/^engine journey$/engine flink-cep/' "$work/plan.saved" >"$plan"
-cp -r "$work/v1" "$work/v-unexplained"
-printf 'engine: flink-cep\n' >>"$work/v-unexplained/job.yaml"
-rc=0
-"$scripts/upgrade.sh" --job-id "$job_id" --job "$work/v-unexplained" \
-  --bootstrap-servers "$bootstrap" >/dev/null 2>"$work/refused.log" || rc=$?
-cp "$work/plan.saved" "$plan"
-cat "$work/refused.log" >&2
-((rc != 0)) || die "an upgrade with unexplained state was not refused"
-grep -q "REFUSE  operator journey-engine" "$work/refused.log" ||
-  die "the refusal did not name the operator"
-[[ "$(flink_job_state "$job_id")" == RUNNING ]] || die "the refused upgrade touched the running job"
-log "an upgrade with unexplained state was refused and the job kept running"
 
 upgrade_log="$work/upgrade.log"
 new_id="$("$scripts/upgrade.sh" --job-id "$job_id" --job "$work/v2" \

@@ -1,5 +1,6 @@
 package io.journeyorchestrator.engine;
 
+import io.journeyorchestrator.avro.InteractionEvent;
 import io.journeyorchestrator.config.PatternDefinition;
 import io.journeyorchestrator.config.StepDefinition;
 import io.journeyorchestrator.diagnostics.ErrorTally;
@@ -9,9 +10,12 @@ import io.journeyorchestrator.internal.avro.EnginePartialMatch;
 import io.journeyorchestrator.internal.avro.EnginePatternState;
 import io.journeyorchestrator.internal.avro.EngineState;
 import io.journeyorchestrator.internal.avro.JourneyEvent;
+import io.journeyorchestrator.keyed.ErasureRequests;
 import io.journeyorchestrator.keyed.JobState;
 import io.journeyorchestrator.matching.CompiledPattern;
 import io.journeyorchestrator.matching.MatchBuilder;
+import io.journeyorchestrator.timeline.CustomerTimeline;
+import io.journeyorchestrator.timeline.TimelineOperator;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -20,7 +24,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.apache.flink.api.common.functions.OpenContext;
-import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.metrics.MetricGroup;
 import org.apache.flink.streaming.api.TimerService;
@@ -28,29 +31,35 @@ import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.util.Collector;
 
 /**
- * Runs every pattern of the job for one customer in one keyed operator: the journey engine. Fed
- * by the customer timeline, which releases each customer's events in (time, event id) order once
- * the watermark passed them, so the engine needs no buffer of its own: each event is applied as
- * it arrives, as Flink CEP applies it when its timer fires ({@link JourneyMatcher} decides what
- * CEP would). Deadlines (a partial match's {@code within}, an absent last step) fire from one
- * event-time timer per customer, at the earliest deadline of any pattern.
+ * Runs every pattern of the job for one customer in one keyed operator, fused with the customer
+ * timeline: the journey engine. Events arrive, wait in the {@link CustomerTimeline} until the
+ * watermark passes them, and at the first timer of the customer the watermark passes, all of
+ * them are released in (time, event id) order and applied one by one, as Flink CEP applies them
+ * when its timers fire ({@link JourneyMatcher} decides what CEP would); then deadlines up to the
+ * watermark (a partial match's {@code within}, an absent last step) are applied, as CEP's
+ * timeouts would be after the events of the same watermark.
  *
- * <p>Per event: one state read; each distinct condition that the event's type can satisfy is
- * evaluated once ({@link StepConditionIndex}); each pattern with a holding step or a partial match
- * runs its matcher; one state write when anything changed, a timer moved when the earliest
- * deadline did. No event is stored, except the last present event of a partial match of a
- * pattern whose last step is absent (its match is reported with it, at the deadline).
+ * <p>Per release: one read of the customer's timeline list, which also holds the engine's state;
+ * each distinct condition that an event's type can satisfy is evaluated once ({@link
+ * StepConditionIndex}); each pattern with a holding step or a partial match runs its matcher; one
+ * write of the list. Timers: one per waiting event's time (the others the watermark passed are
+ * deleted at the release), one at the earliest deadline of any pattern. No event is stored once
+ * released, except the last present event of a partial match of a pattern whose last step is
+ * absent (its match is reported with it, at the deadline).
  *
- * <p>State, one {@link EngineState} per customer: per pattern, under its state key (id and
+ * <p>Engine state, one {@link EngineState} per customer: per pattern, under its state key (id and
  * fingerprint, as the Flink CEP operator uids have it), its partial matches. A pattern whose
  * definition changed or that was removed has another key: its entry is dropped the next time the
- * customer is seen, and counted ({@code engine_droppedPatternStates}). The value is cleared when
- * no pattern remembers anything.
+ * customer is seen, and counted ({@code engine_droppedPatternStates}). Kept only while some
+ * pattern remembers something. Late events go to the {@link JobState#LATE_EVENTS} output,
+ * erasure requests also to {@link JobState#ERASURES}. Run it in a {@link TimelineOperator}.
  */
 public final class JourneyEngineFunction
-    extends KeyedProcessFunction<String, JourneyEvent, DetectedMatch> {
+    extends KeyedProcessFunction<String, InteractionEvent, DetectedMatch>
+    implements TimelineOperator.Owner {
   private static final long NO_DEADLINE = Long.MAX_VALUE;
 
+  private final CustomerTimeline timeline;
   private final List<CompiledPattern> patterns;
   private final List<JourneyMatcher> matchers;
   private final List<String> stateKeys;
@@ -63,7 +72,6 @@ public final class JourneyEngineFunction
    * nothing, which keeps the automaton's bookkeeping identical to CEP's.
    */
   private final Set<String>[] routes;
-  private transient ValueState<EngineState> state;
   private transient long[] stepsHolding;
   private transient Counter[] matchCounters;
   private transient Counter[][] conditionErrors;
@@ -72,7 +80,9 @@ public final class JourneyEngineFunction
   private transient ErrorTally conditionErrorExamples;
 
   /** @param maxPartialMatches the most partial matches a customer may hold per pattern */
-  public JourneyEngineFunction(List<CompiledPattern> patterns, int maxPartialMatches) {
+  public JourneyEngineFunction(CustomerTimeline timeline, List<CompiledPattern> patterns,
+      int maxPartialMatches) {
+    this.timeline = timeline;
     this.patterns = List.copyOf(patterns);
     this.matchers = patterns.stream()
         .map(p -> new JourneyMatcher(p.definition(), maxPartialMatches)).toList();
@@ -93,7 +103,7 @@ public final class JourneyEngineFunction
 
   @Override
   public void open(OpenContext openContext) {
-    state = getRuntimeContext().getState(JobState.engineStateDescriptor());
+    timeline.open(getRuntimeContext());
     stepsHolding = new long[patterns.size()];
     matchCounters = new Counter[patterns.size()];
     conditionErrors = new Counter[patterns.size()][];
@@ -115,8 +125,37 @@ public final class JourneyEngineFunction
   }
 
   @Override
-  public void processElement(JourneyEvent event, Context ctx, Collector<DetectedMatch> out)
+  public void processElement(InteractionEvent event, Context ctx, Collector<DetectedMatch> out)
       throws Exception {
+    if (!timeline.arrive(event, ctx.timerService())) {
+      ctx.output(JobState.LATE_EVENTS, event);
+    }
+  }
+
+  @Override
+  public void onTimer(long timestamp, OnTimerContext ctx, Collector<DetectedMatch> out)
+      throws Exception {
+    long watermark = ctx.timerService().currentWatermark();
+    CustomerTimeline.Release release = timeline.release(timestamp, watermark, watermark);
+    Customer customer = new Customer(release.engineState());
+    release.forEachDue((event, erasure) -> {
+      if (erasure) {
+        ctx.output(JobState.ERASURES, ErasureRequests.of(event.getEvent()));
+      }
+      apply(event, customer, out);
+    });
+    advanceTo(watermark, customer, out);
+    EngineState stored = customer.store(ctx.timerService());
+    release.store(stored, stored != null && stored.getDeadline() != NO_DEADLINE,
+        ctx.timerService());
+  }
+
+  @Override
+  public void moveEarlierState() throws Exception {
+    timeline.moveEarlierState();
+  }
+
+  private void apply(JourneyEvent event, Customer customer, Collector<DetectedMatch> out) {
     boolean anyHolds = conditions.evaluate(event.getEvent(), event.getProfile(), stepsHolding,
         (p, s, e) -> {
           conditionErrors[p][s].inc();
@@ -128,11 +167,9 @@ public final class JourneyEngineFunction
                 e.reason()));
           }
         });
-    EngineState stored = state.value();
-    if (!anyHolds && stored == null) {
+    if (!anyHolds && customer.isEmpty()) {
       return;
     }
-    Customer customer = new Customer(stored);
     long timestamp = event.getEvent().getTimestamp().toEpochMilli();
     String eventId = event.getEvent().getEventId();
     String type = event.getEvent().getType();
@@ -145,25 +182,19 @@ public final class JourneyEngineFunction
       if (stepsHolding[p] == 0 && matcher.isEmpty(before)) {
         continue;
       }
-      int pattern = p;
-      Emitter emitter = new Emitter(pattern, customer, event, out);
+      Emitter emitter = new Emitter(p, customer, event, out);
       PatternState after = matcher.advanceTime(before, timestamp, emitter);
       after = matcher.onEvent(after, eventId, timestamp, stepsHolding[p], emitter);
       customer.update(p, before, after, event);
     }
-    customer.store(ctx.timerService());
   }
 
-  @Override
-  public void onTimer(long timestamp, OnTimerContext ctx, Collector<DetectedMatch> out)
-      throws Exception {
-    EngineState stored = state.value();
-    if (stored == null) {
+  /** Applies the deadlines up to now: timeouts, and matches completed by an absent last step. */
+  private void advanceTo(long now, Customer customer, Collector<DetectedMatch> out) {
+    if (customer.registeredDeadline > now) {
       return;
     }
-    Customer customer = new Customer(stored);
     customer.timerFired();
-    long now = ctx.timerService().currentWatermark();
     for (int p = 0; p < matchers.size(); p++) {
       PatternState before = customer.pattern(p);
       if (matchers.get(p).nextDeadline(before) > now) {
@@ -173,18 +204,19 @@ public final class JourneyEngineFunction
           new Emitter(p, customer, null, out));
       customer.update(p, before, after, null);
     }
-    customer.store(ctx.timerService());
   }
 
-  /** One customer's state while an event or a timer is applied; written back once. */
+  /** One customer's engine state while a release is applied; stored with the timeline once. */
   private final class Customer {
+    private final EngineState stored;
     private final Map<String, EnginePatternState> records;
     private final Map<String, JourneyEvent> anchors;
     private final PatternState[] states = new PatternState[matchers.size()];
-    private long registeredDeadline;
+    private final long registeredDeadline;
     private boolean changed;
 
     Customer(EngineState stored) {
+      this.stored = stored;
       if (stored == null) {
         records = new HashMap<>();
         anchors = new HashMap<>();
@@ -198,6 +230,10 @@ public final class JourneyEngineFunction
         droppedPatternStates.inc();
         changed = true;
       }
+    }
+
+    boolean isEmpty() {
+      return records.isEmpty();
     }
 
     PatternState pattern(int p) {
@@ -215,7 +251,6 @@ public final class JourneyEngineFunction
     }
 
     void timerFired() {
-      registeredDeadline = NO_DEADLINE;
       changed = true;
     }
 
@@ -237,9 +272,14 @@ public final class JourneyEngineFunction
       }
     }
 
-    void store(TimerService timers) throws Exception {
+    /**
+     * Moves the deadline timer if the earliest deadline moved.
+     *
+     * @return the state to keep (null: nothing to remember), the stored object if unchanged
+     */
+    EngineState store(TimerService timers) {
       if (!changed) {
-        return;
+        return stored;
       }
       Set<String> anchored = new HashSet<>();
       long deadline = NO_DEADLINE;
@@ -262,11 +302,7 @@ public final class JourneyEngineFunction
           timers.registerEventTimeTimer(deadline);
         }
       }
-      if (records.isEmpty()) {
-        state.clear();
-      } else {
-        state.update(new EngineState(records, anchors, deadline));
-      }
+      return records.isEmpty() ? null : new EngineState(records, anchors, deadline);
     }
   }
 

@@ -1,33 +1,42 @@
 package io.journeyorchestrator.engine;
 
+import io.journeyorchestrator.avro.InteractionEvent;
+import io.journeyorchestrator.config.JobDefinition;
 import io.journeyorchestrator.internal.avro.DetectedMatch;
-import io.journeyorchestrator.internal.avro.JourneyEvent;
-import io.journeyorchestrator.keyed.CustomerKey;
+import io.journeyorchestrator.keyed.JobState;
 import io.journeyorchestrator.matching.CompiledPattern;
 import io.journeyorchestrator.matching.PatternRuntime;
+import io.journeyorchestrator.timeline.CustomerTimeline;
+import io.journeyorchestrator.timeline.TimelineOperator;
 import java.util.List;
 import org.apache.flink.formats.avro.typeutils.AvroTypeInfo;
-import org.apache.flink.streaming.api.datastream.DataStream;
-import org.apache.flink.streaming.api.datastream.DataStreamUtils;
+import org.apache.flink.streaming.api.datastream.KeyedStream;
+import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 
 /**
- * The journey engine behind {@link PatternRuntime}: all patterns in one keyed operator, on the
- * timeline's partitioning (no exchange). Its uid does not depend on the patterns: each pattern's
- * state lives under its own key inside the operator's state.
+ * The journey engine behind {@link PatternRuntime}: the customer timeline and all patterns in
+ * one keyed operator. It keeps the timeline operator's uid, so profiles and waiting events of a
+ * job that ran Flink CEP carry over; the engine's state lives in the timeline's list, each
+ * pattern's under its own key.
  */
 public final class JourneyEngineRuntime implements PatternRuntime {
   /** The most partial matches one customer may hold per pattern; see {@link JourneyMatcher}. */
   public static final int MAX_PARTIAL_MATCHES = 1_000;
-  /** The operator's uid, the same for every set of patterns. */
-  public static final String UID = "journey-engine";
+  /**
+   * The uid of the engine's own operator in builds where it ran after the timeline operator: a
+   * savepoint of such a build has it, and the upgrade drops its partial matches once.
+   */
+  public static final String SEPARATE_OPERATOR_UID = "journey-engine";
 
   @Override
-  public DataStream<DetectedMatch> matches(DataStream<JourneyEvent> timeline,
+  public Outputs run(KeyedStream<InteractionEvent, String> events, JobDefinition job,
       List<CompiledPattern> patterns) {
-    return DataStreamUtils.reinterpretAsKeyedStream(timeline, new CustomerKey())
-        .process(new JourneyEngineFunction(patterns, MAX_PARTIAL_MATCHES))
-        .returns(new AvroTypeInfo<>(DetectedMatch.class))
-        .name("journey engine")
-        .uid(UID);
+    SingleOutputStreamOperator<DetectedMatch> engine = events
+        .transform("customer timeline and journey engine", new AvroTypeInfo<>(DetectedMatch.class),
+            new TimelineOperator<>(new JourneyEngineFunction(CustomerTimeline.of(job, patterns),
+                patterns, MAX_PARTIAL_MATCHES)))
+        .uid(CustomerTimeline.OPERATOR_UID);
+    return new Outputs(engine, engine.getSideOutput(JobState.ERASURES),
+        engine.getSideOutput(JobState.LATE_EVENTS));
   }
 }

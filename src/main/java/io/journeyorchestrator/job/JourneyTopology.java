@@ -9,9 +9,7 @@ import io.journeyorchestrator.avro.SuppressionDecision;
 import io.journeyorchestrator.config.JobDefinition;
 import io.journeyorchestrator.config.PatternDefinition;
 import io.journeyorchestrator.internal.avro.DetectedMatch;
-import io.journeyorchestrator.internal.avro.JourneyEvent;
 import io.journeyorchestrator.internal.avro.MembershipUpdate;
-import io.journeyorchestrator.keyed.CustomerKey;
 import io.journeyorchestrator.keyed.EventCustomerKey;
 import io.journeyorchestrator.keyed.JobState;
 import io.journeyorchestrator.keyed.MatchCustomerKey;
@@ -19,9 +17,6 @@ import io.journeyorchestrator.keyed.UpdateCustomerKey;
 import io.journeyorchestrator.matching.CompiledPattern;
 import io.journeyorchestrator.matching.PatternRuntime;
 import io.journeyorchestrator.suppression.SuppressionPolicyFunction;
-import io.journeyorchestrator.timeline.CustomerTimelineFunction;
-import io.journeyorchestrator.timeline.ProfileReads;
-import io.journeyorchestrator.timeline.TimelineOperator;
 import io.journeyorchestrator.timeline.UnusedEventFilter;
 import java.time.Duration;
 import java.util.List;
@@ -38,9 +33,6 @@ import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
  * its business: it takes a stream of events with timestamps and watermarks and returns streams.
  */
 public final class JourneyTopology {
-  /** Profiles of customers with no profile update for this long are dropped from state. */
-  public static final Duration PROFILE_RETENTION = Duration.ofDays(400);
-
   private final JobDefinition job;
   private final PatternRuntime patternRuntime;
 
@@ -65,19 +57,11 @@ public final class JourneyTopology {
         .filter(unused.get())
         .name("drop unused event types")
         .uid("unused-event-filter");
-    SingleOutputStreamOperator<JourneyEvent> timeline = used
-        .keyBy(new EventCustomerKey())
-        .transform("customer timeline", new AvroTypeInfo<>(JourneyEvent.class),
-            new TimelineOperator<>(new CustomerTimelineFunction(PROFILE_RETENTION.toMillis(),
-                job.settings().dedupWindow().toMillis(),
-                ProfileReads.of(patterns, job.audiences()))))
-        .uid("customer-timeline");
-
-    DataStream<DetectedMatch> detected = patternRuntime.matches(timeline, patterns);
+    PatternRuntime.Outputs matched =
+        patternRuntime.run(used.keyBy(new EventCustomerKey()), job, patterns);
     // Every stream here is still partitioned by customer (keyed operators, forward edges), so
     // the audience and suppression operators need no exchange.
-    DataStream<DetectedMatch> matchesAndErasures =
-        detected.union(timeline.getSideOutput(JobState.ERASURES));
+    DataStream<DetectedMatch> matchesAndErasures = matched.matches().union(matched.erasures());
     SingleOutputStreamOperator<MembershipUpdate> memberships = DataStreamUtils
         .reinterpretAsKeyedStream(matchesAndErasures, new MatchCustomerKey())
         .process(new AudienceMembershipFunction(new AudienceRules(job.audiences()),
@@ -98,8 +82,7 @@ public final class JourneyTopology {
         .uid("suppression-policies");
 
     DataStream<PatternMatch> matches = memberships.getSideOutput(JobState.PUBLISHED_MATCHES);
-    return new Outputs(matches, audienceChanges, suppressions,
-        timeline.getSideOutput(JobState.LATE_EVENTS));
+    return new Outputs(matches, audienceChanges, suppressions, matched.lateEvents());
   }
 
   /** How far back a match can reach: the longest {@code within} (single-event patterns: none). */

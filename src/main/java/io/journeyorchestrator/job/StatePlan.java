@@ -143,11 +143,6 @@ public record StatePlan(String jobName, String engine, Map<String, String> patte
       return !dropped.isEmpty();
     }
 
-    /** Whether the upgrade drops the state of the engine that ran the patterns (a switch). */
-    public boolean dropsEngine() {
-      return dropped.stream().anyMatch(entry -> entry.kind() == Kind.ENGINE);
-    }
-
     /** Whether the upgrade drops this pattern's state (removed, changed, or engine switched). */
     public boolean dropsPattern(String patternId) {
       return dropped.stream()

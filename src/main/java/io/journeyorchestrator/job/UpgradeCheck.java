@@ -60,9 +60,11 @@ public final class UpgradeCheck {
           || operatorIds.contains(operator.getOperatorID().toHexString());
       if (hasState && !known) {
         String patternId = patternIdOf(uid);
+        // The journey engine's own operator, of builds before it was fused with the timeline:
+        // its partial matches are dropped once, as an engine switch drops them (OPERATIONS.md).
         boolean explained = patternId != null
             ? plan.dropsPattern(patternId)
-            : uid.equals(JourneyEngineRuntime.UID) && plan.dropsEngine();
+            : uid.equals(JourneyEngineRuntime.SEPARATE_OPERATOR_UID);
         orphans.add(new Orphan(uid.isEmpty() ? operator.getOperatorID().toHexString() : uid,
             operator.getOperatorName().orElse("?"), explained));
       }

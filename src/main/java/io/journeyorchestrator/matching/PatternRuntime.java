@@ -1,24 +1,35 @@
 package io.journeyorchestrator.matching;
 
+import io.journeyorchestrator.avro.InteractionEvent;
+import io.journeyorchestrator.config.JobDefinition;
 import io.journeyorchestrator.internal.avro.DetectedMatch;
-import io.journeyorchestrator.internal.avro.JourneyEvent;
 import java.util.List;
 import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.datastream.KeyedStream;
 
 /**
- * Runs all of the job's patterns over the customer timeline. The only seam between the topology
+ * Runs the customer timeline and all of the job's patterns. The only seam between the topology
  * and the pattern engine, so the engine can be replaced without touching the rest of the job: an
- * engine may run the patterns as one operator or as one operator each.
+ * engine may run the timeline as an operator of its own and the patterns as one operator each, or
+ * fuse them into one.
  */
 public interface PatternRuntime {
 
   /**
-   * @param timeline each customer's events in event-time order, already partitioned by customer
-   *     id (the output of a keyed operator keyed by {@code customerId})
-   * @param patterns the job's patterns, in definition order (possibly none)
-   * @return the patterns' matches, each with its last present event, still partitioned by
-   *     customer
+   * What the timeline and the patterns produce, every stream still partitioned by customer.
+   *
+   * @param matches the patterns' matches, each with its last present event
+   * @param erasures the customers' erasure requests, as the timeline released them
+   * @param lateEvents events that arrived at or behind the watermark
    */
-  DataStream<DetectedMatch> matches(DataStream<JourneyEvent> timeline,
+  record Outputs(DataStream<DetectedMatch> matches, DataStream<DetectedMatch> erasures,
+      DataStream<InteractionEvent> lateEvents) {}
+
+  /**
+   * @param events the events the job can use, keyed by {@code customerId}
+   * @param job the job (its timeline settings and audiences decide what the timeline keeps)
+   * @param patterns the job's patterns, in definition order (possibly none)
+   */
+  Outputs run(KeyedStream<InteractionEvent, String> events, JobDefinition job,
       List<CompiledPattern> patterns);
 }

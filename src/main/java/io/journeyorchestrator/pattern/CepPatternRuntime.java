@@ -1,12 +1,18 @@
 package io.journeyorchestrator.pattern;
 
+import io.journeyorchestrator.avro.InteractionEvent;
+import io.journeyorchestrator.config.JobDefinition;
 import io.journeyorchestrator.config.PatternDefinition;
 import io.journeyorchestrator.config.StepDefinition;
 import io.journeyorchestrator.internal.avro.DetectedMatch;
 import io.journeyorchestrator.internal.avro.JourneyEvent;
 import io.journeyorchestrator.keyed.CustomerKey;
+import io.journeyorchestrator.keyed.JobState;
 import io.journeyorchestrator.matching.CompiledPattern;
 import io.journeyorchestrator.matching.PatternRuntime;
+import io.journeyorchestrator.timeline.CustomerTimeline;
+import io.journeyorchestrator.timeline.CustomerTimelineFunction;
+import io.journeyorchestrator.timeline.TimelineOperator;
 import java.time.Duration;
 import java.util.List;
 import org.apache.flink.cep.CEP;
@@ -14,6 +20,7 @@ import org.apache.flink.formats.avro.typeutils.AvroTypeInfo;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.DataStreamUtils;
 import org.apache.flink.streaming.api.datastream.KeyedStream;
+import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import org.apache.flink.streaming.api.functions.sink.v2.DiscardingSink;
 import org.apache.flink.util.Collector;
 
@@ -47,10 +54,19 @@ public final class CepPatternRuntime implements PatternRuntime {
   public static CepPatternRuntime probingConditions() {
     return new CepPatternRuntime(true, true);
   }
-  /** One operator per pattern (after its route filter), their outputs united. */
+
+  /**
+   * The customer timeline as an operator of its own, then one operator per pattern (after its
+   * route filter), their outputs united.
+   */
   @Override
-  public DataStream<DetectedMatch> matches(
-      DataStream<JourneyEvent> timeline, List<CompiledPattern> patterns) {
+  public Outputs run(KeyedStream<InteractionEvent, String> events, JobDefinition job,
+      List<CompiledPattern> patterns) {
+    SingleOutputStreamOperator<JourneyEvent> timeline = events
+        .transform("customer timeline", new AvroTypeInfo<>(JourneyEvent.class),
+            new TimelineOperator<>(
+                new CustomerTimelineFunction(CustomerTimeline.of(job, patterns))))
+        .uid(CustomerTimeline.OPERATOR_UID);
     DataStream<DetectedMatch> all = null;
     for (CompiledPattern pattern : patterns) {
       DataStream<DetectedMatch> matches = matches(timeline, pattern);
@@ -62,7 +78,8 @@ public final class CepPatternRuntime implements PatternRuntime {
           .returns(new AvroTypeInfo<>(DetectedMatch.class))
           .name("no patterns");
     }
-    return all;
+    return new Outputs(all, timeline.getSideOutput(JobState.ERASURES),
+        timeline.getSideOutput(JobState.LATE_EVENTS));
   }
 
   private DataStream<DetectedMatch> matches(

@@ -41,7 +41,7 @@ final class EarlierTimelineState {
     Set<String> waitingIds = new HashSet<>();
     for (Map.Entry<Long, List<InteractionEvent>> atTime : pendingEvents.entries()) {
       for (InteractionEvent event : atTime.getValue()) {
-        waiting.add(new TimelineEntry(event.getEventId(), atTime.getKey(), event));
+        waiting.add(new TimelineEntry(event.getEventId(), atTime.getKey(), event, null));
         waitingIds.add(event.getEventId());
       }
     }
@@ -49,7 +49,7 @@ final class EarlierTimelineState {
     List<TimelineEntry> moved = new ArrayList<>();
     for (Map.Entry<String, Long> seen : seenEventIds.entries()) {
       if (!waitingIds.contains(seen.getKey())) {
-        moved.add(new TimelineEntry(seen.getKey(), seen.getValue(), null));
+        moved.add(new TimelineEntry(seen.getKey(), seen.getValue(), null, null));
       }
     }
     moved.addAll(waiting);

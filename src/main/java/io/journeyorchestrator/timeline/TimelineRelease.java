@@ -5,8 +5,10 @@ import io.journeyorchestrator.internal.avro.TimelineEntry;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * What one release of a customer's timeline does with its entries (events waiting in arrival
@@ -35,6 +37,8 @@ final class TimelineRelease {
   boolean waiting;
   /** The latest time of a kept released id (Long.MIN_VALUE: none). */
   long latestReleased = Long.MIN_VALUE;
+  /** The times of the events due: the timers that could release them. */
+  final Set<Long> releasedTimes = new HashSet<>();
 
   private TimelineRelease() {}
 
@@ -67,9 +71,10 @@ final class TimelineRelease {
       lastKept.put(entry.getEventId(), entry.getTimestamp());
       if (entry.getTimestamp() <= releaseUpTo) {
         release.due.add(entry.getEvent());
+        release.releasedTimes.add(entry.getTimestamp());
         release.changed = true;
         if (entry.getTimestamp() > forgetAtOrBefore) {
-          release.keepReleased(new TimelineEntry(entry.getEventId(), entry.getTimestamp(), null));
+          release.keepReleased(new TimelineEntry(entry.getEventId(), entry.getTimestamp(), null, null));
         }
       } else {
         stillWaiting.add(entry);

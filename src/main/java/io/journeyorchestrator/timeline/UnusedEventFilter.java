@@ -34,7 +34,7 @@ public final class UnusedEventFilter extends RichFilterFunction<InteractionEvent
   /** The filter for these patterns, or empty when every event type can matter. */
   public static Optional<UnusedEventFilter> forPatterns(List<CompiledPattern> patterns) {
     Set<String> used = new HashSet<>(
-        Set.of(CustomerTimelineFunction.PROFILE_UPDATE_TYPE, CustomerTimelineFunction.ERASURE_TYPE));
+        Set.of(CustomerTimeline.PROFILE_UPDATE_TYPE, CustomerTimeline.ERASURE_TYPE));
     for (CompiledPattern pattern : patterns) {
       Optional<Set<String>> types = pattern.routedEventTypes();
       if (types.isEmpty()) {

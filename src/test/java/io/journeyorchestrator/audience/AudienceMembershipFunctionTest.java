@@ -15,7 +15,7 @@ import io.journeyorchestrator.internal.avro.DetectedMatch;
 import io.journeyorchestrator.internal.avro.MembershipUpdate;
 import io.journeyorchestrator.io.OutputLines;
 import io.journeyorchestrator.keyed.JobState;
-import io.journeyorchestrator.timeline.CustomerTimelineFunction;
+import io.journeyorchestrator.timeline.CustomerTimeline;
 import io.journeyorchestrator.keyed.ErasureRequests;
 import java.time.Duration;
 import java.time.Instant;
@@ -230,7 +230,7 @@ class AudienceMembershipFunctionTest {
   private static DetectedMatch erasure(String customerId, Instant time, String eventId) {
     return ErasureRequests.of(InteractionEvent.newBuilder().setEventId(eventId)
         .setCustomerId(customerId).setTimestamp(time)
-        .setType(CustomerTimelineFunction.ERASURE_TYPE).setChannel(Channel.OTHER)
+        .setType(CustomerTimeline.ERASURE_TYPE).setChannel(Channel.OTHER)
         .setAttributes(Map.of()).build());
   }
 

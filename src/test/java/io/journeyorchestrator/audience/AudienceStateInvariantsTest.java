@@ -18,7 +18,7 @@ import io.journeyorchestrator.internal.avro.SuppressionState;
 import io.journeyorchestrator.keyed.JobState;
 import io.journeyorchestrator.suppression.SuppressionPolicyFunction;
 import io.journeyorchestrator.testing.Matches;
-import io.journeyorchestrator.timeline.CustomerTimelineFunction;
+import io.journeyorchestrator.timeline.CustomerTimeline;
 import io.journeyorchestrator.keyed.ErasureRequests;
 import java.time.Duration;
 import java.time.Instant;
@@ -150,7 +150,7 @@ class AudienceStateInvariantsTest {
       if (kind == 0) {
         matches.add(ErasureRequests.of(InteractionEvent.newBuilder().setEventId(eventId)
             .setCustomerId(customer).setTimestamp(end)
-            .setType(CustomerTimelineFunction.ERASURE_TYPE).setChannel(Channel.OTHER)
+            .setType(CustomerTimeline.ERASURE_TYPE).setChannel(Channel.OTHER)
             .setAttributes(Map.of()).build()));
       } else if (kind < 5) {
         Instant start = end.minus(Duration.ofMinutes(5L * (1 + random.nextInt(6))));

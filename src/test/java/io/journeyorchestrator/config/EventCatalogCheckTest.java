@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.journeyorchestrator.config.EventCatalogCheck.Finding;
 import io.journeyorchestrator.config.EventCatalogCheck.Tally;
 import io.journeyorchestrator.io.JsonEventCodec;
-import io.journeyorchestrator.timeline.CustomerTimelineFunction;
+import io.journeyorchestrator.timeline.CustomerTimeline;
 import java.nio.file.Path;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeEach;
@@ -80,6 +80,6 @@ class EventCatalogCheckTest {
     assertThat(check.tallies().get(Finding.WRONG_TYPE)).isEqualTo(new Tally(1, 1,
         "profile.updated attribute \"tenureMonths\" is \"five\", not int"));
     assertThat(EventCatalog.PROFILE_UPDATE_TYPE)
-        .isEqualTo(CustomerTimelineFunction.PROFILE_UPDATE_TYPE);
+        .isEqualTo(CustomerTimeline.PROFILE_UPDATE_TYPE);
   }
 }

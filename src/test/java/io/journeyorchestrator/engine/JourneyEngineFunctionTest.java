@@ -8,17 +8,19 @@ import io.journeyorchestrator.avro.InteractionEvent;
 import io.journeyorchestrator.config.JobFolder;
 import io.journeyorchestrator.config.JobLoader;
 import io.journeyorchestrator.internal.avro.DetectedMatch;
-import io.journeyorchestrator.internal.avro.JourneyEvent;
-import io.journeyorchestrator.keyed.CustomerKey;
+import io.journeyorchestrator.keyed.JobState;
 import io.journeyorchestrator.matching.CompiledPattern;
+import io.journeyorchestrator.timeline.CustomerTimeline;
+import io.journeyorchestrator.timeline.ProfileReads;
+import io.journeyorchestrator.timeline.TimelineOperator;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
 import org.apache.flink.state.rocksdb.EmbeddedRocksDBStateBackend;
-import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
 import org.junit.jupiter.api.AfterEach;
@@ -26,9 +28,11 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The journey engine as an operator on RocksDB: several patterns in one state, one timer per
- * customer, state and timers gone once partial matches time out, and an upgrade that keeps the
- * partial matches of unchanged patterns and drops those of changed ones.
+ * The journey engine, fused with the customer timeline, as an operator on RocksDB: several
+ * patterns in one state, one deadline timer per customer, everything the watermark passed
+ * released at once, state and timers gone once partial matches time out, late events and erasure
+ * requests on their outputs, and an upgrade that keeps the partial matches of unchanged patterns
+ * and drops those of changed ones.
  */
 class JourneyEngineFunctionTest {
   private static final String A_THEN_B = """
@@ -51,7 +55,7 @@ class JourneyEngineFunctionTest {
       """;
 
   @TempDir Path dir;
-  private KeyedOneInputStreamOperatorTestHarness<String, JourneyEvent, DetectedMatch> harness;
+  private KeyedOneInputStreamOperatorTestHarness<String, InteractionEvent, DetectedMatch> harness;
 
   @AfterEach
   void close() throws Exception {
@@ -71,8 +75,11 @@ class JourneyEngineFunctionTest {
   private void start(List<CompiledPattern> patterns, OperatorSubtaskState restored)
       throws Exception {
     harness = new KeyedOneInputStreamOperatorTestHarness<>(
-        new KeyedProcessOperator<>(new JourneyEngineFunction(patterns, 1_000)), new CustomerKey(),
-        Types.STRING);
+        new TimelineOperator<>(new JourneyEngineFunction(
+            new CustomerTimeline(Duration.ofDays(400).toMillis(), Duration.ofMinutes(10).toMillis(),
+                ProfileReads.everyType()),
+            patterns, 1_000)),
+        InteractionEvent::getCustomerId, Types.STRING);
     harness.setStateBackend(new EmbeddedRocksDBStateBackend());
     if (restored != null) {
       harness.initializeState(restored);
@@ -84,8 +91,7 @@ class JourneyEngineFunctionTest {
     InteractionEvent event = InteractionEvent.newBuilder().setEventId(id).setCustomerId("alice")
         .setTimestamp(time).setType(type).setChannel(Channel.WEB).setAttributes(Map.of())
         .build();
-    harness.processElement(new StreamRecord<>(new JourneyEvent(event, Map.of()),
-        time.toEpochMilli()));
+    harness.processElement(new StreamRecord<>(event, time.toEpochMilli()));
   }
 
   private List<String> matches() {
@@ -108,6 +114,7 @@ class JourneyEngineFunctionTest {
     harness.processWatermark(minutes(62).toEpochMilli());
     assertThat(harness.numEventTimeTimers()).isZero();
     send("c1", minutes(63), "c");
+    harness.processWatermark(minutes(63).toEpochMilli());
     assertThat(matches()).as("the partial matches timed out").hasSize(1);
   }
 
@@ -130,7 +137,42 @@ class JourneyEngineFunctionTest {
     harness.processWatermark(minutes(200).toEpochMilli());
     assertThat(harness.numEventTimeTimers()).isZero();
     send("b2", minutes(201), "b");
+    harness.processWatermark(minutes(201).toEpochMilli());
     assertThat(matches()).hasSize(1);
+  }
+
+  @Test
+  void shouldReleaseEverythingTheWatermarkPassedAtOnceAndLeaveNoTimerOfIt() throws Exception {
+    start(patterns("job", A_THEN_B.formatted("1h")), null);
+    send("a1", minutes(1), "a");
+    send("b1", minutes(2), "b");
+    send("a2", minutes(3), "a");
+    send("later", minutes(20), "x");
+    assertThat(harness.numEventTimeTimers()).as("one per waiting event").isEqualTo(4);
+
+    harness.processWatermark(minutes(3).toEpochMilli());
+
+    assertThat(matches()).containsExactly("a-then-b a1,b1");
+    assertThat(harness.numEventTimeTimers())
+        .as("the waiting event's and a2's deadline; none left of the events released")
+        .isEqualTo(2);
+  }
+
+  @Test
+  void shouldSendLateEventsAndErasureRequestsToTheirOutputs() throws Exception {
+    start(patterns("job", A_THEN_B.formatted("1h")), null);
+    send("a1", minutes(1), "a");
+    harness.processWatermark(minutes(5).toEpochMilli());
+    send("late", minutes(4), "b");
+    send("erase", minutes(6), CustomerTimeline.ERASURE_TYPE);
+    harness.processWatermark(minutes(6).toEpochMilli());
+
+    assertThat(harness.getSideOutput(JobState.LATE_EVENTS))
+        .extracting(record -> record.getValue().getEventId()).containsExactly("late");
+    assertThat(harness.getSideOutput(JobState.ERASURES))
+        .extracting(record -> record.getValue().getMatch().getEventIds())
+        .containsExactly(List.of("erase"));
+    assertThat(matches()).isEmpty();
   }
 
   @Test

@@ -79,7 +79,6 @@ class StatePlanTest {
 
     StatePlan.Upgrade upgrade = journey.upgradeFrom(cep);
 
-    assertThat(upgrade.dropsEngine()).isTrue();
     assertThat(upgrade.dropsPattern("calls")).isTrue();
     assertThat(upgrade.dropped()).extracting(StatePlan.Entry::display).containsExactly(
         "engine flink-cep: replaced by the journey engine; the partial matches of every pattern"

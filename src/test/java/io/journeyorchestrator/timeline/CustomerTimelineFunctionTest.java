@@ -32,8 +32,8 @@ class CustomerTimelineFunctionTest {
   @BeforeEach
   void start() throws Exception {
     harness = ProcessFunctionTestHarnesses.forKeyedProcessFunction(
-        new CustomerTimelineFunction(Duration.ofDays(400).toMillis(),
-            Duration.ofMinutes(10).toMillis(), ProfileReads.everyType()),
+        new CustomerTimelineFunction(new CustomerTimeline(Duration.ofDays(400).toMillis(),
+            Duration.ofMinutes(10).toMillis(), ProfileReads.everyType())),
         InteractionEvent::getCustomerId, Types.STRING);
   }
 
@@ -73,7 +73,7 @@ class CustomerTimelineFunctionTest {
   @Test
   void shouldForgetTheProfileOnAnErasureRequestAndPassTheRequestToAudiences() throws Exception {
     send(event("a", minutes(1), "profile.updated", Map.of("tier", "gold")));
-    send(event("b", minutes(2), CustomerTimelineFunction.ERASURE_TYPE, Map.of()));
+    send(event("b", minutes(2), CustomerTimeline.ERASURE_TYPE, Map.of()));
     send(event("c", minutes(3), "page.view", Map.of()));
     harness.processWatermark(minutes(3).toEpochMilli());
 
@@ -188,8 +188,8 @@ class CustomerTimelineFunctionTest {
 
     harness.close();
     harness = new KeyedOneInputStreamOperatorTestHarness<>(
-        new TimelineOperator<>(new CustomerTimelineFunction(Duration.ofDays(400).toMillis(),
-            Duration.ofMinutes(10).toMillis(), ProfileReads.everyType())),
+        new TimelineOperator<>(new CustomerTimelineFunction(new CustomerTimeline(Duration.ofDays(400).toMillis(),
+            Duration.ofMinutes(10).toMillis(), ProfileReads.everyType()))),
         InteractionEvent::getCustomerId, Types.STRING);
     harness.setStateBackend(new EmbeddedRocksDBStateBackend());
     harness.initializeState(savepoint);
@@ -210,8 +210,8 @@ class CustomerTimelineFunctionTest {
   private void onRocksDb() throws Exception {
     harness.close();
     harness = new KeyedOneInputStreamOperatorTestHarness<>(
-        new TimelineOperator<>(new CustomerTimelineFunction(Duration.ofDays(400).toMillis(),
-            Duration.ofMinutes(10).toMillis(), ProfileReads.everyType())),
+        new TimelineOperator<>(new CustomerTimelineFunction(new CustomerTimeline(Duration.ofDays(400).toMillis(),
+            Duration.ofMinutes(10).toMillis(), ProfileReads.everyType()))),
         InteractionEvent::getCustomerId, Types.STRING);
     harness.setStateBackend(new EmbeddedRocksDBStateBackend());
     harness.open();

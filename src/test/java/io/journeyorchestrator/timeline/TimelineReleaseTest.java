@@ -17,11 +17,11 @@ class TimelineReleaseTest {
   private static TimelineEntry waiting(String id, long time) {
     return new TimelineEntry(id, time, InteractionEvent.newBuilder().setEventId(id)
         .setCustomerId("alice").setTimestamp(Instant.ofEpochMilli(time)).setType("page.view")
-        .setChannel(Channel.WEB).setAttributes(Map.of()).build());
+        .setChannel(Channel.WEB).setAttributes(Map.of()).build(), null);
   }
 
   private static TimelineEntry released(String id, long time) {
-    return new TimelineEntry(id, time, null);
+    return new TimelineEntry(id, time, null, null);
   }
 
   private static List<String> due(TimelineRelease release) {
