@@ -8,13 +8,15 @@ import io.journeyorchestrator.condition.ConditionEvaluationException;
 import io.journeyorchestrator.config.AudienceDefinition;
 import io.journeyorchestrator.diagnostics.ErrorTally;
 import io.journeyorchestrator.diagnostics.RunDiagnostics;
+import io.journeyorchestrator.internal.avro.AudienceState;
 import io.journeyorchestrator.internal.avro.DetectedMatch;
 import io.journeyorchestrator.internal.avro.JourneyEvent;
 import io.journeyorchestrator.internal.avro.Membership;
 import io.journeyorchestrator.internal.avro.MembershipUpdate;
+import io.journeyorchestrator.keyed.EarlierStateOperator;
+import io.journeyorchestrator.keyed.ErasureRequests;
 import io.journeyorchestrator.keyed.EventTimeBuffer;
 import io.journeyorchestrator.keyed.JobState;
-import io.journeyorchestrator.keyed.ErasureRequests;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -50,22 +52,28 @@ import org.apache.flink.util.Collector;
  * the customer asked to erase. That rule is needed only as long as a match can reach back to the
  * request, the longest {@code within} of the job's patterns.
  *
- * <p>Per timer: one read of the pending matches at the instant, a scan of the customer's
- * memberships and cooldowns (to expire and end them), and per applied match one read and at most
- * one write of a membership. State is bounded: pending matches leave as the watermark passes
- * them, memberships on exit or expiry, cooldowns when they end, the erasure request once no match
- * can reach back to it; state of audiences no longer in the job is dropped when next seen,
- * without output.
+ * <p>Per timer: one read of the pending matches at the instant and one of the customer's
+ * memberships and cooldowns (one value: expiries and cooldown ends are found by the audiences
+ * that have them, with no scan of state), one write of that value if anything changed. State is
+ * bounded: pending matches leave as the watermark passes them, memberships on exit or expiry,
+ * cooldowns when they end, the erasure request once no match can reach back to it; entries of
+ * audiences no longer in the job are dropped, without output, when the value is next read.
+ * Memberships and cooldowns of releases that kept them in two maps are moved into the value on
+ * restore: run this function in an {@link EarlierStateOperator}.
  */
 public final class AudienceMembershipFunction
-    extends KeyedProcessFunction<String, DetectedMatch, MembershipUpdate> {
+    extends KeyedProcessFunction<String, DetectedMatch, MembershipUpdate>
+    implements EarlierStateOperator.Owner {
   private final AudienceRules rules;
   private final long longestMatchSpanMillis;
   private transient EventTimeBuffer<DetectedMatch> pending;
   private transient ValueState<Long> erasedAt;
   private transient ValueState<String> erasedEventId;
-  private transient MapState<String, Membership> memberships;
-  private transient MapState<String, Long> cooldowns;
+  private transient ValueState<AudienceState> audienceState;
+  private transient MapState<String, Membership> earlierMemberships;
+  private transient MapState<String, Long> earlierCooldowns;
+  private transient List<AudienceDefinition> expiring;
+  private transient List<AudienceDefinition> withCooldown;
   private transient Map<String, Counter> entered;
   private transient Map<String, Counter> exited;
   private transient Map<String, Counter> conditionErrors;
@@ -82,8 +90,11 @@ public final class AudienceMembershipFunction
   public void open(OpenContext openContext) {
     pending = new EventTimeBuffer<>(
         getRuntimeContext().getMapState(JobState.pendingMatchesDescriptor()));
-    memberships = getRuntimeContext().getMapState(JobState.membershipsDescriptor());
-    cooldowns = getRuntimeContext().getMapState(JobState.cooldownsDescriptor());
+    audienceState = getRuntimeContext().getState(JobState.audienceStateDescriptor());
+    earlierMemberships = getRuntimeContext().getMapState(JobState.membershipsDescriptor());
+    earlierCooldowns = getRuntimeContext().getMapState(JobState.cooldownsDescriptor());
+    expiring = rules.expiring();
+    withCooldown = rules.withCooldown();
     erasedAt = getRuntimeContext().getState(JobState.erasedAtDescriptor());
     erasedEventId = getRuntimeContext().getState(JobState.erasedEventIdDescriptor());
     entered = new HashMap<>();
@@ -109,10 +120,20 @@ public final class AudienceMembershipFunction
   public void onTimer(long timestamp, OnTimerContext ctx, Collector<MembershipUpdate> out)
       throws Exception {
     String customerId = ctx.getCurrentKey();
-    expireMemberships(customerId, timestamp, ctx, out);
-    endCooldowns(timestamp);
+    AudienceState stored = audienceState.value();
+    CustomerAudiences audiences = CustomerAudiences.of(stored, rules);
+    expireMemberships(customerId, audiences, timestamp, ctx, out);
+    endCooldowns(audiences, timestamp);
     for (List<DetectedMatch> group : InstantOrder.groups(pending.take(timestamp))) {
-      apply(customerId, group, timestamp, ctx, out);
+      apply(customerId, audiences, group, timestamp, ctx, out);
+    }
+    if (audiences.changed()) {
+      AudienceState changed = audiences.toRecord();
+      if (changed == null) {
+        audienceState.clear();
+      } else {
+        audienceState.update(changed);
+      }
     }
     Long erased = erasedAt.value();
     if (erased != null && timestamp > erased + longestMatchSpanMillis) {
@@ -122,11 +143,11 @@ public final class AudienceMembershipFunction
   }
 
   /** One step of an instant (see {@link InstantOrder}): its erasure, then exits, then entries. */
-  private void apply(String customerId, List<DetectedMatch> group, long now, OnTimerContext ctx,
-      Collector<MembershipUpdate> out) throws Exception {
+  private void apply(String customerId, CustomerAudiences audiences, List<DetectedMatch> group,
+      long now, OnTimerContext ctx, Collector<MembershipUpdate> out) throws Exception {
     for (DetectedMatch request : group) {
       if (ErasureRequests.isErasure(request)) {
-        erase(customerId, request.getMatch(), now, ctx, out);
+        erase(customerId, audiences, request.getMatch(), now, ctx, out);
       }
     }
     List<DetectedMatch> applied = new ArrayList<>(group.size());
@@ -140,12 +161,12 @@ public final class AudienceMembershipFunction
     }
     for (DetectedMatch match : applied) {
       for (AudienceDefinition audience : rules.exitedBy(match.getMatch().getPatternId())) {
-        exit(customerId, audience, match.getMatch(), now, ctx, out);
+        exit(customerId, audiences, audience, match.getMatch(), now, ctx, out);
       }
     }
     for (DetectedMatch match : applied) {
       for (AudienceDefinition audience : rules.enteredBy(match.getMatch().getPatternId())) {
-        enter(customerId, audience, match, now, ctx, out);
+        enter(customerId, audiences, audience, match, now, ctx, out);
       }
     }
   }
@@ -168,83 +189,74 @@ public final class AudienceMembershipFunction
     return requestId == null || match.getEventIds().get(0).compareTo(requestId) <= 0;
   }
 
-  private void expireMemberships(String customerId, long now, OnTimerContext ctx,
-      Collector<MembershipUpdate> out) throws Exception {
-    Map<String, Membership> current = new HashMap<>();
-    for (Map.Entry<String, Membership> entry : memberships.entries()) {
-      current.put(entry.getKey(), entry.getValue());
-    }
-    for (Map.Entry<String, Membership> entry : current.entrySet()) {
-      Optional<AudienceDefinition> audience = rules.audience(entry.getKey());
-      Long expiresAt = entry.getValue().getExpiresAt();
-      if (audience.isEmpty()) {
-        memberships.remove(entry.getKey());
-      } else if (expiresAt != null && expiresAt <= now) {
-        memberships.remove(entry.getKey());
-        exited.get(entry.getKey()).inc();
-        out.collect(new MembershipUpdate(AudienceChanges.of(customerId, entry.getKey(),
+  /** Expiries in definition order: one lookup per audience with an expiry, no scan. */
+  private void expireMemberships(String customerId, CustomerAudiences audiences, long now,
+      OnTimerContext ctx, Collector<MembershipUpdate> out) {
+    for (AudienceDefinition audience : expiring) {
+      Membership membership = audiences.membership(audience.id());
+      Long expiresAt = membership == null ? null : membership.getExpiresAt();
+      if (expiresAt != null && expiresAt <= now) {
+        audiences.removeMembership(audience.id());
+        exited.get(audience.id()).inc();
+        out.collect(new MembershipUpdate(AudienceChanges.of(customerId, audience.id(),
             MembershipChange.EXITED, AudienceChanges.EXPIRED, expiresAt, null, List.of()), false));
-        startCooldown(audience.get(), expiresAt, ctx);
+        startCooldown(audiences, audience, expiresAt, ctx);
       }
     }
   }
 
-  private void erase(String customerId, PatternMatch request, long now, OnTimerContext ctx,
-      Collector<MembershipUpdate> out) throws Exception {
+  private void erase(String customerId, CustomerAudiences audiences, PatternMatch request,
+      long now, OnTimerContext ctx, Collector<MembershipUpdate> out) throws Exception {
     erasures.inc();
     for (AudienceDefinition audience : rules.audiences()) {
-      if (memberships.contains(audience.id())) {
+      if (audiences.membership(audience.id()) != null) {
         exited.get(audience.id()).inc();
         out.collect(new MembershipUpdate(AudienceChanges.of(customerId, audience.id(),
             MembershipChange.EXITED, AudienceChanges.ERASED, now, null, request.getEventIds()),
             false));
       }
     }
-    memberships.clear();
-    cooldowns.clear();
+    audiences.clear();
     erasedAt.update(now);
     erasedEventId.update(request.getEventIds().get(0));
     ctx.timerService().registerEventTimeTimer(now + longestMatchSpanMillis + 1);
   }
 
-  private void endCooldowns(long now) throws Exception {
-    List<String> ended = new ArrayList<>();
-    for (Map.Entry<String, Long> entry : cooldowns.entries()) {
-      if (entry.getValue() <= now || rules.audience(entry.getKey()).isEmpty()) {
-        ended.add(entry.getKey());
+  private void endCooldowns(CustomerAudiences audiences, long now) {
+    for (AudienceDefinition audience : withCooldown) {
+      Long until = audiences.cooldownUntil(audience.id());
+      if (until != null && until <= now) {
+        audiences.removeCooldown(audience.id());
       }
-    }
-    for (String audienceId : ended) {
-      cooldowns.remove(audienceId);
     }
   }
 
-  private void exit(String customerId, AudienceDefinition audience, PatternMatch match, long now,
-      OnTimerContext ctx, Collector<MembershipUpdate> out) throws Exception {
-    if (!memberships.contains(audience.id())) {
+  private void exit(String customerId, CustomerAudiences audiences, AudienceDefinition audience,
+      PatternMatch match, long now, OnTimerContext ctx, Collector<MembershipUpdate> out) {
+    if (audiences.membership(audience.id()) == null) {
       return;
     }
-    memberships.remove(audience.id());
+    audiences.removeMembership(audience.id());
     exited.get(audience.id()).inc();
     out.collect(new MembershipUpdate(AudienceChanges.of(customerId, audience.id(),
         MembershipChange.EXITED, AudienceChanges.patternReason(match.getPatternId()), now, null,
         match.getEventIds()), false));
-    startCooldown(audience, now, ctx);
+    startCooldown(audiences, audience, now, ctx);
   }
 
-  private void startCooldown(AudienceDefinition audience, long exitTime, OnTimerContext ctx)
-      throws Exception {
+  private void startCooldown(CustomerAudiences audiences, AudienceDefinition audience,
+      long exitTime, OnTimerContext ctx) {
     Optional<Duration> cooldown = audience.cooldownOptional();
     if (cooldown.isPresent()) {
       long until = exitTime + cooldown.get().toMillis();
-      cooldowns.put(audience.id(), until);
+      audiences.putCooldown(audience.id(), until);
       ctx.timerService().registerEventTimeTimer(until);
     }
   }
 
-  private void enter(String customerId, AudienceDefinition audience, DetectedMatch detected,
-      long now, OnTimerContext ctx, Collector<MembershipUpdate> out) throws Exception {
-    Long cooldownUntil = cooldowns.get(audience.id());
+  private void enter(String customerId, CustomerAudiences audiences, AudienceDefinition audience,
+      DetectedMatch detected, long now, OnTimerContext ctx, Collector<MembershipUpdate> out) {
+    Long cooldownUntil = audiences.cooldownUntil(audience.id());
     if (cooldownUntil != null && now < cooldownUntil) {
       return;
     }
@@ -253,15 +265,15 @@ public final class AudienceMembershipFunction
     }
     PatternMatch match = detected.getMatch();
     Long expiresAt = audience.expireAfterOptional().map(d -> now + d.toMillis()).orElse(null);
-    Membership membership = memberships.get(audience.id());
+    Membership membership = audiences.membership(audience.id());
     AudienceChange change = AudienceChanges.of(customerId, audience.id(), MembershipChange.ENTERED,
         AudienceChanges.patternReason(match.getPatternId()), now, expiresAt, match.getEventIds());
     if (membership == null) {
-      memberships.put(audience.id(), new Membership(now, expiresAt));
+      audiences.putMembership(audience.id(), new Membership(now, expiresAt));
       entered.get(audience.id()).inc();
       out.collect(new MembershipUpdate(change, false));
     } else if (expiresAt != null && !expiresAt.equals(membership.getExpiresAt())) {
-      memberships.put(audience.id(), new Membership(membership.getEnteredAt(), expiresAt));
+      audiences.putMembership(audience.id(), new Membership(membership.getEnteredAt(), expiresAt));
       out.collect(new MembershipUpdate(AudienceChanges.extended(customerId, audience.id(),
           change.getReason(), now, expiresAt, match.getEventIds()), true));
     } else {
@@ -271,6 +283,23 @@ public final class AudienceMembershipFunction
       ctx.timerService().registerEventTimeTimer(expiresAt);
     }
   }
+
+  @Override
+  public List<String> earlierStateNames() {
+    return List.of(JobState.membershipsDescriptor().getName(),
+        JobState.cooldownsDescriptor().getName());
+  }
+
+  /** Memberships and cooldowns of releases that kept them in two maps, moved into one value. */
+  @Override
+  public void moveEarlierState() throws Exception {
+    Map<String, Membership> memberships = EarlierStateOperator.drain(earlierMemberships);
+    Map<String, Long> cooldowns = EarlierStateOperator.drain(earlierCooldowns);
+    if (!memberships.isEmpty() || !cooldowns.isEmpty()) {
+      audienceState.update(new AudienceState(memberships, cooldowns));
+    }
+  }
+
 
   private boolean passesEnterWhen(String audienceId, JourneyEvent lastEvent) {
     Optional<Condition> condition = rules.enterWhen(audienceId);

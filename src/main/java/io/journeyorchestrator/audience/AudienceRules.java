@@ -37,6 +37,17 @@ public final class AudienceRules implements Serializable {
     return audiences;
   }
 
+  /** The audiences with an {@code expireAfter}, in definition order. */
+  public List<AudienceDefinition> expiring() {
+    return audiences.stream().filter(a -> a.expireAfterOptional().isPresent()).toList();
+  }
+
+  /** The audiences with a cooldown, in definition order. */
+  public List<AudienceDefinition> withCooldown() {
+    return audiences.stream().filter(a -> a.cooldownOptional().isPresent()).toList();
+  }
+
+
   public Optional<AudienceDefinition> audience(String id) {
     return Optional.ofNullable(byId.get(id));
   }

@@ -57,10 +57,19 @@ final class PlanCommand implements Callable<Integer> {
     upgrade.added().forEach(entry -> out.println("add     " + entry.display()));
     upgrade.dropped().forEach(entry -> out.println("DROP    " + entry.display()));
     out.flush();
+    boolean dropsOperatorState = false;
     if (savepoint != null) {
-      List<UpgradeCheck.Orphan> unexplained = UpgradeCheck.orphans(job.get(), upgrade,
-          Path.of(savepoint.toString().replaceFirst("^file:", ""))).stream()
-          .filter(orphan -> !orphan.explained()).toList();
+      List<UpgradeCheck.Orphan> orphans = UpgradeCheck.orphans(job.get(), upgrade,
+          Path.of(savepoint.toString().replaceFirst("^file:", "")));
+      for (UpgradeCheck.Orphan orphan : orphans) {
+        if (orphan.explained() && orphan.note() != null) {
+          out.println("DROP    operator " + orphan.uid() + ": " + orphan.note());
+          dropsOperatorState = true;
+        }
+      }
+      out.flush();
+      List<UpgradeCheck.Orphan> unexplained =
+          orphans.stream().filter(orphan -> !orphan.explained()).toList();
       if (!unexplained.isEmpty()) {
         PrintWriter err = spec.commandLine().getErr();
         for (UpgradeCheck.Orphan orphan : unexplained) {
@@ -73,6 +82,6 @@ final class PlanCommand implements Callable<Integer> {
         return UNEXPLAINED_STATE;
       }
     }
-    return upgrade.dropsState() ? DROPS_STATE : 0;
+    return upgrade.dropsState() || dropsOperatorState ? DROPS_STATE : 0;
   }
 }

@@ -10,12 +10,12 @@ import io.journeyorchestrator.internal.avro.EnginePartialMatch;
 import io.journeyorchestrator.internal.avro.EnginePatternState;
 import io.journeyorchestrator.internal.avro.EngineState;
 import io.journeyorchestrator.internal.avro.JourneyEvent;
+import io.journeyorchestrator.keyed.EarlierStateOperator;
 import io.journeyorchestrator.keyed.ErasureRequests;
 import io.journeyorchestrator.keyed.JobState;
 import io.journeyorchestrator.matching.CompiledPattern;
 import io.journeyorchestrator.matching.MatchBuilder;
 import io.journeyorchestrator.timeline.CustomerTimeline;
-import io.journeyorchestrator.timeline.TimelineOperator;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -51,12 +51,12 @@ import org.apache.flink.util.Collector;
  * fingerprint, as the Flink CEP operator uids have it), its partial matches. A pattern whose
  * definition changed or that was removed has another key: its entry is dropped the next time the
  * customer is seen, and counted ({@code engine_droppedPatternStates}). Kept only while some
- * pattern remembers something. Late events go to the {@link JobState#LATE_EVENTS} output,
- * erasure requests also to {@link JobState#ERASURES}. Run it in a {@link TimelineOperator}.
+ * pattern remembers something. Late events go to the {@link JobState#LATE_EVENTS} output;
+ * erasure requests go out with the matches ({@link ErasureRequests}), in the timeline's order. Run it in a {@link EarlierStateOperator}.
  */
 public final class JourneyEngineFunction
     extends KeyedProcessFunction<String, InteractionEvent, DetectedMatch>
-    implements TimelineOperator.Owner {
+    implements EarlierStateOperator.Owner {
   private static final long NO_DEADLINE = Long.MAX_VALUE;
 
   private final CustomerTimeline timeline;
@@ -140,7 +140,7 @@ public final class JourneyEngineFunction
     Customer customer = new Customer(release.engineState());
     release.forEachDue((event, erasure) -> {
       if (erasure) {
-        ctx.output(JobState.ERASURES, ErasureRequests.of(event.getEvent()));
+        out.collect(ErasureRequests.of(event.getEvent()));
       }
       apply(event, customer, out);
     });
@@ -148,6 +148,11 @@ public final class JourneyEngineFunction
     EngineState stored = customer.store(ctx.timerService());
     release.store(stored, stored != null && stored.getDeadline() != NO_DEADLINE,
         ctx.timerService());
+  }
+
+  @Override
+  public List<String> earlierStateNames() {
+    return timeline.earlierStateNames();
   }
 
   @Override
@@ -189,13 +194,22 @@ public final class JourneyEngineFunction
     }
   }
 
-  /** Applies the deadlines up to now: timeouts, and matches completed by an absent last step. */
+  /**
+   * Applies the deadlines up to now: timeouts, and matches completed by an absent last step;
+   * also those of partial matches that events of this release started (the watermark can be far
+   * past them), as their own timers would have fired after the events of the same watermark.
+   */
   private void advanceTo(long now, Customer customer, Collector<DetectedMatch> out) {
-    if (customer.registeredDeadline > now) {
+    if (customer.isEmpty()) {
       return;
     }
-    customer.timerFired();
+    if (customer.registeredDeadline <= now) {
+      customer.timerFired();
+    }
     for (int p = 0; p < matchers.size(); p++) {
+      if (!customer.remembers(p)) {
+        continue;
+      }
       PatternState before = customer.pattern(p);
       if (matchers.get(p).nextDeadline(before) > now) {
         continue;
@@ -234,6 +248,11 @@ public final class JourneyEngineFunction
 
     boolean isEmpty() {
       return records.isEmpty();
+    }
+
+    /** Whether pattern p has partial matches (or matches waiting for their deadline). */
+    boolean remembers(int p) {
+      return records.containsKey(stateKeys.get(p));
     }
 
     PatternState pattern(int p) {

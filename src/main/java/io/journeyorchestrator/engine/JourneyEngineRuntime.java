@@ -3,11 +3,11 @@ package io.journeyorchestrator.engine;
 import io.journeyorchestrator.avro.InteractionEvent;
 import io.journeyorchestrator.config.JobDefinition;
 import io.journeyorchestrator.internal.avro.DetectedMatch;
+import io.journeyorchestrator.keyed.EarlierStateOperator;
 import io.journeyorchestrator.keyed.JobState;
 import io.journeyorchestrator.matching.CompiledPattern;
 import io.journeyorchestrator.matching.PatternRuntime;
 import io.journeyorchestrator.timeline.CustomerTimeline;
-import io.journeyorchestrator.timeline.TimelineOperator;
 import java.util.List;
 import org.apache.flink.formats.avro.typeutils.AvroTypeInfo;
 import org.apache.flink.streaming.api.datastream.KeyedStream;
@@ -33,10 +33,9 @@ public final class JourneyEngineRuntime implements PatternRuntime {
       List<CompiledPattern> patterns) {
     SingleOutputStreamOperator<DetectedMatch> engine = events
         .transform("customer timeline and journey engine", new AvroTypeInfo<>(DetectedMatch.class),
-            new TimelineOperator<>(new JourneyEngineFunction(CustomerTimeline.of(job, patterns),
+            new EarlierStateOperator<>(new JourneyEngineFunction(CustomerTimeline.of(job, patterns),
                 patterns, MAX_PARTIAL_MATCHES)))
         .uid(CustomerTimeline.OPERATOR_UID);
-    return new Outputs(engine, engine.getSideOutput(JobState.ERASURES),
-        engine.getSideOutput(JobState.LATE_EVENTS));
+    return new Outputs(engine, engine.getSideOutput(JobState.LATE_EVENTS));
   }
 }

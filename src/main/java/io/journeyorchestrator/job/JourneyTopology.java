@@ -10,6 +10,7 @@ import io.journeyorchestrator.config.JobDefinition;
 import io.journeyorchestrator.config.PatternDefinition;
 import io.journeyorchestrator.internal.avro.DetectedMatch;
 import io.journeyorchestrator.internal.avro.MembershipUpdate;
+import io.journeyorchestrator.keyed.EarlierStateOperator;
 import io.journeyorchestrator.keyed.EventCustomerKey;
 import io.journeyorchestrator.keyed.JobState;
 import io.journeyorchestrator.keyed.MatchCustomerKey;
@@ -20,8 +21,8 @@ import io.journeyorchestrator.suppression.SuppressionPolicyFunction;
 import io.journeyorchestrator.timeline.UnusedEventFilter;
 import java.time.Duration;
 import java.util.List;
-import java.util.Optional;
 import java.util.Objects;
+import java.util.Optional;
 import org.apache.flink.formats.avro.typeutils.AvroTypeInfo;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.DataStreamUtils;
@@ -61,13 +62,12 @@ public final class JourneyTopology {
         patternRuntime.run(used.keyBy(new EventCustomerKey()), job, patterns);
     // Every stream here is still partitioned by customer (keyed operators, forward edges), so
     // the audience and suppression operators need no exchange.
-    DataStream<DetectedMatch> matchesAndErasures = matched.matches().union(matched.erasures());
+    DataStream<DetectedMatch> matchesAndErasures = matched.matchesAndErasures();
     SingleOutputStreamOperator<MembershipUpdate> memberships = DataStreamUtils
         .reinterpretAsKeyedStream(matchesAndErasures, new MatchCustomerKey())
-        .process(new AudienceMembershipFunction(new AudienceRules(job.audiences()),
-            longestMatchSpan()))
-        .returns(new AvroTypeInfo<>(MembershipUpdate.class))
-        .name("audience membership")
+        .transform("audience membership", new AvroTypeInfo<>(MembershipUpdate.class),
+            new EarlierStateOperator<>(new AudienceMembershipFunction(
+                new AudienceRules(job.audiences()), longestMatchSpan())))
         .uid("audience-membership");
     DataStream<AudienceChange> audienceChanges = memberships
         .map(MembershipUpdate::getChange)
@@ -76,9 +76,8 @@ public final class JourneyTopology {
         .uid("audience-changes");
     DataStream<SuppressionDecision> suppressions = DataStreamUtils
         .reinterpretAsKeyedStream(memberships, new UpdateCustomerKey())
-        .process(new SuppressionPolicyFunction(job.suppressions()))
-        .returns(new AvroTypeInfo<>(SuppressionDecision.class))
-        .name("suppression policies")
+        .transform("suppression policies", new AvroTypeInfo<>(SuppressionDecision.class),
+            new EarlierStateOperator<>(new SuppressionPolicyFunction(job.suppressions())))
         .uid("suppression-policies");
 
     DataStream<PatternMatch> matches = memberships.getSideOutput(JobState.PUBLISHED_MATCHES);

@@ -30,8 +30,19 @@ import org.apache.flink.streaming.api.graph.StreamNode;
 public final class UpgradeCheck {
   private UpgradeCheck() {}
 
-  /** A savepoint operator with state and no place in the new job. */
-  public record Orphan(String uid, String name, boolean explained) {}
+  /**
+   * A savepoint operator with state and no place in the new job.
+   *
+   * @param explained whether the upgrade explains it (the plan drops it, or it is an operator of
+   *     earlier builds whose state this build drops by design)
+   * @param note for an operator of earlier builds: what is dropped, for the data engineer; null
+   *     when the plan's own entries say it
+   */
+  public record Orphan(String uid, String name, boolean explained, String note) {}
+
+  private static final String SEPARATE_ENGINE_NOTE = "the journey engine's own operator of"
+      + " earlier builds (the engine now runs in the customer-timeline operator); its partial"
+      + " matches are dropped once, every pattern starts empty";
 
   public static List<Orphan> orphans(JobDefinition newJob, StatePlan.Upgrade plan, Path savepoint)
       throws IOException {
@@ -60,13 +71,11 @@ public final class UpgradeCheck {
           || operatorIds.contains(operator.getOperatorID().toHexString());
       if (hasState && !known) {
         String patternId = patternIdOf(uid);
-        // The journey engine's own operator, of builds before it was fused with the timeline:
-        // its partial matches are dropped once, as an engine switch drops them (OPERATIONS.md).
-        boolean explained = patternId != null
-            ? plan.dropsPattern(patternId)
-            : uid.equals(JourneyEngineRuntime.SEPARATE_OPERATOR_UID);
+        boolean separateEngine = uid.equals(JourneyEngineRuntime.SEPARATE_OPERATOR_UID);
+        boolean explained = patternId != null ? plan.dropsPattern(patternId) : separateEngine;
         orphans.add(new Orphan(uid.isEmpty() ? operator.getOperatorID().toHexString() : uid,
-            operator.getOperatorName().orElse("?"), explained));
+            operator.getOperatorName().orElse("?"), explained,
+            separateEngine ? SEPARATE_ENGINE_NOTE : null));
       }
     }
     return orphans;

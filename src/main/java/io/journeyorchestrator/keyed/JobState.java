@@ -3,9 +3,10 @@ package io.journeyorchestrator.keyed;
 import io.journeyorchestrator.avro.DeadLetter;
 import io.journeyorchestrator.avro.InteractionEvent;
 import io.journeyorchestrator.avro.PatternMatch;
+import io.journeyorchestrator.internal.avro.AudienceState;
 import io.journeyorchestrator.internal.avro.CustomerProfile;
+import io.journeyorchestrator.internal.avro.CustomerSuppressions;
 import io.journeyorchestrator.internal.avro.DetectedMatch;
-import io.journeyorchestrator.internal.avro.EngineState;
 import io.journeyorchestrator.internal.avro.Membership;
 import io.journeyorchestrator.internal.avro.MembershipUpdate;
 import io.journeyorchestrator.internal.avro.SuppressionState;
@@ -87,11 +88,12 @@ public final class JobState {
         new ListTypeInfo<>(new AvroTypeInfo<>(DetectedMatch.class)));
   }
 
-  /** The journey engine's per-customer state: every pattern's partial matches, in one value. */
-  public static ValueStateDescriptor<EngineState> engineStateDescriptor() {
-    return new ValueStateDescriptor<>("engine", new AvroTypeInfo<>(EngineState.class));
+  /** The audience operator's state of one customer: memberships and cooldowns, one value. */
+  public static ValueStateDescriptor<AudienceState> audienceStateDescriptor() {
+    return new ValueStateDescriptor<>("audiences", new AvroTypeInfo<>(AudienceState.class));
   }
 
+  /** Before the {@link #audienceStateDescriptor audiences} value: memberships by audience. */
   public static MapStateDescriptor<String, Membership> membershipsDescriptor() {
     return new MapStateDescriptor<>("memberships", Types.STRING,
         new AvroTypeInfo<>(Membership.class));
@@ -111,7 +113,10 @@ public final class JobState {
     return new ValueStateDescriptor<>("erased-event-id", Types.STRING);
   }
 
-  /** Per audience: the instant its cooldown ends. */
+  /**
+   * Before the {@link #audienceStateDescriptor audiences} value: per audience, the instant its
+   * cooldown ends.
+   */
   public static MapStateDescriptor<String, Long> cooldownsDescriptor() {
     return new MapStateDescriptor<>("cooldowns", Types.STRING, Types.LONG);
   }
@@ -122,13 +127,28 @@ public final class JobState {
         new ListTypeInfo<>(new AvroTypeInfo<>(MembershipUpdate.class)));
   }
 
-  /** Per watched audience: the customer's membership, as the suppression operator sees it. */
+  /**
+   * The suppression operator's state of one customer: memberships of watched audiences and the
+   * policies suppressing, one value.
+   */
+  public static ValueStateDescriptor<CustomerSuppressions> customerSuppressionsDescriptor() {
+    return new ValueStateDescriptor<>("suppressions",
+        new AvroTypeInfo<>(CustomerSuppressions.class));
+  }
+
+  /**
+   * Before the {@link #customerSuppressionsDescriptor suppressions} value: per watched audience,
+   * the customer's membership.
+   */
   public static MapStateDescriptor<String, Membership> audienceHoldsDescriptor() {
     return new MapStateDescriptor<>("audience-holds", Types.STRING,
         new AvroTypeInfo<>(Membership.class));
   }
 
-  /** Per policy currently suppressing the customer: what was last sent. */
+  /**
+   * Before the {@link #customerSuppressionsDescriptor suppressions} value: per policy currently
+   * suppressing the customer, what was last sent.
+   */
   public static MapStateDescriptor<String, SuppressionState> suppressingDescriptor() {
     return new MapStateDescriptor<>("suppressing", Types.STRING,
         new AvroTypeInfo<>(SuppressionState.class));

@@ -18,11 +18,13 @@ public interface PatternRuntime {
   /**
    * What the timeline and the patterns produce, every stream still partitioned by customer.
    *
-   * @param matches the patterns' matches, each with its last present event
-   * @param erasures the customers' erasure requests, as the timeline released them
+   * @param matchesAndErasures the patterns' matches, each with its last present event, and the
+   *     customers' erasure requests as the timeline released them ({@code ErasureRequests}), in
+   *     one stream, so that an engine of one operator needs no union (and the audience operator
+   *     can run in its thread)
    * @param lateEvents events that arrived at or behind the watermark
    */
-  record Outputs(DataStream<DetectedMatch> matches, DataStream<DetectedMatch> erasures,
+  record Outputs(DataStream<DetectedMatch> matchesAndErasures,
       DataStream<InteractionEvent> lateEvents) {}
 
   /**

@@ -7,12 +7,12 @@ import io.journeyorchestrator.config.StepDefinition;
 import io.journeyorchestrator.internal.avro.DetectedMatch;
 import io.journeyorchestrator.internal.avro.JourneyEvent;
 import io.journeyorchestrator.keyed.CustomerKey;
+import io.journeyorchestrator.keyed.EarlierStateOperator;
 import io.journeyorchestrator.keyed.JobState;
 import io.journeyorchestrator.matching.CompiledPattern;
 import io.journeyorchestrator.matching.PatternRuntime;
 import io.journeyorchestrator.timeline.CustomerTimeline;
 import io.journeyorchestrator.timeline.CustomerTimelineFunction;
-import io.journeyorchestrator.timeline.TimelineOperator;
 import java.time.Duration;
 import java.util.List;
 import org.apache.flink.cep.CEP;
@@ -64,7 +64,7 @@ public final class CepPatternRuntime implements PatternRuntime {
       List<CompiledPattern> patterns) {
     SingleOutputStreamOperator<JourneyEvent> timeline = events
         .transform("customer timeline", new AvroTypeInfo<>(JourneyEvent.class),
-            new TimelineOperator<>(
+            new EarlierStateOperator<>(
                 new CustomerTimelineFunction(CustomerTimeline.of(job, patterns))))
         .uid(CustomerTimeline.OPERATOR_UID);
     DataStream<DetectedMatch> all = null;
@@ -78,7 +78,7 @@ public final class CepPatternRuntime implements PatternRuntime {
           .returns(new AvroTypeInfo<>(DetectedMatch.class))
           .name("no patterns");
     }
-    return new Outputs(all, timeline.getSideOutput(JobState.ERASURES),
+    return new Outputs(all.union(timeline.getSideOutput(JobState.ERASURES)),
         timeline.getSideOutput(JobState.LATE_EVENTS));
   }
 

@@ -5,9 +5,11 @@ import io.journeyorchestrator.avro.MembershipChange;
 import io.journeyorchestrator.avro.SuppressionAction;
 import io.journeyorchestrator.avro.SuppressionDecision;
 import io.journeyorchestrator.config.SuppressionDefinition;
+import io.journeyorchestrator.internal.avro.CustomerSuppressions;
 import io.journeyorchestrator.internal.avro.Membership;
 import io.journeyorchestrator.internal.avro.MembershipUpdate;
 import io.journeyorchestrator.internal.avro.SuppressionState;
+import io.journeyorchestrator.keyed.EarlierStateOperator;
 import io.journeyorchestrator.keyed.EventTimeBuffer;
 import io.journeyorchestrator.keyed.JobState;
 import java.nio.charset.StandardCharsets;
@@ -23,6 +25,7 @@ import java.util.UUID;
 import java.util.stream.Collectors;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.MapState;
+import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.metrics.MetricGroup;
 import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
@@ -39,17 +42,22 @@ import org.apache.flink.util.Collector;
  * all of them expire, else null; when it changes while the customer stays suppressed, SUPPRESS is
  * sent again with the new value. Nothing else is sent in between.
  *
- * <p>State: updates waiting for their instant, the customer's memberships of audiences some
- * policy watches (removed on exit) and the policies currently suppressing (removed on release). State of audiences and policies no
- * longer in the job is dropped when the customer is next seen, without output.
+ * <p>State: updates waiting for their instant, and one value per customer with the memberships
+ * of audiences some policy watches (removed on exit) and the policies currently suppressing
+ * (removed on release): a timer reads and writes that value once, with no scan. Entries of
+ * audiences and policies no longer in the job are dropped, without output, when the value is
+ * next read. State of releases that kept them in two maps is moved into the value on restore:
+ * run this function in an {@link EarlierStateOperator}.
  */
 public final class SuppressionPolicyFunction
-    extends KeyedProcessFunction<String, MembershipUpdate, SuppressionDecision> {
+    extends KeyedProcessFunction<String, MembershipUpdate, SuppressionDecision>
+    implements EarlierStateOperator.Owner {
   private final List<SuppressionDefinition> policies;
   private final Set<String> watchedAudiences;
   private transient EventTimeBuffer<MembershipUpdate> pending;
-  private transient MapState<String, Membership> holds;
-  private transient MapState<String, SuppressionState> suppressing;
+  private transient ValueState<CustomerSuppressions> state;
+  private transient MapState<String, Membership> earlierHolds;
+  private transient MapState<String, SuppressionState> earlierSuppressing;
   private transient Map<String, Counter> suppressed;
   private transient Map<String, Counter> released;
 
@@ -64,8 +72,9 @@ public final class SuppressionPolicyFunction
   public void open(OpenContext openContext) {
     pending = new EventTimeBuffer<>(
         getRuntimeContext().getMapState(JobState.pendingMembershipUpdatesDescriptor()));
-    holds = getRuntimeContext().getMapState(JobState.audienceHoldsDescriptor());
-    suppressing = getRuntimeContext().getMapState(JobState.suppressingDescriptor());
+    state = getRuntimeContext().getState(JobState.customerSuppressionsDescriptor());
+    earlierHolds = getRuntimeContext().getMapState(JobState.audienceHoldsDescriptor());
+    earlierSuppressing = getRuntimeContext().getMapState(JobState.suppressingDescriptor());
     suppressed = new HashMap<>();
     released = new HashMap<>();
     for (SuppressionDefinition policy : policies) {
@@ -91,7 +100,15 @@ public final class SuppressionPolicyFunction
     if (due.isEmpty()) {
       return;
     }
-    dropStateOfRemovedDefinitions();
+    CustomerSuppressions stored = state.value();
+    Map<String, Membership> holds = new HashMap<>();
+    Map<String, SuppressionState> suppressing = new HashMap<>();
+    if (stored != null) {
+      holds.putAll(stored.getHolds());
+      suppressing.putAll(stored.getSuppressing());
+      holds.keySet().retainAll(watchedAudiences);
+      suppressing.keySet().retainAll(suppressed.keySet());
+    }
     Set<String> changed = new HashSet<>();
     for (MembershipUpdate update : due) {
       AudienceChange change = update.getChange();
@@ -107,34 +124,19 @@ public final class SuppressionPolicyFunction
     }
     for (SuppressionDefinition policy : policies) {
       if (policy.whileAudiences().stream().anyMatch(changed::contains)) {
-        decide(policy, ctx.getCurrentKey(), timestamp, out);
+        decide(policy, holds, suppressing, ctx.getCurrentKey(), timestamp, out);
       }
+    }
+    if (holds.isEmpty() && suppressing.isEmpty()) {
+      state.clear();
+    } else {
+      state.update(new CustomerSuppressions(holds, suppressing));
     }
   }
 
-  private void dropStateOfRemovedDefinitions() throws Exception {
-    List<String> staleHolds = new ArrayList<>();
-    for (String audienceId : holds.keys()) {
-      if (!watchedAudiences.contains(audienceId)) {
-        staleHolds.add(audienceId);
-      }
-    }
-    for (String audienceId : staleHolds) {
-      holds.remove(audienceId);
-    }
-    List<String> stalePolicies = new ArrayList<>();
-    for (String policyId : suppressing.keys()) {
-      if (!suppressed.containsKey(policyId)) {
-        stalePolicies.add(policyId);
-      }
-    }
-    for (String policyId : stalePolicies) {
-      suppressing.remove(policyId);
-    }
-  }
-
-  private void decide(SuppressionDefinition policy, String customerId, long eventTime,
-      Collector<SuppressionDecision> out) throws Exception {
+  private void decide(SuppressionDefinition policy, Map<String, Membership> holds,
+      Map<String, SuppressionState> suppressing, String customerId, long eventTime,
+      Collector<SuppressionDecision> out) {
     List<String> holding = new ArrayList<>();
     boolean allExpire = true;
     long latestExpiry = Long.MIN_VALUE;
@@ -169,6 +171,23 @@ public final class SuppressionPolicyFunction
           until));
     }
   }
+
+  @Override
+  public List<String> earlierStateNames() {
+    return List.of(JobState.audienceHoldsDescriptor().getName(),
+        JobState.suppressingDescriptor().getName());
+  }
+
+  /** Holds and suppressing policies of releases that kept them in two maps, into one value. */
+  @Override
+  public void moveEarlierState() throws Exception {
+    Map<String, Membership> holds = EarlierStateOperator.drain(earlierHolds);
+    Map<String, SuppressionState> suppressing = EarlierStateOperator.drain(earlierSuppressing);
+    if (!holds.isEmpty() || !suppressing.isEmpty()) {
+      state.update(new CustomerSuppressions(holds, suppressing));
+    }
+  }
+
 
   static SuppressionDecision decision(SuppressionDefinition policy, String customerId,
       SuppressionAction action, List<String> audiences, long eventTime, Long until) {

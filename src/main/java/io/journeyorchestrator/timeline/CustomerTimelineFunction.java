@@ -2,8 +2,10 @@ package io.journeyorchestrator.timeline;
 
 import io.journeyorchestrator.avro.InteractionEvent;
 import io.journeyorchestrator.internal.avro.JourneyEvent;
+import io.journeyorchestrator.keyed.EarlierStateOperator;
 import io.journeyorchestrator.keyed.ErasureRequests;
 import io.journeyorchestrator.keyed.JobState;
+import java.util.List;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.util.Collector;
@@ -13,11 +15,11 @@ import org.apache.flink.util.Collector;
  * events as a stream (Flink CEP): each timer releases the events at its time. Late events go to
  * the {@link JobState#LATE_EVENTS} output, erasure requests also to {@link JobState#ERASURES}.
  * State another engine kept in the list (after a switch of engine) is dropped at the customer's
- * next release. Run it in a {@link TimelineOperator}.
+ * next release. Run it in a {@link EarlierStateOperator}.
  */
 public final class CustomerTimelineFunction
     extends KeyedProcessFunction<String, InteractionEvent, JourneyEvent>
-    implements TimelineOperator.Owner {
+    implements EarlierStateOperator.Owner {
   private final CustomerTimeline timeline;
 
   public CustomerTimelineFunction(CustomerTimeline timeline) {
@@ -49,6 +51,11 @@ public final class CustomerTimelineFunction
       }
       out.collect(event);
     });
+  }
+
+  @Override
+  public List<String> earlierStateNames() {
+    return timeline.earlierStateNames();
   }
 
   @Override

@@ -12,19 +12,22 @@ import io.journeyorchestrator.avro.Channel;
 import io.journeyorchestrator.avro.InteractionEvent;
 import io.journeyorchestrator.config.AudienceDefinition;
 import io.journeyorchestrator.internal.avro.DetectedMatch;
+import io.journeyorchestrator.internal.avro.Membership;
 import io.journeyorchestrator.internal.avro.MembershipUpdate;
 import io.journeyorchestrator.io.OutputLines;
+import io.journeyorchestrator.keyed.EarlierStateOperator;
+import io.journeyorchestrator.keyed.ErasureRequests;
 import io.journeyorchestrator.keyed.JobState;
 import io.journeyorchestrator.timeline.CustomerTimeline;
-import io.journeyorchestrator.keyed.ErasureRequests;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import org.apache.flink.api.common.functions.OpenContext;
-import org.apache.flink.api.common.state.MapStateDescriptor;
+import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
+import org.apache.flink.state.rocksdb.EmbeddedRocksDBStateBackend;
 import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
@@ -334,13 +337,92 @@ class AudienceMembershipFunctionTest {
     assertThat(published()).containsExactly("trouble EXITED expired @10080");
   }
 
+  private void restore(OperatorSubtaskState snapshot, AudienceDefinition... audiences)
+      throws Exception {
+    harness = new KeyedOneInputStreamOperatorTestHarness<>(
+        new EarlierStateOperator<>(new AudienceMembershipFunction(
+            new AudienceRules(List.of(audiences)), LONGEST_MATCH)),
+        m -> m.getMatch().getCustomerId(), Types.STRING);
+    harness.setStateBackend(new EmbeddedRocksDBStateBackend());
+    if (snapshot != null) {
+      harness.initializeState(snapshot);
+    }
+    harness.open();
+  }
+
+  @Test
+  void shouldDropTheStateOfARemovedAudienceWhenTheCustomerIsNextSeenOnRocksDb() throws Exception {
+    AudienceDefinition trouble = audience("trouble", List.of("p"), List.of(), WEEK, null, null);
+    AudienceDefinition vip = audience("vip", List.of("q"), List.of(), null, null, null);
+    restore(null, trouble, vip);
+    send(match("p", "alice", minutes(0), "e1"));
+    send(match("q", "alice", minutes(0), "e2"));
+    watermark(minutes(1));
+    OperatorSubtaskState both = harness.snapshot(1, 1);
+    close();
+
+    restore(both, trouble);
+    send(match("p", "alice", minutes(5), "e3"));
+    watermark(minutes(6));
+    OperatorSubtaskState withoutVip = harness.snapshot(2, 2);
+    close();
+
+    restore(withoutVip, trouble, vip);
+    send(match("q", "alice", minutes(10), "e4"));
+    watermark(minutes(0).plus(WEEK).plus(Duration.ofMinutes(5)));
+
+    assertThat(published()).as("vip's membership was dropped while vip was not in the job, so"
+        + " alice enters it anew; trouble kept its membership and expires").containsExactly(
+        "vip ENTERED pattern:q @10", "trouble EXITED expired @10085");
+  }
+
+  /** Writes memberships and cooldowns as releases before the audiences value did. */
+  private static final class PreviousReleaseMemberships
+      extends KeyedProcessFunction<String, DetectedMatch, MembershipUpdate> {
+    @Override
+    public void processElement(DetectedMatch match, Context ctx, Collector<MembershipUpdate> out)
+        throws Exception {
+      getRuntimeContext().getMapState(JobState.membershipsDescriptor()).put("trouble",
+          new Membership(minutes(0).toEpochMilli(), minutes(0).plus(WEEK).toEpochMilli()));
+      getRuntimeContext().getMapState(JobState.cooldownsDescriptor()).put("calm",
+          minutes(30).toEpochMilli());
+      ctx.timerService().registerEventTimeTimer(minutes(0).plus(WEEK).toEpochMilli());
+      ctx.timerService().registerEventTimeTimer(minutes(30).toEpochMilli());
+    }
+  }
+
+  @Test
+  void shouldMoveMembershipsAndCooldownsOfTheEarlierLayoutIntoOneValueOnRocksDb()
+      throws Exception {
+    var previous = new KeyedOneInputStreamOperatorTestHarness<>(
+        new KeyedProcessOperator<>(new PreviousReleaseMemberships()),
+        (DetectedMatch m) -> m.getMatch().getCustomerId(), Types.STRING);
+    previous.setStateBackend(new EmbeddedRocksDBStateBackend());
+    previous.open();
+    previous.processElement(new StreamRecord<>(match("p", "alice", minutes(0), "e1"), 0));
+    OperatorSubtaskState savepoint = previous.snapshot(1, 1);
+    previous.close();
+
+    AudienceDefinition trouble = audience("trouble", List.of("p"), List.of(), WEEK, null, null);
+    AudienceDefinition calm = audience("calm", List.of("q"), List.of(), null, WEEK, null);
+    restore(savepoint, trouble, calm);
+    send(match("q", "alice", minutes(10), "e2"));
+    send(match("p", "alice", minutes(20), "e3"));
+    send(match("q", "alice", minutes(40), "e4"));
+    watermark(minutes(0).plus(WEEK).plus(Duration.ofMinutes(30)));
+
+    assertThat(published()).as("calm's cooldown until @30 and trouble's membership carried over")
+        .containsExactly("trouble EXTENDED pattern:p @20 until @10100", "calm ENTERED pattern:q @40",
+            "trouble EXITED expired @10100");
+    assertThat(harness.numEventTimeTimers()).isZero();
+  }
+
   /** A later version that keeps the state name but changes its type. */
   private static final class IncompatibleMemberships
       extends KeyedProcessFunction<String, DetectedMatch, MembershipUpdate> {
     @Override
     public void open(OpenContext openContext) throws Exception {
-      getRuntimeContext().getMapState(
-          new MapStateDescriptor<>("memberships", Types.STRING, Types.LONG)).isEmpty();
+      getRuntimeContext().getState(new ValueStateDescriptor<>("audiences", Types.LONG));
     }
 
     @Override

@@ -11,15 +11,15 @@ import io.journeyorchestrator.avro.SuppressionAction;
 import io.journeyorchestrator.avro.SuppressionDecision;
 import io.journeyorchestrator.config.AudienceDefinition;
 import io.journeyorchestrator.config.SuppressionDefinition;
+import io.journeyorchestrator.internal.avro.AudienceState;
+import io.journeyorchestrator.internal.avro.CustomerSuppressions;
 import io.journeyorchestrator.internal.avro.DetectedMatch;
-import io.journeyorchestrator.internal.avro.Membership;
 import io.journeyorchestrator.internal.avro.MembershipUpdate;
-import io.journeyorchestrator.internal.avro.SuppressionState;
+import io.journeyorchestrator.keyed.ErasureRequests;
 import io.journeyorchestrator.keyed.JobState;
 import io.journeyorchestrator.suppression.SuppressionPolicyFunction;
 import io.journeyorchestrator.testing.Matches;
 import io.journeyorchestrator.timeline.CustomerTimeline;
-import io.journeyorchestrator.keyed.ErasureRequests;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -29,8 +29,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.TreeMap;
-import org.apache.flink.api.common.state.MapState;
-import org.apache.flink.api.common.state.MapStateDescriptor;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.runtime.state.KeyedStateBackend;
 import org.apache.flink.runtime.state.VoidNamespace;
@@ -117,11 +115,9 @@ class AudienceStateInvariantsTest {
 
     assertThat(seenChanges).as("the random matches changed memberships").isGreaterThan(30);
     for (String customer : customers) {
-      assertThat(entries(audiences, customer, JobState.membershipsDescriptor(),
-          Membership::getExpiresAt))
+      assertThat(memberships(audiences, customer))
           .as("memberships of %s", customer).isEqualTo(story.memberships(customer));
-      assertThat(entries(suppressions, customer, JobState.suppressingDescriptor(),
-          SuppressionState::getUntil))
+      assertThat(suppressing(suppressions, customer))
           .as("suppressions of %s", customer).isEqualTo(story.suppressions(customer));
       for (SuppressionDefinition policy : POLICIES) {
         Map<String, Long> holding = new TreeMap<>(story.memberships(customer));
@@ -166,22 +162,38 @@ class AudienceStateInvariantsTest {
     return matches;
   }
 
-  private static <V, T> Map<String, T> entries(KeyedOneInputStreamOperatorTestHarness<String, ?, ?>
-      harness, String customer, MapStateDescriptor<String, V> descriptor,
-      java.util.function.Function<V, T> value) throws Exception {
+  /** Per audience, the expiry of the customer's membership, as the audience state holds it. */
+  private static Map<String, Long> memberships(
+      KeyedOneInputStreamOperatorTestHarness<String, ?, ?> harness, String customer)
+      throws Exception {
     KeyedStateBackend<String> backend =
         ((AbstractStreamOperator<?>) harness.getOperator()).getKeyedStateBackend();
     backend.setCurrentKey(customer);
-    MapState<String, V> state = backend.getPartitionedState(VoidNamespace.INSTANCE,
-        VoidNamespaceSerializer.INSTANCE, descriptor);
-    Map<String, T> entries = new TreeMap<>();
-    for (Map.Entry<String, V> entry : state.entries()) {
-      entries.put(entry.getKey(), value.apply(entry.getValue()));
+    AudienceState state = backend.getPartitionedState(VoidNamespace.INSTANCE,
+        VoidNamespaceSerializer.INSTANCE, JobState.audienceStateDescriptor()).value();
+    Map<String, Long> memberships = new TreeMap<>();
+    if (state != null) {
+      state.getMemberships().forEach((id, m) -> memberships.put(id, m.getExpiresAt()));
     }
-    return entries;
+    return memberships;
   }
 
-  /** What a consumer knows from reading the outputs in order; checks each record as it goes. */
+  /** Per policy suppressing the customer, its until, as the suppression state holds it. */
+  private static Map<String, Long> suppressing(
+      KeyedOneInputStreamOperatorTestHarness<String, ?, ?> harness, String customer)
+      throws Exception {
+    KeyedStateBackend<String> backend =
+        ((AbstractStreamOperator<?>) harness.getOperator()).getKeyedStateBackend();
+    backend.setCurrentKey(customer);
+    CustomerSuppressions state = backend.getPartitionedState(VoidNamespace.INSTANCE,
+        VoidNamespaceSerializer.INSTANCE, JobState.customerSuppressionsDescriptor()).value();
+    Map<String, Long> suppressing = new TreeMap<>();
+    if (state != null) {
+      state.getSuppressing().forEach((id, s) -> suppressing.put(id, s.getUntil()));
+    }
+    return suppressing;
+  }
+
   private static final class Story {
     private final Map<String, Map<String, Long>> members = new HashMap<>();
     private final Map<String, Map<String, Long>> suppressed = new HashMap<>();

@@ -8,11 +8,11 @@ import io.journeyorchestrator.avro.InteractionEvent;
 import io.journeyorchestrator.config.JobFolder;
 import io.journeyorchestrator.config.JobLoader;
 import io.journeyorchestrator.internal.avro.DetectedMatch;
+import io.journeyorchestrator.keyed.EarlierStateOperator;
 import io.journeyorchestrator.keyed.JobState;
 import io.journeyorchestrator.matching.CompiledPattern;
 import io.journeyorchestrator.timeline.CustomerTimeline;
 import io.journeyorchestrator.timeline.ProfileReads;
-import io.journeyorchestrator.timeline.TimelineOperator;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -75,7 +75,7 @@ class JourneyEngineFunctionTest {
   private void start(List<CompiledPattern> patterns, OperatorSubtaskState restored)
       throws Exception {
     harness = new KeyedOneInputStreamOperatorTestHarness<>(
-        new TimelineOperator<>(new JourneyEngineFunction(
+        new EarlierStateOperator<>(new JourneyEngineFunction(
             new CustomerTimeline(Duration.ofDays(400).toMillis(), Duration.ofMinutes(10).toMillis(),
                 ProfileReads.everyType()),
             patterns, 1_000)),
@@ -159,7 +159,7 @@ class JourneyEngineFunctionTest {
   }
 
   @Test
-  void shouldSendLateEventsAndErasureRequestsToTheirOutputs() throws Exception {
+  void shouldSendLateEventsToTheirOutputAndErasureRequestsWithTheMatches() throws Exception {
     start(patterns("job", A_THEN_B.formatted("1h")), null);
     send("a1", minutes(1), "a");
     harness.processWatermark(minutes(5).toEpochMilli());
@@ -169,10 +169,8 @@ class JourneyEngineFunctionTest {
 
     assertThat(harness.getSideOutput(JobState.LATE_EVENTS))
         .extracting(record -> record.getValue().getEventId()).containsExactly("late");
-    assertThat(harness.getSideOutput(JobState.ERASURES))
-        .extracting(record -> record.getValue().getMatch().getEventIds())
-        .containsExactly(List.of("erase"));
-    assertThat(matches()).isEmpty();
+    assertThat(matches()).as("the erasure request goes out with the matches, for audiences")
+        .containsExactly(JobState.ERASURE_PATTERN_ID + " erase");
   }
 
   @Test

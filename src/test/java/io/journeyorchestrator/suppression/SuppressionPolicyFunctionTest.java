@@ -7,9 +7,13 @@ import io.journeyorchestrator.avro.AudienceChange;
 import io.journeyorchestrator.avro.MembershipChange;
 import io.journeyorchestrator.avro.SuppressionDecision;
 import io.journeyorchestrator.config.SuppressionDefinition;
+import io.journeyorchestrator.internal.avro.Membership;
 import io.journeyorchestrator.internal.avro.MembershipUpdate;
-import java.time.Duration;
+import io.journeyorchestrator.internal.avro.SuppressionState;
+import io.journeyorchestrator.keyed.EarlierStateOperator;
+import io.journeyorchestrator.keyed.JobState;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import org.apache.avro.Schema;
@@ -23,10 +27,10 @@ import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
 import org.apache.flink.state.rocksdb.EmbeddedRocksDBStateBackend;
 import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
-import org.apache.flink.util.Collector;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
 import org.apache.flink.streaming.util.ProcessFunctionTestHarnesses;
+import org.apache.flink.util.Collector;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -68,6 +72,16 @@ class SuppressionPolicyFunctionTest {
     harness.processElement(new StreamRecord<>(new MembershipUpdate(audienceChange, refresh),
         minutes(minute).toEpochMilli()));
     latestSent = Math.max(latestSent, minutes(minute).toEpochMilli());
+  }
+
+  private static void send(
+      KeyedOneInputStreamOperatorTestHarness<String, MembershipUpdate, SuppressionDecision> to,
+      String audience, MembershipChange change, long minute) throws Exception {
+    AudienceChange audienceChange = AudienceChange.newBuilder().setChangeId(audience + minute)
+        .setCustomerId("alice").setAudienceId(audience).setChange(change).setReason("pattern:p")
+        .setEventTime(minutes(minute)).setEventIds(List.of()).build();
+    to.processElement(new StreamRecord<>(new MembershipUpdate(audienceChange, false),
+        minutes(minute).toEpochMilli()));
   }
 
   /** Decisions once the watermark reached every update sent so far. */
@@ -216,5 +230,73 @@ class SuppressionPolicyFunctionTest {
 
     assertThat(harness.extractOutputValues()).extracting(d -> d.getAction() + " until @"
         + minute(d.getUntil())).containsExactly("SUPPRESS until @30");
+  }
+
+  private void restore(OperatorSubtaskState snapshot, SuppressionDefinition policy)
+      throws Exception {
+    harness.close();
+    harness = new KeyedOneInputStreamOperatorTestHarness<>(
+        new EarlierStateOperator<>(new SuppressionPolicyFunction(List.of(policy))),
+        u -> u.getChange().getCustomerId(), Types.STRING);
+    harness.setStateBackend(new EmbeddedRocksDBStateBackend());
+    if (snapshot != null) {
+      harness.initializeState(snapshot);
+    }
+    harness.open();
+  }
+
+  @Test
+  void shouldDropTheHoldOfAnAudienceNoLongerWatchedWhenTheCustomerIsNextSeenOnRocksDb()
+      throws Exception {
+    SuppressionDefinition paymentsOnly = new SuppressionDefinition("quiet",
+        List.of("payment-trouble"), List.of("EMAIL", "SMS"), List.of("marketing"), "test");
+    restore(null, QUIET);
+    send("support-case", MembershipChange.ENTERED, 1, null, false);
+    assertThat(decisions()).containsExactly("SUPPRESS [support-case] @1");
+    OperatorSubtaskState watchingBoth = harness.snapshot(1, 1);
+
+    restore(watchingBoth, paymentsOnly);
+    send("payment-trouble", MembershipChange.ENTERED, 5, null, false);
+    assertThat(decisions()).as("still suppressed, with the same until").isEmpty();
+    OperatorSubtaskState watchingPayments = harness.snapshot(2, 2);
+
+    restore(watchingPayments, QUIET);
+    send("payment-trouble", MembershipChange.EXITED, 10, null, false);
+    assertThat(decisions()).as("support-case's hold was dropped while it was not watched")
+        .containsExactly("RELEASE [] @10");
+  }
+
+  /** Writes a hold and a suppression as releases before the suppressions value did. */
+  private static final class PreviousReleaseHolds
+      extends KeyedProcessFunction<String, MembershipUpdate, SuppressionDecision> {
+    @Override
+    public void processElement(MembershipUpdate update, Context ctx,
+        Collector<SuppressionDecision> out) throws Exception {
+      getRuntimeContext().getMapState(JobState.audienceHoldsDescriptor()).put("support-case",
+          new Membership(minutes(1).toEpochMilli(), null));
+      getRuntimeContext().getMapState(JobState.suppressingDescriptor()).put("quiet",
+          new SuppressionState(null));
+    }
+  }
+
+  @Test
+  void shouldMoveHoldsAndSuppressionsOfTheEarlierLayoutIntoOneValueOnRocksDb() throws Exception {
+    var previous = new KeyedOneInputStreamOperatorTestHarness<>(
+        new KeyedProcessOperator<>(new PreviousReleaseHolds()),
+        (MembershipUpdate u) -> u.getChange().getCustomerId(), Types.STRING);
+    previous.setStateBackend(new EmbeddedRocksDBStateBackend());
+    previous.open();
+    send(previous, "support-case", MembershipChange.ENTERED, 1);
+    OperatorSubtaskState savepoint = previous.snapshot(1, 1);
+    previous.close();
+
+    restore(savepoint, QUIET);
+    send("payment-trouble", MembershipChange.ENTERED, 5, null, false);
+    send("support-case", MembershipChange.EXITED, 10, null, false);
+    send("payment-trouble", MembershipChange.EXITED, 20, null, false);
+
+    assertThat(decisions()).as("suppressed since before the upgrade: released once, when the"
+        + " last watched audience exits").containsExactly("RELEASE [] @20");
+    assertThat(harness.numEventTimeTimers()).isZero();
   }
 }

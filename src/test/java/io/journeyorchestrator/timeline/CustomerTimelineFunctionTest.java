@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.journeyorchestrator.avro.Channel;
 import io.journeyorchestrator.avro.InteractionEvent;
 import io.journeyorchestrator.internal.avro.JourneyEvent;
+import io.journeyorchestrator.keyed.EarlierStateOperator;
 import io.journeyorchestrator.keyed.JobState;
 import java.time.Duration;
 import java.time.Instant;
@@ -188,7 +189,7 @@ class CustomerTimelineFunctionTest {
 
     harness.close();
     harness = new KeyedOneInputStreamOperatorTestHarness<>(
-        new TimelineOperator<>(new CustomerTimelineFunction(new CustomerTimeline(Duration.ofDays(400).toMillis(),
+        new EarlierStateOperator<>(new CustomerTimelineFunction(new CustomerTimeline(Duration.ofDays(400).toMillis(),
             Duration.ofMinutes(10).toMillis(), ProfileReads.everyType()))),
         InteractionEvent::getCustomerId, Types.STRING);
     harness.setStateBackend(new EmbeddedRocksDBStateBackend());
@@ -210,7 +211,7 @@ class CustomerTimelineFunctionTest {
   private void onRocksDb() throws Exception {
     harness.close();
     harness = new KeyedOneInputStreamOperatorTestHarness<>(
-        new TimelineOperator<>(new CustomerTimelineFunction(new CustomerTimeline(Duration.ofDays(400).toMillis(),
+        new EarlierStateOperator<>(new CustomerTimelineFunction(new CustomerTimeline(Duration.ofDays(400).toMillis(),
             Duration.ofMinutes(10).toMillis(), ProfileReads.everyType()))),
         InteractionEvent::getCustomerId, Types.STRING);
     harness.setStateBackend(new EmbeddedRocksDBStateBackend());
