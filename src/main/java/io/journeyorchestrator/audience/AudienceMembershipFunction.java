@@ -300,7 +300,6 @@ public final class AudienceMembershipFunction
     }
   }
 
-
   private boolean passesEnterWhen(String audienceId, JourneyEvent lastEvent) {
     Optional<Condition> condition = rules.enterWhen(audienceId);
     if (condition.isEmpty()) {

@@ -52,7 +52,8 @@ import org.apache.flink.util.Collector;
  * definition changed or that was removed has another key: its entry is dropped the next time the
  * customer is seen, and counted ({@code engine_droppedPatternStates}). Kept only while some
  * pattern remembers something. Late events go to the {@link JobState#LATE_EVENTS} output;
- * erasure requests go out with the matches ({@link ErasureRequests}), in the timeline's order. Run it in a {@link EarlierStateOperator}.
+ * erasure requests go out with the matches ({@link ErasureRequests}), in the timeline's order.
+ * Run it in an {@link EarlierStateOperator}.
  */
 public final class JourneyEngineFunction
     extends KeyedProcessFunction<String, InteractionEvent, DetectedMatch>

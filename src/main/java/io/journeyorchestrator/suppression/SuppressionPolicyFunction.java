@@ -188,7 +188,6 @@ public final class SuppressionPolicyFunction
     }
   }
 
-
   static SuppressionDecision decision(SuppressionDefinition policy, String customerId,
       SuppressionAction action, List<String> audiences, long eventTime, Long until) {
     String identity = String.join("\u0000", customerId, policy.id(), action.name(),

@@ -43,8 +43,8 @@ import org.apache.flink.streaming.api.TimerService;
  * value), and the profile (kept with a TTL, see {@link JobState#profileDescriptor}; read only for
  * events whose conditions can see it, {@link ProfileReads}). Timers: one at each waiting event's
  * time, and, when no other timer of the customer is pending, one when the last released ids leave
- * the dedup window. State of earlier releases is moved into the list when restored (the owner runs in an
- * {@link io.journeyorchestrator.keyed.EarlierStateOperator}).
+ * the dedup window. State of earlier releases is moved into the list when restored (the owner
+ * runs in an {@link io.journeyorchestrator.keyed.EarlierStateOperator}).
  */
 public final class CustomerTimeline implements Serializable {
   private static final long serialVersionUID = 1L;

@@ -15,8 +15,9 @@ import org.apache.flink.api.common.state.MapState;
 /**
  * The customer timeline's state as releases before the timeline list kept it: waiting events by
  * timestamp, seen ids with their event time, and their expiry buckets. Moved into the list once,
- * when a savepoint of such a release is restored ({@link io.journeyorchestrator.keyed.EarlierStateOperator}), so that no release
- * of the list has to look here again: waiting events keep the timers they were restored with,
+ * when a savepoint of such a release is restored ({@link
+ * io.journeyorchestrator.keyed.EarlierStateOperator}), so that no release of the list has to look
+ * here again: waiting events keep the timers they were restored with,
  * seen ids become released-id entries (forgotten by the restored expiry timers), and the expiry
  * buckets are dropped.
  */

@@ -74,7 +74,8 @@ final class TimelineRelease {
         release.releasedTimes.add(entry.getTimestamp());
         release.changed = true;
         if (entry.getTimestamp() > forgetAtOrBefore) {
-          release.keepReleased(new TimelineEntry(entry.getEventId(), entry.getTimestamp(), null, null));
+          release.keepReleased(
+              new TimelineEntry(entry.getEventId(), entry.getTimestamp(), null, null));
         }
       } else {
         stillWaiting.add(entry);

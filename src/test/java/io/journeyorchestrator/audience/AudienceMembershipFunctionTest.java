@@ -412,7 +412,8 @@ class AudienceMembershipFunctionTest {
     watermark(minutes(0).plus(WEEK).plus(Duration.ofMinutes(30)));
 
     assertThat(published()).as("calm's cooldown until @30 and trouble's membership carried over")
-        .containsExactly("trouble EXTENDED pattern:p @20 until @10100", "calm ENTERED pattern:q @40",
+        .containsExactly("trouble EXTENDED pattern:p @20 until @10100",
+            "calm ENTERED pattern:q @40",
             "trouble EXITED expired @10100");
     assertThat(harness.numEventTimeTimers()).isZero();
   }

@@ -189,8 +189,9 @@ class CustomerTimelineFunctionTest {
 
     harness.close();
     harness = new KeyedOneInputStreamOperatorTestHarness<>(
-        new EarlierStateOperator<>(new CustomerTimelineFunction(new CustomerTimeline(Duration.ofDays(400).toMillis(),
-            Duration.ofMinutes(10).toMillis(), ProfileReads.everyType()))),
+        new EarlierStateOperator<>(new CustomerTimelineFunction(new CustomerTimeline(
+            Duration.ofDays(400).toMillis(), Duration.ofMinutes(10).toMillis(),
+            ProfileReads.everyType()))),
         InteractionEvent::getCustomerId, Types.STRING);
     harness.setStateBackend(new EmbeddedRocksDBStateBackend());
     harness.initializeState(savepoint);
@@ -211,8 +212,9 @@ class CustomerTimelineFunctionTest {
   private void onRocksDb() throws Exception {
     harness.close();
     harness = new KeyedOneInputStreamOperatorTestHarness<>(
-        new EarlierStateOperator<>(new CustomerTimelineFunction(new CustomerTimeline(Duration.ofDays(400).toMillis(),
-            Duration.ofMinutes(10).toMillis(), ProfileReads.everyType()))),
+        new EarlierStateOperator<>(new CustomerTimelineFunction(new CustomerTimeline(
+            Duration.ofDays(400).toMillis(), Duration.ofMinutes(10).toMillis(),
+            ProfileReads.everyType()))),
         InteractionEvent::getCustomerId, Types.STRING);
     harness.setStateBackend(new EmbeddedRocksDBStateBackend());
     harness.open();
