@@ -15,7 +15,9 @@ import io.journeyorchestrator.keyed.ErasureRequests;
 import io.journeyorchestrator.keyed.JobState;
 import io.journeyorchestrator.matching.CompiledPattern;
 import io.journeyorchestrator.matching.MatchBuilder;
+import io.journeyorchestrator.timeline.ActiveCustomers;
 import io.journeyorchestrator.timeline.CustomerTimeline;
+import io.journeyorchestrator.timeline.TimelineState;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -28,22 +30,28 @@ import org.apache.flink.metrics.Counter;
 import org.apache.flink.metrics.MetricGroup;
 import org.apache.flink.streaming.api.TimerService;
 import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
+import org.apache.flink.streaming.api.operators.TimestampedCollector;
 import org.apache.flink.util.Collector;
 
 /**
  * Runs every pattern of the job for one customer in one keyed operator, fused with the customer
  * timeline: the journey engine. Events arrive, wait in the {@link CustomerTimeline} until the
- * watermark passes them, and at the first timer of the customer the watermark passes, all of
- * them are released in (time, event id) order and applied one by one, as Flink CEP applies them
- * when its timers fire ({@link JourneyMatcher} decides what CEP would); then deadlines up to the
- * watermark (a partial match's {@code within}, an absent last step) are applied, as CEP's
- * timeouts would be after the events of the same watermark.
+ * watermark passes them, and when it does, all of them are released in (time, event id) order and
+ * applied one by one, as Flink CEP applies them when its timers fire ({@link JourneyMatcher}
+ * decides what CEP would); then deadlines up to the watermark (a partial match's {@code within},
+ * an absent last step) are applied, as CEP's timeouts would be after the events of the same
+ * watermark.
  *
- * <p>Per release: one read of the customer's timeline list, which also holds the engine's state;
- * each distinct condition that an event's type can satisfy is evaluated once ({@link
- * StepConditionIndex}); each pattern with a holding step or a partial match runs its matcher; one
- * write of the list. Timers: one per waiting event's time (the others the watermark passed are
- * deleted at the release), one at the earliest deadline of any pattern. No event is stored once
+ * <p>The timelines of recently active customers, with the engine's state in them, stay on the
+ * heap between checkpoints ({@link ActiveCustomers}, at most {@code activeCustomers} per subtask):
+ * a new watermark releases their waiting events without timers ({@link JourneyEngineOperator}
+ * calls {@link #releaseWaiting}), and they are written back to keyed state before each
+ * checkpoint barrier and when evicted. A customer not on the heap is read once when an event
+ * arrives; a timer of a customer not on the heap releases its timeline in keyed state. Per
+ * release, each distinct condition that an event's type can satisfy is evaluated once ({@link
+ * StepConditionIndex}) and each pattern with a holding step or a partial match runs its matcher.
+ * Timers: one at the earliest deadline of any pattern, and those a write-back sets (at the
+ * earliest waiting event, or when released ids leave the dedup window). No event is stored once
  * released, except the last present event of a partial match of a pattern whose last step is
  * absent (its match is reported with it, at the deadline).
  *
@@ -53,7 +61,7 @@ import org.apache.flink.util.Collector;
  * customer is seen, and counted ({@code engine_droppedPatternStates}). Kept only while some
  * pattern remembers something. Late events go to the {@link JobState#LATE_EVENTS} output;
  * erasure requests go out with the matches ({@link ErasureRequests}), in the timeline's order.
- * Run it in an {@link EarlierStateOperator}.
+ * Run it in a {@link JourneyEngineOperator}.
  */
 public final class JourneyEngineFunction
     extends KeyedProcessFunction<String, InteractionEvent, DetectedMatch>
@@ -61,6 +69,7 @@ public final class JourneyEngineFunction
   private static final long NO_DEADLINE = Long.MAX_VALUE;
 
   private final CustomerTimeline timeline;
+  private final int activeCustomers;
   private final List<CompiledPattern> patterns;
   private final List<JourneyMatcher> matchers;
   private final List<String> stateKeys;
@@ -79,11 +88,17 @@ public final class JourneyEngineFunction
   private transient Counter droppedPartialMatches;
   private transient Counter droppedPatternStates;
   private transient ErrorTally conditionErrorExamples;
+  private transient ActiveCustomers.KeySwitch keys;
+  private transient ActiveCustomers active;
 
-  /** @param maxPartialMatches the most partial matches a customer may hold per pattern */
+  /**
+   * @param maxPartialMatches the most partial matches a customer may hold per pattern
+   * @param activeCustomers the most customers kept on the heap between checkpoints, per subtask
+   */
   public JourneyEngineFunction(CustomerTimeline timeline, List<CompiledPattern> patterns,
-      int maxPartialMatches) {
+      int maxPartialMatches, int activeCustomers) {
     this.timeline = timeline;
+    this.activeCustomers = activeCustomers;
     this.patterns = List.copyOf(patterns);
     this.matchers = patterns.stream()
         .map(p -> new JourneyMatcher(p.definition(), maxPartialMatches)).toList();
@@ -104,7 +119,12 @@ public final class JourneyEngineFunction
 
   @Override
   public void open(OpenContext openContext) {
+    if (keys == null) {
+      throw new IllegalStateException("the journey engine runs in a JourneyEngineOperator");
+    }
     timeline.open(getRuntimeContext());
+    active = timeline.activeCustomers(activeCustomers, keys,
+        getRuntimeContext().getMetricGroup().addGroup("engine"));
     stepsHolding = new long[patterns.size()];
     matchCounters = new Counter[patterns.size()];
     conditionErrors = new Counter[patterns.size()][];
@@ -128,7 +148,8 @@ public final class JourneyEngineFunction
   @Override
   public void processElement(InteractionEvent event, Context ctx, Collector<DetectedMatch> out)
       throws Exception {
-    if (!timeline.arrive(event, ctx.timerService())) {
+    TimerService timers = ctx.timerService();
+    if (!timeline.arrive(active.of(ctx.getCurrentKey(), timers), event, timers)) {
       ctx.output(JobState.LATE_EVENTS, event);
     }
   }
@@ -136,8 +157,39 @@ public final class JourneyEngineFunction
   @Override
   public void onTimer(long timestamp, OnTimerContext ctx, Collector<DetectedMatch> out)
       throws Exception {
-    long watermark = ctx.timerService().currentWatermark();
-    CustomerTimeline.Release release = timeline.release(timestamp, watermark, watermark);
+    TimerService timers = ctx.timerService();
+    release(active.ofTimer(ctx.getCurrentKey(), timeline.keyedState()), timestamp,
+        timers.currentWatermark(), timers, out);
+  }
+
+  /**
+   * Releases the customers on the heap whose waiting events a new watermark passed, as their
+   * timers would have; called before the timers of that watermark fire.
+   */
+  void releaseWaiting(long watermark, TimerService timers, TimestampedCollector<DetectedMatch> out)
+      throws Exception {
+    for (String customer : active.waitingUpTo(watermark)) {
+      keys.select(customer);
+      TimelineState state = active.of(customer, timers);
+      long firing = ActiveCustomers.earliestWaiting(state);
+      out.setAbsoluteTimestamp(firing);
+      release(state, firing, watermark, timers, out);
+    }
+  }
+
+  /** Writes the customers on the heap back to keyed state, before a checkpoint. */
+  void writeBack(TimerService timers) throws Exception {
+    active.writeBack(timers);
+  }
+
+  /** Makes the function run in an operator that can switch its key. */
+  void runIn(ActiveCustomers.KeySwitch keys) {
+    this.keys = keys;
+  }
+
+  private void release(TimelineState state, long firing, long watermark, TimerService timers,
+      Collector<DetectedMatch> out) throws Exception {
+    CustomerTimeline.Release release = timeline.release(state, firing, watermark, watermark);
     Customer customer = new Customer(release.engineState());
     release.forEachDue((event, erasure) -> {
       if (erasure) {
@@ -146,9 +198,8 @@ public final class JourneyEngineFunction
       apply(event, customer, out);
     });
     advanceTo(watermark, customer, out);
-    EngineState stored = customer.store(ctx.timerService());
-    release.store(stored, stored != null && stored.getDeadline() != NO_DEADLINE,
-        ctx.timerService());
+    EngineState stored = customer.store(timers);
+    release.store(stored, stored != null && stored.getDeadline() != NO_DEADLINE, timers);
   }
 
   @Override

@@ -3,12 +3,13 @@ package io.journeyorchestrator.engine;
 import io.journeyorchestrator.avro.InteractionEvent;
 import io.journeyorchestrator.config.JobDefinition;
 import io.journeyorchestrator.internal.avro.DetectedMatch;
-import io.journeyorchestrator.keyed.EarlierStateOperator;
 import io.journeyorchestrator.keyed.JobState;
 import io.journeyorchestrator.matching.CompiledPattern;
 import io.journeyorchestrator.matching.PatternRuntime;
 import io.journeyorchestrator.timeline.CustomerTimeline;
 import java.util.List;
+import org.apache.flink.configuration.ConfigOption;
+import org.apache.flink.configuration.ConfigOptions;
 import org.apache.flink.formats.avro.typeutils.AvroTypeInfo;
 import org.apache.flink.streaming.api.datastream.KeyedStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
@@ -23,6 +24,15 @@ public final class JourneyEngineRuntime implements PatternRuntime {
   /** The most partial matches one customer may hold per pattern; see {@link JourneyMatcher}. */
   public static final int MAX_PARTIAL_MATCHES = 1_000;
   /**
+   * The most customers each subtask keeps on the heap between checkpoints (see {@link
+   * io.journeyorchestrator.timeline.ActiveCustomers}), a Flink option so that it is sized with the
+   * TaskManagers' heap: flink-conf/ and the Helm chart set it.
+   */
+  public static final ConfigOption<Integer> ACTIVE_CUSTOMERS =
+      ConfigOptions.key("journey.engine.active-customers").intType().defaultValue(100_000)
+          .withDescription("Customers each subtask of the journey engine keeps on the heap"
+              + " between checkpoints (about 1 KB each)");
+  /**
    * The uid of the engine's own operator in builds where it ran after the timeline operator: a
    * savepoint of such a build has it, and the upgrade drops its partial matches once.
    */
@@ -33,8 +43,9 @@ public final class JourneyEngineRuntime implements PatternRuntime {
       List<CompiledPattern> patterns) {
     SingleOutputStreamOperator<DetectedMatch> engine = events
         .transform("customer timeline and journey engine", new AvroTypeInfo<>(DetectedMatch.class),
-            new EarlierStateOperator<>(new JourneyEngineFunction(CustomerTimeline.of(job, patterns),
-                patterns, MAX_PARTIAL_MATCHES)))
+            new JourneyEngineOperator(new JourneyEngineFunction(CustomerTimeline.of(job, patterns),
+                patterns, MAX_PARTIAL_MATCHES,
+                events.getExecutionEnvironment().getConfiguration().get(ACTIVE_CUSTOMERS))))
         .uid(CustomerTimeline.OPERATOR_UID);
     return new Outputs(engine, engine.getSideOutput(JobState.LATE_EVENTS));
   }

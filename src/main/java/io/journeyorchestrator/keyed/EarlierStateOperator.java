@@ -18,7 +18,7 @@ import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
  * the earlier states), so the function never has to look at the earlier layout while it runs; a
  * savepoint of this release has none, and the look costs one empty scan per earlier state.
  */
-public final class EarlierStateOperator<IN, OUT> extends KeyedProcessOperator<String, IN, OUT> {
+public class EarlierStateOperator<IN, OUT> extends KeyedProcessOperator<String, IN, OUT> {
   /** A function with state of an earlier layout to move. */
   public interface Owner {
     /** The names of the earlier layout's states (each registered by the function's open). */

@@ -15,11 +15,13 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.apache.flink.api.common.accumulators.LongCounter;
 import org.apache.flink.api.common.functions.RuntimeContext;
 import org.apache.flink.api.common.state.ListState;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.metrics.Counter;
+import org.apache.flink.metrics.MetricGroup;
 import org.apache.flink.streaming.api.TimerService;
 
 /**
@@ -41,10 +43,12 @@ import org.apache.flink.streaming.api.TimerService;
  * arrival without a read; the ids released within the dedup window, {@link TimelineRelease}
  * decides at each release; and the state the owner keeps with them, so a release reads one
  * value), and the profile (kept with a TTL, see {@link JobState#profileDescriptor}; read only for
- * events whose conditions can see it, {@link ProfileReads}). Timers: one at each waiting event's
- * time, and, when no other timer of the customer is pending, one when the last released ids leave
- * the dedup window. State of earlier releases is moved into the list when restored (the owner
- * runs in an {@link io.journeyorchestrator.keyed.EarlierStateOperator}).
+ * events whose conditions can see it, {@link ProfileReads}). The owner says where a customer's
+ * timeline is while it is handled ({@link TimelineState}): in keyed state, with a timer at each
+ * waiting event's time and, when no other timer of the customer is pending, one when the last
+ * released ids leave the dedup window; or on the heap ({@link ActiveCustomers}). State of earlier
+ * releases is moved into the list when restored (the owner runs in an {@link
+ * io.journeyorchestrator.keyed.EarlierStateOperator}).
  */
 public final class CustomerTimeline implements Serializable {
   private static final long serialVersionUID = 1L;
@@ -61,6 +65,7 @@ public final class CustomerTimeline implements Serializable {
   private transient ListState<TimelineEntry> timeline;
   private transient ValueState<CustomerProfile> profile;
   private transient EarlierTimelineState earlierState;
+  private transient TimelineState keyedState;
   private transient Counter lateEvents;
   private transient Counter duplicatesDropped;
   private transient LongCounter duplicatesDroppedInRun;
@@ -82,6 +87,7 @@ public final class CustomerTimeline implements Serializable {
     timeline = context.getListState(JobState.timelineDescriptor());
     profile = context.getState(JobState.profileDescriptor(profileRetentionMillis));
     earlierState = new EarlierTimelineState(context);
+    keyedState = new KeyedTimelineState();
     lateEvents = context.getMetricGroup().counter("lateEvents");
     duplicatesDropped = context.getMetricGroup().counter("duplicatesDropped");
     duplicatesDroppedInRun = context.getLongCounter(RunDiagnostics.DUPLICATES_DROPPED);
@@ -93,15 +99,26 @@ public final class CustomerTimeline implements Serializable {
    * @return false if the event is late (at or behind the watermark): the owner sends it to the
    *     late-events output
    */
-  public boolean arrive(InteractionEvent event, TimerService timers) throws Exception {
+  public boolean arrive(TimelineState state, InteractionEvent event, TimerService timers)
+      throws Exception {
     long timestamp = event.getTimestamp().toEpochMilli();
     if (timestamp <= timers.currentWatermark()) {
       lateEvents.inc();
       return false;
     }
-    timeline.add(new TimelineEntry(event.getEventId(), timestamp, event, null));
-    timers.registerEventTimeTimer(timestamp);
+    state.append(new TimelineEntry(event.getEventId(), timestamp, event, null), timers);
     return true;
+  }
+
+  /** The current customer's timeline in Flink's keyed state, read and written at each access. */
+  public TimelineState keyedState() {
+    return keyedState;
+  }
+
+  /** The heap of recently active customers over this timeline's keyed state. */
+  public ActiveCustomers activeCustomers(int capacity, ActiveCustomers.KeySwitch keys,
+      MetricGroup metrics) {
+    return new ActiveCustomers(timeline, profile, capacity, keys, metrics);
   }
 
   /**
@@ -112,17 +129,18 @@ public final class CustomerTimeline implements Serializable {
    *     to release at once everything the watermark passed (the timers of the other events
    *     released are then deleted when the release is stored)
    */
-  public Release release(long firing, long releaseUpTo, long watermark) throws Exception {
+  public Release release(TimelineState state, long firing, long releaseUpTo, long watermark)
+      throws Exception {
     EngineState carried = null;
     List<TimelineEntry> entries = new ArrayList<>();
-    for (TimelineEntry entry : timeline.get()) {
+    for (TimelineEntry entry : state.entries()) {
       if (entry.getEngine() != null) {
         carried = entry.getEngine();
       } else {
         entries.add(entry);
       }
     }
-    Release release = new Release(firing, carried,
+    Release release = new Release(state, firing, carried,
         TimelineRelease.of(entries, releaseUpTo, watermark, dedupWindowMillis));
     if (release.decided.duplicates > 0) {
       duplicatesDropped.inc(release.decided.duplicates);
@@ -148,11 +166,14 @@ public final class CustomerTimeline implements Serializable {
 
   /** One release of one customer's list. */
   public final class Release {
+    private final TimelineState state;
     private final long firing;
     private final EngineState carried;
     private final TimelineRelease decided;
 
-    private Release(long firing, EngineState carried, TimelineRelease decided) {
+    private Release(TimelineState state, long firing, EngineState carried,
+        TimelineRelease decided) {
+      this.state = state;
       this.firing = firing;
       this.carried = carried;
       this.decided = decided;
@@ -170,15 +191,15 @@ public final class CustomerTimeline implements Serializable {
         boolean update = PROFILE_UPDATE_TYPE.equals(event.getType());
         boolean erasure = ERASURE_TYPE.equals(event.getType());
         if (facts == null && (update || erasure || profileReads.needsProfile(event.getType()))) {
-          CustomerProfile current = profile.value();
+          CustomerProfile current = state.profile();
           facts = current == null ? Map.of() : current.getFacts();
         }
         if (update) {
           facts = ProfileMerge.apply(facts, event.getAttributes());
-          profile.update(new CustomerProfile(facts));
+          state.profile(new CustomerProfile(facts));
         } else if (erasure) {
           facts = Map.of();
-          profile.clear();
+          state.profile(null);
         }
         out.accept(new JourneyEvent(event, facts == null ? Map.of() : facts), erasure);
       }
@@ -198,23 +219,70 @@ public final class CustomerTimeline implements Serializable {
       if (!decided.changed && !engineChanged) {
         return;
       }
-      if (decided.remaining.isEmpty() && engineState == null) {
+      List<TimelineEntry> kept = new ArrayList<>(decided.remaining.size() + 1);
+      kept.addAll(decided.remaining);
+      if (engineState != null) {
+        kept.add(new TimelineEntry("", Long.MAX_VALUE, null, engineState));
+      }
+      state.replace(kept);
+      state.released(decided.releasedTimes, firing, decided.earliestWaiting,
+          !decided.waiting && !laterTimer && decided.latestReleased != Long.MIN_VALUE
+              ? forgetReleasedIdsAt(decided.latestReleased)
+              : Long.MIN_VALUE,
+          timers);
+    }
+  }
+
+  /** The timeline in Flink's keyed state: what {@link ActiveCustomers} writes back to. */
+  private final class KeyedTimelineState implements TimelineState {
+    @Override
+    public Iterable<TimelineEntry> entries() throws Exception {
+      return timeline.get();
+    }
+
+    @Override
+    public void append(TimelineEntry arrived, TimerService timers) throws Exception {
+      timeline.add(arrived);
+      timers.registerEventTimeTimer(arrived.getTimestamp());
+    }
+
+    @Override
+    public void replace(List<TimelineEntry> kept) throws Exception {
+      if (kept.isEmpty()) {
         timeline.clear();
       } else {
-        List<TimelineEntry> kept = new ArrayList<>(decided.remaining.size() + 1);
-        kept.addAll(decided.remaining);
-        if (engineState != null) {
-          kept.add(new TimelineEntry("", Long.MAX_VALUE, null, engineState));
-        }
         timeline.update(kept);
       }
-      for (long time : decided.releasedTimes) {
+    }
+
+    @Override
+    public void released(Set<Long> releasedTimes, long firing, long earliestWaiting,
+        long forgetIdsAt, TimerService timers) {
+      for (long time : releasedTimes) {
         if (time > firing) {
           timers.deleteEventTimeTimer(time);
         }
       }
-      if (!decided.waiting && !laterTimer && decided.latestReleased != Long.MIN_VALUE) {
-        timers.registerEventTimeTimer(forgetReleasedIdsAt(decided.latestReleased));
+      if (earliestWaiting != Long.MAX_VALUE) {
+        // A timeline written back from the heap has a timer at its earliest event only.
+        timers.registerEventTimeTimer(earliestWaiting);
+      }
+      if (forgetIdsAt != Long.MIN_VALUE) {
+        timers.registerEventTimeTimer(forgetIdsAt);
+      }
+    }
+
+    @Override
+    public CustomerProfile profile() throws Exception {
+      return profile.value();
+    }
+
+    @Override
+    public void profile(CustomerProfile replacement) throws Exception {
+      if (replacement == null) {
+        profile.clear();
+      } else {
+        profile.update(replacement);
       }
     }
   }

@@ -34,7 +34,7 @@ public final class CustomerTimelineFunction
   @Override
   public void processElement(InteractionEvent event, Context ctx, Collector<JourneyEvent> out)
       throws Exception {
-    if (!timeline.arrive(event, ctx.timerService())) {
+    if (!timeline.arrive(timeline.keyedState(), event, ctx.timerService())) {
       ctx.output(JobState.LATE_EVENTS, event);
     }
   }
@@ -43,7 +43,8 @@ public final class CustomerTimelineFunction
   public void onTimer(long timestamp, OnTimerContext ctx, Collector<JourneyEvent> out)
       throws Exception {
     CustomerTimeline.Release release =
-        timeline.release(timestamp, timestamp, ctx.timerService().currentWatermark());
+        timeline.release(timeline.keyedState(), timestamp, timestamp,
+            ctx.timerService().currentWatermark());
     release.store(null, false, ctx.timerService());
     release.forEachDue((event, erasure) -> {
       if (erasure) {

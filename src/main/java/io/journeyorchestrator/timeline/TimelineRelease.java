@@ -33,8 +33,10 @@ final class TimelineRelease {
   int duplicates;
   /** Whether {@link #remaining} differs from the entries given. */
   boolean changed;
-  /** Whether an event still waits (its own timer will release it). */
+  /** Whether an event still waits. */
   boolean waiting;
+  /** The time of the earliest event still waiting (Long.MAX_VALUE: none). */
+  long earliestWaiting = Long.MAX_VALUE;
   /** The latest time of a kept released id (Long.MIN_VALUE: none). */
   long latestReleased = Long.MIN_VALUE;
   /** The times of the events due: the timers that could release them. */
@@ -79,6 +81,7 @@ final class TimelineRelease {
         }
       } else {
         stillWaiting.add(entry);
+        release.earliestWaiting = Math.min(release.earliestWaiting, entry.getTimestamp());
       }
     }
     release.due.sort(BY_TIME_AND_ID);

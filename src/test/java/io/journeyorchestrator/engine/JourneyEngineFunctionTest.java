@@ -8,7 +8,6 @@ import io.journeyorchestrator.avro.InteractionEvent;
 import io.journeyorchestrator.config.JobFolder;
 import io.journeyorchestrator.config.JobLoader;
 import io.journeyorchestrator.internal.avro.DetectedMatch;
-import io.journeyorchestrator.keyed.EarlierStateOperator;
 import io.journeyorchestrator.keyed.JobState;
 import io.journeyorchestrator.matching.CompiledPattern;
 import io.journeyorchestrator.timeline.CustomerTimeline;
@@ -18,9 +17,13 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Stream;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
+import org.apache.flink.runtime.state.KeyedStateBackend;
+import org.apache.flink.runtime.state.VoidNamespace;
 import org.apache.flink.state.rocksdb.EmbeddedRocksDBStateBackend;
+import org.apache.flink.streaming.api.operators.AbstractStreamOperator;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
 import org.junit.jupiter.api.AfterEach;
@@ -74,11 +77,16 @@ class JourneyEngineFunctionTest {
 
   private void start(List<CompiledPattern> patterns, OperatorSubtaskState restored)
       throws Exception {
+    start(patterns, restored, 50_000);
+  }
+
+  private void start(List<CompiledPattern> patterns, OperatorSubtaskState restored,
+      int activeCustomers) throws Exception {
     harness = new KeyedOneInputStreamOperatorTestHarness<>(
-        new EarlierStateOperator<>(new JourneyEngineFunction(
+        new JourneyEngineOperator(new JourneyEngineFunction(
             new CustomerTimeline(Duration.ofDays(400).toMillis(), Duration.ofMinutes(10).toMillis(),
                 ProfileReads.everyType()),
-            patterns, 1_000)),
+            patterns, 1_000, activeCustomers)),
         InteractionEvent::getCustomerId, Types.STRING);
     harness.setStateBackend(new EmbeddedRocksDBStateBackend());
     if (restored != null) {
@@ -87,8 +95,27 @@ class JourneyEngineFunctionTest {
     harness.open();
   }
 
+  private long timelinesInKeyedState() {
+    KeyedStateBackend<String> backend =
+        ((AbstractStreamOperator<?>) harness.getOperator()).getKeyedStateBackend();
+    try (Stream<String> keys =
+        backend.getKeys(JobState.timelineDescriptor().getName(), VoidNamespace.INSTANCE)) {
+      return keys.count();
+    }
+  }
+
+  /** A savepoint as a running job takes it: the heap written back before the barrier. */
+  private OperatorSubtaskState savepoint() throws Exception {
+    harness.prepareSnapshotPreBarrier(1);
+    return harness.snapshot(1, 1);
+  }
+
   private void send(String id, Instant time, String type) throws Exception {
-    InteractionEvent event = InteractionEvent.newBuilder().setEventId(id).setCustomerId("alice")
+    send("alice", id, time, type);
+  }
+
+  private void send(String customer, String id, Instant time, String type) throws Exception {
+    InteractionEvent event = InteractionEvent.newBuilder().setEventId(id).setCustomerId(customer)
         .setTimestamp(time).setType(type).setChannel(Channel.WEB).setAttributes(Map.of())
         .build();
     harness.processElement(new StreamRecord<>(event, time.toEpochMilli()));
@@ -124,7 +151,7 @@ class JourneyEngineFunctionTest {
     start(patterns("before", A_THEN_B.formatted("1h"), A_THEN_C), null);
     send("a1", minutes(1), "a");
     harness.processWatermark(minutes(1).toEpochMilli());
-    OperatorSubtaskState savepoint = harness.snapshot(1, 1);
+    OperatorSubtaskState savepoint = savepoint();
     harness.close();
 
     start(patterns("after", A_THEN_B.formatted("2h"), A_THEN_C), savepoint);
@@ -142,20 +169,95 @@ class JourneyEngineFunctionTest {
   }
 
   @Test
-  void shouldReleaseEverythingTheWatermarkPassedAtOnceAndLeaveNoTimerOfIt() throws Exception {
+  void shouldReleaseWhatTheWatermarkPassedFromTheHeapWithoutATimerPerEvent() throws Exception {
     start(patterns("job", A_THEN_B.formatted("1h")), null);
     send("a1", minutes(1), "a");
     send("b1", minutes(2), "b");
     send("a2", minutes(3), "a");
     send("later", minutes(20), "x");
-    assertThat(harness.numEventTimeTimers()).as("one per waiting event").isEqualTo(4);
+    assertThat(harness.numEventTimeTimers()).as("waiting on the heap, no timers").isZero();
 
     harness.processWatermark(minutes(3).toEpochMilli());
 
     assertThat(matches()).containsExactly("a-then-b a1,b1");
+    assertThat(harness.numEventTimeTimers()).as("a2's deadline").isEqualTo(1);
+    assertThat(timelinesInKeyedState()).as("nothing written before a checkpoint")
+        .isZero();
+
+    harness.prepareSnapshotPreBarrier(1);
     assertThat(harness.numEventTimeTimers())
-        .as("the waiting event's and a2's deadline; none left of the events released")
+        .as("written back: a timer for the event still waiting, beside the deadline")
         .isEqualTo(2);
+    assertThat(timelinesInKeyedState()).isPositive();
+  }
+
+  @Test
+  void shouldReleaseEventsWaitingAtACheckpointAfterARestore() throws Exception {
+    start(patterns("job", A_THEN_B.formatted("1h")), null);
+    send("a1", minutes(1), "a");
+    send("b1", minutes(2), "b");
+    OperatorSubtaskState checkpoint = savepoint();
+    harness.close();
+
+    start(patterns("job", A_THEN_B.formatted("1h")), checkpoint);
+    send("b1", minutes(2), "b");
+    harness.processWatermark(minutes(2).toEpochMilli());
+
+    assertThat(matches()).as("released from keyed state by the timer set at the write-back;"
+        + " the redelivered b1 is a duplicate").containsExactly("a-then-b a1,b1");
+  }
+
+  @Test
+  void shouldDecideTheSameWhenCustomersAreEvictedFromTheHeap() throws Exception {
+    start(patterns("job", A_THEN_B.formatted("1h")), null, 1);
+    send("alice", "a1", minutes(1), "a");
+    send("bob", "a2", minutes(1), "a");
+    harness.processWatermark(minutes(1).toEpochMilli());
+    send("alice", "b1", minutes(2), "b");
+    send("alice", "b1", minutes(2), "b");
+    send("bob", "b2", minutes(3), "b");
+    send("alice", "a1", minutes(4), "a");
+    harness.processWatermark(minutes(10).toEpochMilli());
+
+    assertThat(matches()).as("each customer's partial match survived eviction; the duplicates"
+        + " were dropped by ids read back from keyed state")
+        .containsExactly("a-then-b a1,b1", "a-then-b a2,b2");
+  }
+
+  @Test
+  void shouldReleaseEveryEventOfAnEvictedTimelineThoughItHasATimerAtItsEarliestOnly()
+      throws Exception {
+    start(patterns("job", A_THEN_B.formatted("1h")), null, 1);
+    send("alice", "a1", minutes(1), "a");
+    send("alice", "b1", minutes(5), "b");
+    send("bob", "x1", minutes(1), "x");
+    harness.processWatermark(minutes(2).toEpochMilli());
+    harness.processWatermark(minutes(6).toEpochMilli());
+
+    assertThat(matches()).as("a1 released by alice's timer in keyed state, b1 by the next one")
+        .containsExactly("a-then-b a1,b1");
+  }
+
+  @Test
+  void shouldForgetReleasedIdsOfAWrittenBackTimelineOnceTheyLeaveTheDedupWindow()
+      throws Exception {
+    start(patterns("job", A_THEN_B.formatted("1h")), null, 1);
+    send("alice", "x1", minutes(1), "x");
+    harness.processWatermark(minutes(1).toEpochMilli());
+    send("bob", "x2", minutes(2), "x");
+    assertThat(harness.numEventTimeTimers()).as("alice evicted, her ids wait for a timer")
+        .isEqualTo(1);
+    harness.processWatermark(minutes(2).toEpochMilli());
+    harness.prepareSnapshotPreBarrier(1);
+
+    harness.processWatermark(minutes(30).toEpochMilli());
+    send("carol", "x3", minutes(31), "x");
+    harness.processWatermark(minutes(31).toEpochMilli());
+    harness.prepareSnapshotPreBarrier(2);
+    harness.processWatermark(minutes(60).toEpochMilli());
+    harness.prepareSnapshotPreBarrier(3);
+    assertThat(harness.numEventTimeTimers()).isZero();
+    assertThat(timelinesInKeyedState()).as("everything left the dedup window").isZero();
   }
 
   @Test
@@ -178,7 +280,7 @@ class JourneyEngineFunctionTest {
     start(patterns("before", A_THEN_B.formatted("1h"), A_THEN_C), null);
     send("a1", minutes(1), "a");
     harness.processWatermark(minutes(1).toEpochMilli());
-    OperatorSubtaskState savepoint = harness.snapshot(1, 1);
+    OperatorSubtaskState savepoint = savepoint();
     harness.close();
 
     start(patterns("after", A_THEN_C.replace("a-then-c", "a-then-d").replace("\"c\"", "\"d\"")),
