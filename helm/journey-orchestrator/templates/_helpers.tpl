@@ -99,6 +99,9 @@ FlinkPerformanceOptionsTest checks they agree. */}}
 pipeline:
   object-reuse: true
   max-parallelism: 720
+journey:
+  engine:
+    active-customers: 100000
 state:
   backend:
     type: rocksdb

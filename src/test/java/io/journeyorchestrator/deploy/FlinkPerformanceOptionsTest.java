@@ -3,6 +3,7 @@ package io.journeyorchestrator.deploy;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
+import io.journeyorchestrator.engine.JourneyEngineRuntime;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -44,7 +45,8 @@ class FlinkPerformanceOptionsTest {
       RocksDBOptions.USE_MANAGED_MEMORY,
       RocksDBConfigurableOptions.USE_BLOOM_FILTER,
       CheckpointingOptions.INCREMENTAL_CHECKPOINTS,
-      CheckpointingOptions.CHECKPOINTING_INTERVAL);
+      CheckpointingOptions.CHECKPOINTING_INTERVAL,
+      JourneyEngineRuntime.ACTIVE_CUSTOMERS);
 
   private static final Path ROOT = Path.of("").toAbsolutePath();
   private static final Path CHART = ROOT.resolve("helm/journey-orchestrator");
@@ -84,6 +86,29 @@ class FlinkPerformanceOptionsTest {
     // A MiniCluster has as many slots as the default parallelism: the same share per slot.
     assertThat(local.get(CoreOptions.DEFAULT_PARALLELISM))
         .isEqualTo(cluster.get(TaskManagerOptions.NUM_TASK_SLOTS));
+  }
+
+  /** Measured: about 820 bytes of live heap per customer on the heap (OPERATIONS.md, Sizing). */
+  private static final long ACTIVE_CUSTOMER_HEAP_BYTES = 1024;
+
+  @Test
+  void shouldLeaveTheTaskHeapRoomForTheJourneyEnginesActiveCustomers() throws IOException {
+    Configuration cluster = GlobalConfiguration.loadConfiguration(ROOT.resolve("flink-conf/cluster").toString());
+    Configuration chart = chartConfiguration();
+    Map<String, Object> values = new Yaml().load(Files.readString(CHART.resolve("values.yaml")));
+    @SuppressWarnings("unchecked")
+    Object chartMemory = ((Map<String, Object>) values.get("taskManager")).get("memory");
+    chart.set(TaskManagerOptions.TOTAL_PROCESS_MEMORY, MemorySize.parse(chartMemory.toString()));
+
+    for (Configuration conf : List.of(cluster, chart)) {
+      long needed = conf.get(TaskManagerOptions.NUM_TASK_SLOTS)
+          * (long) conf.get(JourneyEngineRuntime.ACTIVE_CUSTOMERS) * ACTIVE_CUSTOMER_HEAP_BYTES;
+      MemorySize taskHeap = TaskExecutorProcessUtils.processSpecFromConfig(conf).getTaskHeapSize();
+      assertThat(taskHeap.getBytes())
+          .as("task heap %s holds every slot's active customers (%s) with as much again to spare",
+              taskHeap.toHumanReadableString(), new MemorySize(needed).toHumanReadableString())
+          .isGreaterThanOrEqualTo(2 * needed);
+    }
   }
 
   @Test
