@@ -50,7 +50,7 @@ public final class InteractionEventDecoder implements Serializable {
     InteractionEvent event = format == InputFormat.JSON
         ? JsonEventCodec.parse(new String(value, StandardCharsets.UTF_8))
         : decodeAvro(value);
-    checkIds(event);
+    EventIdentity.check(event);
     Instant latest = now.plusMillis(maxFutureSkewMillis);
     if (event.getTimestamp().isAfter(latest)) {
       throw new MalformedEventException(Reason.FUTURE_TIMESTAMP, "timestamp " + event.getTimestamp() + " is more than "
@@ -83,17 +83,5 @@ public final class InteractionEventDecoder implements Serializable {
       }
     }
     return avro;
-  }
-
-  private static void checkIds(InteractionEvent event) throws MalformedEventException {
-    if (event.getEventId() == null || event.getEventId().isBlank()) {
-      throw new MalformedEventException(Reason.MISSING_FIELD, "missing eventId");
-    }
-    if (event.getCustomerId() == null || event.getCustomerId().isBlank()) {
-      throw new MalformedEventException(Reason.MISSING_FIELD, "missing customerId");
-    }
-    if (event.getType() == null || event.getType().isBlank()) {
-      throw new MalformedEventException(Reason.MISSING_FIELD, "missing type");
-    }
   }
 }

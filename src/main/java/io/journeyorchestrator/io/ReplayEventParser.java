@@ -64,6 +64,7 @@ public final class ReplayEventParser
     InteractionEvent event;
     try {
       event = JsonEventCodec.parse(line.f1);
+      EventIdentity.check(event);
     } catch (MalformedEventException e) {
       ctx.output(JobState.DEAD_LETTERS, DeadLetter.newBuilder()
           .setSource(fileName + ":" + line.f0)

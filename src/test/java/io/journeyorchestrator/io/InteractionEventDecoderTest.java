@@ -84,4 +84,31 @@ class InteractionEventDecoderTest {
         .extracting(e -> ((MalformedEventException) e).reason())
         .isEqualTo(Reason.FUTURE_TIMESTAMP);
   }
+
+  @Test
+  void shouldLimitIdsInLengthAndRejectControlCharacters() throws Exception {
+    String longest = "c".repeat(EventIdentity.MAX_ID_CHARS);
+    InteractionEvent fits = event("e1", NOW);
+    fits.setCustomerId(longest);
+    assertThat(AVRO.decode(avro(fits), NOW).getCustomerId()).isEqualTo(longest);
+    InteractionEvent unicode = event("é-ü-中文-🙂", NOW);
+    assertThat(AVRO.decode(avro(unicode), NOW).getEventId()).isEqualTo("é-ü-中文-🙂");
+
+    InteractionEvent huge = event("e1", NOW);
+    huge.setCustomerId("x".repeat(600_000));
+    assertThatThrownBy(() -> AVRO.decode(avro(huge), NOW))
+        .hasMessage("customerId of 600000 characters is longer than the limit of 256 (starts '"
+            + "x".repeat(32) + "'…)")
+        .extracting(e -> ((MalformedEventException) e).reason()).isEqualTo(Reason.OVERSIZED);
+    InteractionEvent longEventId = event("e".repeat(EventIdentity.MAX_ID_CHARS + 1), NOW);
+    assertThat(reasonOf(AVRO, avro(longEventId))).isEqualTo(Reason.OVERSIZED);
+
+    InteractionEvent control = event("e1", NOW);
+    control.setCustomerId("al\u0000ice\n");
+    assertThatThrownBy(() -> AVRO.decode(avro(control), NOW))
+        .hasMessage("customerId contains control character U+0000 at position 2: "
+            + "'al\\u0000ice\\u000A'");
+    byte[] json = JsonRecords.toJson(control).getBytes(StandardCharsets.UTF_8);
+    assertThat(reasonOf(JSON, json)).isEqualTo(Reason.BAD_FIELD);
+  }
 }
