@@ -99,6 +99,7 @@ FlinkPerformanceOptionsTest checks they agree. */}}
 pipeline:
   object-reuse: true
   max-parallelism: 720
+  generic-types: false
 journey:
   engine:
     active-customers: 100000

@@ -15,7 +15,6 @@ import io.journeyorchestrator.io.KafkaOutputSerializer;
 import io.journeyorchestrator.keyed.JobState;
 import java.time.Duration;
 import org.apache.avro.specific.SpecificRecordBase;
-import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.functions.MapFunction;
 import org.apache.flink.connector.base.DeliveryGuarantee;
 import org.apache.flink.connector.kafka.sink.KafkaSink;
@@ -51,7 +50,7 @@ public final class KafkaJourneyJob {
   public void attachTo(StreamExecutionEnvironment env) {
     JobSettings settings = job.settings();
     DataStream<DecodedInput> decoded = env
-        .fromSource(eventSource(settings), decodedWatermarks(settings), "events topic")
+        .fromSource(eventSource(settings), EventTime.ofDecoded(settings), "events topic")
         .uid("events-source");
     SingleOutputStreamOperator<InteractionEvent> events = decoded
         .process(new DecodedInputSplitter())
@@ -96,18 +95,6 @@ public final class KafkaJourneyJob {
         .setProperty("partition.discovery.interval.ms", "60000")
         .setProperty("commit.offsets.on.checkpoint", "true")
         .build();
-  }
-
-  /**
-   * Per-partition watermarks (the Kafka source tracks each split), with idleness so a silent
-   * partition does not stall audiences and expiries. Dead letters carry no event time.
-   */
-  private static WatermarkStrategy<DecodedInput> decodedWatermarks(JobSettings settings) {
-    return WatermarkStrategy.<DecodedInput>forBoundedOutOfOrderness(settings.maxOutOfOrderness())
-        .withTimestampAssigner((input, recordTimestamp) -> input.getEvent() == null
-            ? Long.MIN_VALUE
-            : input.getEvent().getTimestamp().toEpochMilli())
-        .withIdleness(settings.idleTimeout());
   }
 
   private static <T extends SpecificRecordBase> KafkaSink<T> sink(JobSettings settings,

@@ -31,6 +31,7 @@ import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.functions.MapFunction;
 import org.apache.flink.api.java.tuple.Tuple2;
 import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.PipelineOptions;
 import org.apache.flink.connector.file.src.FileSource;
 import org.apache.flink.formats.avro.typeutils.AvroTypeInfo;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
@@ -63,9 +64,14 @@ public final class ReplayJob {
   private final JobDefinition job;
   private final Configuration flinkConfig;
 
+  /**
+   * Kryo is refused as in flink-conf/ (pipeline.generic-types: false), so a type that would fall
+   * back to it fails every replay and test, not a production savepoint.
+   */
   public ReplayJob(JobDefinition job, Configuration flinkConfig) {
     this.job = job;
-    this.flinkConfig = flinkConfig;
+    this.flinkConfig = new Configuration(flinkConfig);
+    this.flinkConfig.set(PipelineOptions.GENERIC_TYPES, false);
   }
 
   /**
@@ -107,7 +113,7 @@ public final class ReplayJob {
 
     JourneyTopology.Outputs outputs = new JourneyTopology(job,
         PatternEngines.forReplay(job.settings()))
-        .build(events.assignTimestampsAndWatermarks(EventTime.watermarks(job.settings()))
+        .build(events.assignTimestampsAndWatermarks(EventTime.ofEvents(job.settings()))
             .setParallelism(1)
             .name("event time"));
 

@@ -422,7 +422,7 @@ public final class ThroughputBenchmark implements Callable<Integer> {
       int from, int perShard, double minSeconds, double rate, boolean recordEmission,
       JobDefinition job) {
     return env.fromSource(new PreGeneratedSource(file.toString(), from, perShard, minSeconds, rate,
-            recordEmission), EventTime.watermarks(job.settings()), "pre-generated events")
+            recordEmission), EventTime.ofEvents(job.settings()), "pre-generated events")
         .setParallelism(PARALLELISM);
   }
 

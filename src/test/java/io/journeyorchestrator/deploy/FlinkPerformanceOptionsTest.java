@@ -39,6 +39,7 @@ class FlinkPerformanceOptionsTest {
   private static final List<ConfigOption<?>> PERFORMANCE_OPTIONS = List.of(
       PipelineOptions.OBJECT_REUSE,
       PipelineOptions.MAX_PARALLELISM,
+      PipelineOptions.GENERIC_TYPES,
       StateBackendOptions.STATE_BACKEND,
       RocksDBOptions.TIMER_SERVICE_FACTORY,
       RocksDBOptions.PREDEFINED_OPTIONS,
@@ -68,6 +69,7 @@ class FlinkPerformanceOptionsTest {
     assertThat(local.get(PipelineOptions.OBJECT_REUSE)).isTrue();
     assertThat(local.get(CheckpointingOptions.INCREMENTAL_CHECKPOINTS)).isTrue();
     assertThat(local.get(PipelineOptions.MAX_PARALLELISM)).isPositive();
+    assertThat(local.get(PipelineOptions.GENERIC_TYPES)).as("Kryo fallback refused").isFalse();
   }
 
   @Test

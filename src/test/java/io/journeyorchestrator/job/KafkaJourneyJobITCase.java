@@ -40,6 +40,10 @@ import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.functions.RichMapFunction;
 import org.apache.flink.api.common.state.CheckpointListener;
 import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.GlobalConfiguration;
+import org.apache.flink.configuration.PipelineOptions;
+import org.apache.flink.configuration.StateRecoveryOptions;
+import org.apache.flink.core.execution.SavepointFormatType;
 import org.apache.flink.configuration.RestartStrategyOptions;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
@@ -58,7 +62,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class KafkaJourneyJobITCase {
   @RegisterExtension
-  static final MiniClusterExtension MINI_CLUSTER = MiniClusters.twoSlots();
+  static final MiniClusterExtension MINI_CLUSTER = MiniClusters.slots(3);
 
   private static final int PARTITIONS = 4;
   private static final String CLOCK_PREFIX = "zz-clock-";
@@ -120,7 +124,12 @@ class KafkaJourneyJobITCase {
   }
 
   private static List<InteractionEvent> journeys(long seed, int customers) {
-    Instant start = Instant.now().minus(Duration.ofDays(20)).truncatedTo(ChronoUnit.MINUTES);
+    return journeys(seed, customers, Duration.ofDays(20));
+  }
+
+  /** Journeys over 9 days from {@code ago} before now, and a clock event a day later. */
+  private static List<InteractionEvent> journeys(long seed, int customers, Duration ago) {
+    Instant start = Instant.now().minus(ago).truncatedTo(ChronoUnit.MINUTES);
     List<InteractionEvent> events = new ArrayList<>();
     new JourneyGenerator(JourneyGenerator.Settings.defaults().withSeed(seed)
         .withCustomers(customers).withStart(start).withSpan(Duration.ofDays(9)))
@@ -181,7 +190,9 @@ class KafkaJourneyJobITCase {
     config.set(RestartStrategyOptions.RESTART_STRATEGY, "fixed-delay");
     config.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_ATTEMPTS, 3);
     config.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_DELAY, Duration.ofMillis(500));
+    config.set(PipelineOptions.GENERIC_TYPES, false);
     StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(config);
+    env.setParallelism(2);
     env.enableCheckpointing(500);
     return env;
   }
@@ -391,6 +402,166 @@ class KafkaJourneyJobITCase {
     } finally {
       client.cancel().get();
     }
+  }
+
+  /**
+   * A partition that carries nothing but undecodable records for longer than time.idleTimeout
+   * turns idle like a silent one: expiries and absence deadlines of the other partitions' events
+   * fire as replay decides them, and every bad record is a dead letter.
+   */
+  @Test
+  void shouldNotLetAPartitionOfGarbageStallEventTime() throws Exception {
+    JobDefinition job = demoJob("garbage-partition", "exactly-once", "15s");
+    List<InteractionEvent> events = new ArrayList<>(journeys(14, 60, Duration.ofDays(60)));
+    // Past the demo audiences' expiries (at most 30 days after an entry), on every partition,
+    // and still behind the wall clock (or the events would be dead letters of time.maxFutureSkew).
+    Instant later = events.get(events.size() - 1).getTimestamp().plus(Duration.ofDays(40));
+    for (int partition = 0; partition < PARTITIONS; partition++) {
+      events.add(event("later-" + partition, CLOCK_PREFIX + partition, later, "page.view",
+          Map.of()));
+    }
+    // Partition 0 carries one event at the very start, then garbage only: its event time
+    // stays there unless the garbage is not taken for activity.
+    InteractionEvent opening = event("opening-0", "zz-opening",
+        events.get(0).getTimestamp(), "page.view", Map.of());
+    events.add(0, opening);
+    Instant until = later.minus(Duration.ofMinutes(1));
+    Map<String, List<String>> expected = replay(job, events, until);
+    assertThat(expected.get(OutputLines.AUDIENCE_CHANGES))
+        .as("replay decides expiries and absence deadlines")
+        .anyMatch(change -> change.contains("\"reason\":\"expired\""))
+        .anyMatch(change -> change.contains("pattern:device-not-activated"));
+
+    String topic = job.settings().topics().events();
+    List<ProducerRecord<byte[], byte[]>> records = new ArrayList<>();
+    for (InteractionEvent event : events.subList(1, events.size())) {
+      String customer = event.getCustomerId();
+      int partition = 1 + (customer.startsWith(CLOCK_PREFIX)
+          ? Integer.parseInt(customer.substring(CLOCK_PREFIX.length())) % (PARTITIONS - 1)
+          : Math.floorMod(customer.hashCode(), PARTITIONS - 1));
+      records.add(avro(topic, event, partition));
+    }
+    kafka.produce(List.of(avro(topic, opening, 0)));
+    StreamExecutionEnvironment env = environment();
+    new KafkaJourneyJob(job).attachTo(env);
+    AtomicBoolean running = new AtomicBoolean(true);
+    AtomicLong garbage = new AtomicLong();
+    AtomicBoolean othersProduced = new AtomicBoolean();
+    // Partition 0 gets only garbage; the others stay live with ticks at the last instant (the
+    // clock customers' page views decide nothing), as traffic would keep them.
+    Thread garbageFeed = new Thread(() -> {
+      while (running.get()) {
+        try {
+          long n = garbage.incrementAndGet();
+          List<ProducerRecord<byte[], byte[]>> batch = new ArrayList<>();
+          batch.add(new ProducerRecord<>(topic, 0, "x".getBytes(), ("garbage " + n).getBytes()));
+          if (n % 5 == 0 && othersProduced.get()) {
+            for (int partition = 1; partition < PARTITIONS; partition++) {
+              batch.add(avro(topic, event("tick-" + partition + "-" + n,
+                  CLOCK_PREFIX + partition, later, "page.view", Map.of()), partition));
+            }
+          }
+          kafka.produce(batch);
+          Thread.sleep(200);
+        } catch (InterruptedException e) {
+          return;
+        } catch (Exception e) {
+          throw new IllegalStateException(e);
+        }
+      }
+    }, "garbage feed");
+    garbageFeed.start();
+    long started = System.nanoTime();
+    JobClient client = env.executeAsync("garbage-partition");
+    try {
+      // The other partitions' events come once the job reads partition 0, so no partition's
+      // event time ran ahead before partition 0 had a say.
+      kafka.readCommitted(job.settings().topics().deadLetters(), read -> !read.isEmpty(),
+          Duration.ofSeconds(60), Duration.ZERO);
+      kafka.produce(records);
+      othersProduced.set(true);
+      assertKafkaOutputEqualsReplay(job, expected, until, client);
+      assertThat(Duration.ofNanos(System.nanoTime() - started))
+          .as("the output came while garbage kept arriving, past the idle timeout")
+          .isGreaterThan(Duration.ofSeconds(15));
+    } finally {
+      running.set(false);
+      garbageFeed.join();
+      client.cancel().get();
+    }
+    List<SpecificRecord> deadLetters = kafka.readCommitted(job.settings().topics().deadLetters(),
+        read -> read.size() >= 50, Duration.ofSeconds(30), Duration.ofSeconds(1));
+    assertThat(deadLetters).hasSizeGreaterThanOrEqualTo(50).map(r -> ((DeadLetter) r).getSource())
+        .allMatch(source -> source.startsWith(topic + "/0/"));
+  }
+
+  /**
+   * Rescaling from savepoints: a job at parallelism 2 is stopped with a savepoint, resumed at 3,
+   * stopped again and resumed at 1, with a third of the events in each run, on RocksDB with the
+   * shipped options. The committed output equals an uninterrupted replay: memberships, expiries,
+   * cooldowns, suppressions and partial matches all moved to the subtasks of their new key groups.
+   */
+  @Test
+  void shouldRescaleFromSavepointsWithoutChangingDecisions() throws Exception {
+    JobDefinition job = demoJob("rescale");
+    List<InteractionEvent> events = journeys(15, 60);
+    Instant until = events.get(events.size() - 1).getTimestamp().minus(Duration.ofMinutes(1));
+    Map<String, List<String>> expected = replay(job, events, until);
+
+    String topic = job.settings().topics().events();
+    String group = "journey-orchestrator-" + job.settings().name();
+    String savepoint = null;
+    int[] parallelisms = {2, 3, 1};
+    for (int run = 0; run < parallelisms.length; run++) {
+      List<ProducerRecord<byte[], byte[]>> third = new ArrayList<>();
+      for (InteractionEvent event : events.subList(run * events.size() / 3,
+          (run + 1) * events.size() / 3)) {
+        third.add(avro(topic, event));
+      }
+      kafka.produce(third);
+      StreamExecutionEnvironment env = productionEnvironment(parallelisms[run], savepoint);
+      new KafkaJourneyJob(job).attachTo(env);
+      JobClient client = env.executeAsync("rescale at " + parallelisms[run]);
+      try {
+        if (run < parallelisms.length - 1) {
+          long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
+          while (!kafka.consumedAll(group, topic) && System.nanoTime() < deadline) {
+            if (client.getJobStatus().get().isTerminalState()) {
+              client.getJobExecutionResult().get(); // throws what stopped it
+            }
+            Thread.sleep(200);
+          }
+          assertThat(kafka.consumedAll(group, topic)).as("run %d read its events", run).isTrue();
+          savepoint = client.stopWithSavepoint(false, null,
+              SavepointFormatType.CANONICAL).get();
+        } else {
+          assertKafkaOutputEqualsReplay(job, expected, until, client);
+        }
+      } finally {
+        if (!client.getJobStatus().get().isTerminalState()) {
+          client.cancel().get();
+        }
+      }
+    }
+  }
+
+  /** What production runs: flink-conf/local (RocksDB, its options), with quick checkpoints. */
+  private StreamExecutionEnvironment productionEnvironment(int parallelism, String savepoint)
+      throws Exception {
+    Configuration config = GlobalConfiguration.loadConfiguration("flink-conf/local");
+    config.setString("state.backend.rocksdb.localdir", dir.resolve("rocksdb").toString());
+    config.setString("execution.checkpointing.dir", dir.resolve("checkpoints").toUri().toString());
+    config.setString("execution.checkpointing.savepoint-dir",
+        dir.resolve("savepoints").toUri().toString());
+    config.setString("execution.checkpointing.interval", "500ms");
+    config.setString("execution.checkpointing.min-pause", "0ms");
+    config.set(RestartStrategyOptions.RESTART_STRATEGY, "none");
+    if (savepoint != null) {
+      config.set(StateRecoveryOptions.SAVEPOINT_PATH, savepoint);
+    }
+    StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(config);
+    env.setParallelism(parallelism);
+    return env;
   }
 
   /** Every customer on one partition, the clock customers on their own. */
