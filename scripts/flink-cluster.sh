@@ -14,6 +14,10 @@
 #   FLINK_REST_PORT      REST API and Web UI port (rest.port), default 8081
 #   FLINK_RPC_PORT       JobManager RPC port (jobmanager.rpc.port), default 6123
 #   FLINK_METRICS_PORTS  Prometheus reporter port range, default 9249-9259
+#   FLINK_BLOB_PORT      JobManager blob server port or range (blob.server.port), default 0
+#   FLINK_TM_RPC_PORT    TaskManager RPC port or range (taskmanager.rpc.port), default 0
+#   FLINK_TM_DATA_PORT   TaskManager data exchange port (taskmanager.data.port), default 0
+#                        (0: a free port chosen at start; set them to open fixed firewall holes)
 #   FLINK_CLUSTER_HOME   conf/, log/, tmp/, checkpoints/, savepoints/ and pid files, default
 #                        <repo>/.local/flink-cluster
 #   FLINK_START_TIMEOUT  seconds to wait for the slots, default 90
@@ -51,6 +55,12 @@ metrics_ports=${FLINK_METRICS_PORTS:-9249-9259}
 [[ $rest_port =~ ^[0-9]+$ && $rpc_port =~ ^[0-9]+$ ]] || die "ports must be numbers"
 [[ $rest_port != "$rpc_port" ]] || die "REST and RPC ports are both $rest_port"
 [[ $metrics_ports =~ ^[0-9]+(-[0-9]+)?$ ]] || die "FLINK_METRICS_PORTS must be a port or a range (a-b)"
+blob_port=${FLINK_BLOB_PORT:-0}
+tm_rpc_port=${FLINK_TM_RPC_PORT:-0}
+tm_data_port=${FLINK_TM_DATA_PORT:-0}
+[[ $blob_port =~ ^[0-9]+(-[0-9]+)?$ ]] || die "FLINK_BLOB_PORT must be a port or a range (a-b)"
+[[ $tm_rpc_port =~ ^[0-9]+(-[0-9]+)?$ ]] || die "FLINK_TM_RPC_PORT must be a port or a range (a-b)"
+[[ $tm_data_port =~ ^[0-9]+$ ]] || die "FLINK_TM_DATA_PORT must be a port number"
 # The REST helpers of lib.sh talk to this cluster.
 export FLINK_REST_PORT=$rest_port
 unset FLINK_REST_URL
@@ -125,6 +135,9 @@ write_conf() {
   yaml_set "$conf_dir/config.yaml" rest.port "$rest_port"
   yaml_set "$conf_dir/config.yaml" jobmanager.rpc.port "$rpc_port"
   yaml_set "$conf_dir/config.yaml" metrics.reporter.prom.port "$metrics_ports"
+  yaml_set "$conf_dir/config.yaml" blob.server.port "$blob_port"
+  yaml_set "$conf_dir/config.yaml" taskmanager.rpc.port "$tm_rpc_port"
+  yaml_set "$conf_dir/config.yaml" taskmanager.data.port "$tm_data_port"
   # shellcheck disable=SC2016 # the literal placeholder
   grep -v '^[[:space:]]*#' "$conf_dir/config.yaml" | grep -qF '${CLUSTER_HOME}' && die "\${CLUSTER_HOME} left in $conf_dir/config.yaml"
   return 0

@@ -21,6 +21,9 @@ scripts="$root/scripts"
 export FLINK_REST_PORT=${TEST_FLINK_REST_PORT:-18081}
 export FLINK_RPC_PORT=${TEST_FLINK_RPC_PORT:-16123}
 export FLINK_METRICS_PORTS=19249-19259
+export FLINK_BLOB_PORT=${TEST_FLINK_BLOB_PORT:-16124}
+export FLINK_TM_RPC_PORT=${TEST_FLINK_TM_RPC_PORT:-16122}
+export FLINK_TM_DATA_PORT=${TEST_FLINK_TM_DATA_PORT:-16121}
 export FLINK_CLUSTER_HOME="$root/.local/flink-cluster-test"
 export KAFKA_PORT=${TEST_KAFKA_PORT:-19092}
 export KAFKA_CONTROLLER_PORT=${TEST_KAFKA_CONTROLLER_PORT:-19093}
@@ -70,7 +73,8 @@ for property in flink.version log4j.version; do
 done
 flink_version="$(pom_property "$root_pom" flink.version)"
 
-for port in "$FLINK_REST_PORT" "$FLINK_RPC_PORT" "$KAFKA_PORT" "$KAFKA_CONTROLLER_PORT"; do
+for port in "$FLINK_REST_PORT" "$FLINK_RPC_PORT" "$FLINK_BLOB_PORT" "$FLINK_TM_RPC_PORT" \
+  "$FLINK_TM_DATA_PORT" "$KAFKA_PORT" "$KAFKA_CONTROLLER_PORT"; do
   port_closed "$HOST" "$port" || die "port $port is in use: set the TEST_*_PORT variables"
 done
 rm -rf "$FLINK_CLUSTER_HOME" "$KAFKA_HOME_DIR"
@@ -106,6 +110,11 @@ check "savepoints go to the cluster folder" \
   grep -qF "savepoint-dir: file://$FLINK_CLUSTER_HOME/savepoints" "$FLINK_CLUSTER_HOME/conf/config.yaml"
 check "the JobManager logs to the cluster folder" test -s "$FLINK_CLUSTER_HOME/log/jobmanager.log"
 check "the TaskManager logs to the cluster folder" test -s "$FLINK_CLUSTER_HOME/log/taskmanager.log"
+check "the blob server listens on FLINK_BLOB_PORT ($FLINK_BLOB_PORT)" port_open "$HOST" "$FLINK_BLOB_PORT"
+check "the TaskManager RPC listens on FLINK_TM_RPC_PORT ($FLINK_TM_RPC_PORT)" \
+  port_open "$HOST" "$FLINK_TM_RPC_PORT"
+check "the TaskManager data port listens on FLINK_TM_DATA_PORT ($FLINK_TM_DATA_PORT)" \
+  port_open "$HOST" "$FLINK_TM_DATA_PORT"
 
 # --- Kafka -----------------------------------------------------------------------------------------
 "$scripts/kafka-local.sh" start >/dev/null || die "kafka-local.sh start failed"
