@@ -13,6 +13,7 @@ import io.journeyorchestrator.internal.avro.JourneyEvent;
 import io.journeyorchestrator.keyed.EarlierStateOperator;
 import io.journeyorchestrator.keyed.ErasureRequests;
 import io.journeyorchestrator.keyed.JobState;
+import io.journeyorchestrator.keyed.LateEvents;
 import io.journeyorchestrator.matching.CompiledPattern;
 import io.journeyorchestrator.matching.MatchBuilder;
 import io.journeyorchestrator.timeline.ActiveCustomers;
@@ -150,7 +151,7 @@ public final class JourneyEngineFunction
       throws Exception {
     TimerService timers = ctx.timerService();
     if (!timeline.arrive(active.of(ctx.getCurrentKey(), timers), event, timers)) {
-      ctx.output(JobState.LATE_EVENTS, event);
+      ctx.output(JobState.LATE_EVENTS, LateEvents.behindWatermark(event, timers.currentWatermark()));
     }
   }
 

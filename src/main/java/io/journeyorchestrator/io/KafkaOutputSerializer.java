@@ -24,7 +24,7 @@ public final class KafkaOutputSerializer<T extends SpecificRecordBase>
   private final String keyField;
   private transient BinaryMessageEncoder<T> encoder;
 
-  /** @param keyField the record's field holding the key; null for no key */
+  /** @param keyField the record's field holding the key, dotted if nested; null for no key */
   public KafkaOutputSerializer(String topic, Class<T> type, String keyField) {
     this.topic = topic;
     this.type = type;
@@ -46,7 +46,7 @@ public final class KafkaOutputSerializer<T extends SpecificRecordBase>
     } catch (IOException e) {
       throw new UncheckedIOException("Avro encoding of an output record failed", e);
     }
-    Object key = keyField == null ? null : record.get(keyField);
+    Object key = keyField == null ? null : field(record, keyField);
     // No record timestamp: Kafka then stamps the write time. Event time would let the broker's
     // retention delete decisions about old events (a backfill, a replayed topic) at once.
     ProducerRecord<byte[], byte[]> producerRecord = new ProducerRecord<>(topic, null, null,
@@ -54,5 +54,14 @@ public final class KafkaOutputSerializer<T extends SpecificRecordBase>
     producerRecord.headers().add(TYPE_HEADER,
         record.getSchema().getFullName().getBytes(StandardCharsets.UTF_8));
     return producerRecord;
+  }
+
+  /** A field of the record, or of a nested record for a dotted path ("event.customerId"). */
+  private static Object field(SpecificRecordBase record, String path) {
+    Object value = record;
+    for (String name : path.split("\\.")) {
+      value = ((SpecificRecordBase) value).get(name);
+    }
+    return value;
   }
 }

@@ -3,6 +3,7 @@ package io.journeyorchestrator.io;
 import io.journeyorchestrator.avro.AudienceChange;
 import io.journeyorchestrator.avro.DeadLetter;
 import io.journeyorchestrator.avro.InteractionEvent;
+import io.journeyorchestrator.avro.LateEvent;
 import io.journeyorchestrator.avro.PatternMatch;
 import io.journeyorchestrator.avro.SuppressionDecision;
 import io.journeyorchestrator.internal.avro.OutputLine;
@@ -49,8 +50,10 @@ public final class OutputLines {
         deadLetter.getSource(), "", JsonRecords.toJson(deadLetter));
   }
 
-  public static OutputLine late(InteractionEvent event) {
-    return event(LATE_EVENTS, event);
+  public static OutputLine late(LateEvent late) {
+    InteractionEvent event = late.getEvent();
+    return new OutputLine(LATE_EVENTS, event.getTimestamp().toEpochMilli(), event.getCustomerId(),
+        event.getEventId(), event.getType(), JsonRecords.toJson(late));
   }
 
   public static OutputLine afterEnd(InteractionEvent event) {

@@ -3,6 +3,7 @@ package io.journeyorchestrator.io;
 import io.journeyorchestrator.avro.AudienceChange;
 import io.journeyorchestrator.avro.DeadLetter;
 import io.journeyorchestrator.avro.InteractionEvent;
+import io.journeyorchestrator.avro.LateEvent;
 import io.journeyorchestrator.avro.PatternMatch;
 import io.journeyorchestrator.avro.SuppressionDecision;
 import java.io.IOException;
@@ -21,7 +22,8 @@ public final class OutputRecordDecoder {
       PatternMatch.getClassSchema().getFullName(), PatternMatch::fromByteBuffer,
       AudienceChange.getClassSchema().getFullName(), AudienceChange::fromByteBuffer,
       SuppressionDecision.getClassSchema().getFullName(), SuppressionDecision::fromByteBuffer,
-      DeadLetter.getClassSchema().getFullName(), DeadLetter::fromByteBuffer);
+      DeadLetter.getClassSchema().getFullName(), DeadLetter::fromByteBuffer,
+      LateEvent.getClassSchema().getFullName(), LateEvent::fromByteBuffer);
 
   private OutputRecordDecoder() {}
 

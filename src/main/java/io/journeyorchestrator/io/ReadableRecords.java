@@ -3,6 +3,7 @@ package io.journeyorchestrator.io;
 import io.journeyorchestrator.avro.AudienceChange;
 import io.journeyorchestrator.avro.DeadLetter;
 import io.journeyorchestrator.avro.InteractionEvent;
+import io.journeyorchestrator.avro.LateEvent;
 import io.journeyorchestrator.avro.PatternMatch;
 import io.journeyorchestrator.avro.SuppressionDecision;
 import java.time.Instant;
@@ -39,6 +40,12 @@ public final class ReadableRecords {
     if (record instanceof DeadLetter d) {
       return String.format("%s  %-9s %-8s  %s: %s", time(d.getAt()), "", "DEAD", d.getSource(),
           d.getError());
+    }
+    if (record instanceof LateEvent l) {
+      InteractionEvent e = l.getEvent();
+      return String.format("%s  %-9s %-8s  %s on %s (%s), %s by %s", time(e.getTimestamp()),
+          e.getCustomerId(), "LATE", e.getType(), e.getChannel(), e.getEventId(), l.getReason(),
+          java.time.Duration.ofMillis(l.getBehindMillis()));
     }
     if (record instanceof InteractionEvent e) {
       return String.format("%s  %-9s %-8s  %s on %s (%s)", time(e.getTimestamp()),

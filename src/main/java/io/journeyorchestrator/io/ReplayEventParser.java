@@ -3,6 +3,7 @@ package io.journeyorchestrator.io;
 import io.journeyorchestrator.avro.DeadLetter;
 import io.journeyorchestrator.avro.InteractionEvent;
 import io.journeyorchestrator.keyed.JobState;
+import io.journeyorchestrator.keyed.LateEvents;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
@@ -81,7 +82,8 @@ public final class ReplayEventParser
     }
     if (newestTimestamp != Long.MIN_VALUE
         && timestamp < newestTimestamp - maxOutOfOrdernessMillis) {
-      ctx.output(JobState.LATE_EVENTS, event);
+      ctx.output(JobState.LATE_EVENTS,
+          LateEvents.behindNewestEvent(event, newestTimestamp, maxOutOfOrdernessMillis));
       return;
     }
     newestTimestamp = Math.max(newestTimestamp, timestamp);

@@ -4,6 +4,7 @@ import io.journeyorchestrator.audience.AudienceMembershipFunction;
 import io.journeyorchestrator.audience.AudienceRules;
 import io.journeyorchestrator.avro.AudienceChange;
 import io.journeyorchestrator.avro.InteractionEvent;
+import io.journeyorchestrator.avro.LateEvent;
 import io.journeyorchestrator.avro.PatternMatch;
 import io.journeyorchestrator.avro.SuppressionDecision;
 import io.journeyorchestrator.config.JobDefinition;
@@ -47,7 +48,7 @@ public final class JourneyTopology {
       DataStream<PatternMatch> matches,
       DataStream<AudienceChange> audienceChanges,
       DataStream<SuppressionDecision> suppressions,
-      DataStream<InteractionEvent> lateEvents) {}
+      DataStream<LateEvent> lateEvents) {}
 
   /** @param events interaction events with event-time timestamps and watermarks assigned */
   public Outputs build(DataStream<InteractionEvent> events) {

@@ -3,6 +3,7 @@ package io.journeyorchestrator.job;
 import io.journeyorchestrator.avro.AudienceChange;
 import io.journeyorchestrator.avro.DeadLetter;
 import io.journeyorchestrator.avro.InteractionEvent;
+import io.journeyorchestrator.avro.LateEvent;
 import io.journeyorchestrator.avro.PatternMatch;
 import io.journeyorchestrator.avro.SuppressionDecision;
 import io.journeyorchestrator.config.JobDefinition;
@@ -79,7 +80,7 @@ public final class KafkaJourneyJob {
         topics.deadLetters(), DeadLetter.class, null))
         .name("dead letters topic").uid("dead-letters-sink");
     outputs.lateEvents().sinkTo(sink(settings, "late-events", topics.lateEvents(),
-        InteractionEvent.class, "customerId"))
+        LateEvent.class, "event.customerId"))
         .name("late events topic").uid("late-events-sink");
   }
 

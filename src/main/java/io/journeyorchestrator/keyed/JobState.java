@@ -2,6 +2,7 @@ package io.journeyorchestrator.keyed;
 
 import io.journeyorchestrator.avro.DeadLetter;
 import io.journeyorchestrator.avro.InteractionEvent;
+import io.journeyorchestrator.avro.LateEvent;
 import io.journeyorchestrator.avro.PatternMatch;
 import io.journeyorchestrator.internal.avro.AudienceState;
 import io.journeyorchestrator.internal.avro.CustomerProfile;
@@ -28,8 +29,8 @@ import org.apache.flink.util.OutputTag;
  * for that state. All types are Avro or Flink basic types, never Kryo.
  */
 public final class JobState {
-  public static final OutputTag<InteractionEvent> LATE_EVENTS =
-      new OutputTag<>("late-events", new AvroTypeInfo<>(InteractionEvent.class));
+  public static final OutputTag<LateEvent> LATE_EVENTS =
+      new OutputTag<>("late-events", new AvroTypeInfo<>(LateEvent.class));
 
   public static final OutputTag<DeadLetter> DEAD_LETTERS =
       new OutputTag<>("dead-letters", new AvroTypeInfo<>(DeadLetter.class));

@@ -1,6 +1,7 @@
 package io.journeyorchestrator.matching;
 
 import io.journeyorchestrator.avro.InteractionEvent;
+import io.journeyorchestrator.avro.LateEvent;
 import io.journeyorchestrator.config.JobDefinition;
 import io.journeyorchestrator.internal.avro.DetectedMatch;
 import java.util.List;
@@ -25,7 +26,7 @@ public interface PatternRuntime {
    * @param lateEvents events that arrived at or behind the watermark
    */
   record Outputs(DataStream<DetectedMatch> matchesAndErasures,
-      DataStream<InteractionEvent> lateEvents) {}
+      DataStream<LateEvent> lateEvents) {}
 
   /**
    * @param events the events the job can use, keyed by {@code customerId}

@@ -5,6 +5,7 @@ import io.journeyorchestrator.internal.avro.JourneyEvent;
 import io.journeyorchestrator.keyed.EarlierStateOperator;
 import io.journeyorchestrator.keyed.ErasureRequests;
 import io.journeyorchestrator.keyed.JobState;
+import io.journeyorchestrator.keyed.LateEvents;
 import java.util.List;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
@@ -35,7 +36,8 @@ public final class CustomerTimelineFunction
   public void processElement(InteractionEvent event, Context ctx, Collector<JourneyEvent> out)
       throws Exception {
     if (!timeline.arrive(timeline.keyedState(), event, ctx.timerService())) {
-      ctx.output(JobState.LATE_EVENTS, event);
+      ctx.output(JobState.LATE_EVENTS,
+          LateEvents.behindWatermark(event, ctx.timerService().currentWatermark()));
     }
   }
 

@@ -9,6 +9,7 @@ import io.journeyorchestrator.config.JobFolder;
 import io.journeyorchestrator.config.JobLoader;
 import io.journeyorchestrator.internal.avro.DetectedMatch;
 import io.journeyorchestrator.keyed.JobState;
+import io.journeyorchestrator.keyed.LateEvents;
 import io.journeyorchestrator.matching.CompiledPattern;
 import io.journeyorchestrator.timeline.CustomerTimeline;
 import io.journeyorchestrator.timeline.ProfileReads;
@@ -269,8 +270,13 @@ class JourneyEngineFunctionTest {
     send("erase", minutes(6), CustomerTimeline.ERASURE_TYPE);
     harness.processWatermark(minutes(6).toEpochMilli());
 
-    assertThat(harness.getSideOutput(JobState.LATE_EVENTS))
-        .extracting(record -> record.getValue().getEventId()).containsExactly("late");
+    assertThat(harness.getSideOutput(JobState.LATE_EVENTS)).extracting(StreamRecord::getValue)
+        .singleElement().satisfies(late -> {
+          assertThat(late.getEvent().getEventId()).isEqualTo("late");
+          assertThat(late.getReason()).isEqualTo(LateEvents.BEHIND_WATERMARK);
+          assertThat(late.getWatermark()).isEqualTo(minutes(5));
+          assertThat(late.getBehindMillis()).isEqualTo(Duration.ofMinutes(1).toMillis());
+        });
     assertThat(matches()).as("the erasure request goes out with the matches, for audiences")
         .containsExactly(JobState.ERASURE_PATTERN_ID + " erase");
   }

@@ -118,8 +118,14 @@ class SchemaEvolutionTest {
     }
   }
 
+  /** LateEvent embeds the event: it is parsed with the current InteractionEvent known. */
   private static Schema parse(Path file) throws IOException {
-    return new Schema.Parser().parse(file.toFile());
+    Schema.Parser parser = new Schema.Parser();
+    if (!file.getFileName().toString().equals("InteractionEvent.avsc")
+        && !file.getParent().getFileName().toString().equals("InteractionEvent")) {
+      parser.parse(SCHEMAS.resolve("InteractionEvent.avsc").toFile());
+    }
+    return parser.parse(file.toFile());
   }
 
   private static GenericRecord roundTrip(GenericRecord record, Schema writer, Schema reader)
@@ -154,6 +160,7 @@ class SchemaEvolutionTest {
       case MAP -> java.util.Map.of("k", sampleValue(schema.getValueType(), name));
       case UNION -> sampleValue(schema.getTypes().get(schema.getTypes().size() - 1), name);
       case NULL -> null;
+      case RECORD -> sample(schema);
       default -> throw new IllegalArgumentException("no sample for " + schema);
     };
   }

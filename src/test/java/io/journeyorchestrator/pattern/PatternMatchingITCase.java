@@ -120,7 +120,8 @@ class PatternMatchingITCase {
 
     assertThat(matchesOf(result)).isEmpty();
     assertThat(ReplayRunner.json(result, OutputLines.LATE_EVENTS)).singleElement()
-        .asString().contains("\"eventId\":\"f\"");
+        .asString().contains("\"eventId\":\"f\"")
+        .contains("\"reason\":\"behind-newest-event\"").contains("\"behindMillis\":");
   }
 
   @Test

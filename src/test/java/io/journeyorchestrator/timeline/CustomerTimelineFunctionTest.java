@@ -133,7 +133,8 @@ class CustomerTimelineFunctionTest {
     harness.processWatermark(minutes(6).toEpochMilli());
 
     assertThat(harness.getSideOutput(JobState.LATE_EVENTS)).extracting(r -> r.getValue()
-        .getEventId()).containsExactly("late");
+        .getEvent().getEventId() + " " + r.getValue().getReason() + " by "
+        + r.getValue().getBehindMillis()).containsExactly("late behind-watermark by 0");
     assertThat(harness.extractOutputValues()).extracting(e -> e.getEvent().getEventId())
         .containsExactly("fine");
   }
