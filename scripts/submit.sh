@@ -3,10 +3,15 @@
 # folder, build the job jar if needed, upload it (once per content: an uploaded jar with the same
 # sha256 is reused), run it. Prints the job id on stdout, the Web UI link on stderr.
 #
-# Usage: scripts/submit.sh --job jobs/<job> [--from-savepoint <path>] [--parallelism N]
-#                          [--allow-non-restored-state] [--bootstrap-servers host:port] [--packed-job]
+# Usage: scripts/submit.sh --job jobs/<job> [--from-savepoint <path> | --from-latest-checkpoint]
+#                          [--parallelism N] [--allow-non-restored-state]
+#                          [--bootstrap-servers host:port] [--packed-job]
 #   --job                       job folder; validated here, passed to the job as an absolute path
 #   --from-savepoint            restore from this savepoint (or retained checkpoint)
+#   --from-latest-checkpoint    restore from the newest complete retained checkpoint of the
+#                               folder's earlier submissions from this machine (after a JobManager
+#                               without high availability lost the job); needs a local
+#                               execution.checkpointing.dir
 #   --allow-non-restored-state  let the restore skip state of operators the new version dropped
 #   --parallelism               default: the cluster's parallelism.default (REST alone would use 1)
 #   --bootstrap-servers         Kafka brokers, overriding the job's kafka.bootstrapServers
@@ -28,11 +33,12 @@ source "$(dirname -- "${BASH_SOURCE[0]}")/lib.sh"
 readonly ENTRY_CLASS=io.journeyorchestrator.job.JourneyOrchestratorJob
 
 usage() {
-  sed -n '6,13p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'
+  sed -n '6,18p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'
 }
 
 job=""
 savepoint=""
+from_latest=""
 parallelism=""
 allow_non_restored=false
 bootstrap=""
@@ -41,6 +47,7 @@ while (($#)); do
   case $1 in
     --job) job=${2:?--job needs a value}; shift 2 ;;
     --from-savepoint) savepoint=${2:?--from-savepoint needs a value}; shift 2 ;;
+    --from-latest-checkpoint) from_latest=yes; shift ;;
     --parallelism) parallelism=${2:?--parallelism needs a value}; shift 2 ;;
     --allow-non-restored-state) allow_non_restored=true; shift ;;
     --bootstrap-servers) bootstrap=${2:?--bootstrap-servers needs a value}; shift 2 ;;
@@ -50,6 +57,7 @@ while (($#)); do
   esac
 done
 [[ -n $job ]] || { usage >&2; exit 2; }
+[[ -z $savepoint || -z $from_latest ]] || die "--from-savepoint and --from-latest-checkpoint exclude each other"
 [[ -z $parallelism || $parallelism =~ ^[1-9][0-9]*$ ]] || die "--parallelism must be a positive number"
 require_cmd curl jq
 
@@ -94,11 +102,26 @@ if [[ -z $parallelism ]]; then
     jq -r '.[] | select(.key == "parallelism.default") | .value')" || parallelism=""
 fi
 
+state_dir="$root/.local/submit"
+if [[ -n $from_latest ]]; then
+  checkpoint_dir="$(flink_rest GET /jobmanager/config |
+    jq -r '.[] | select(.key == "execution.checkpointing.dir") | .value')" || checkpoint_dir=""
+  [[ -n $checkpoint_dir && $checkpoint_dir != null ]] ||
+    die "the cluster sets no execution.checkpointing.dir: no retained checkpoints to restore from"
+  # Earlier submissions of this folder, newest first (submit records each one under plans/).
+  mapfile -t job_ids < <(grep -lxF "$job_dir" "$state_dir"/plans/*.folder 2>/dev/null |
+    xargs -r ls -t | xargs -rn1 basename | sed 's/\.folder$//')
+  ((${#job_ids[@]})) ||
+    die "no earlier submission of $job_dir recorded in $state_dir/plans: pass --from-savepoint <path>"
+  savepoint="$(journey_cli latest-checkpoint --checkpoints "$checkpoint_dir" "${job_ids[@]}")" ||
+    die "no retained checkpoint to restore $job_dir from (errors above)"
+  log "latest retained checkpoint: $savepoint"
+fi
+
 # --- the jar: upload once per content ---------------------------------------------------------------
 ensure_built
 jar="$root/target/journey-orchestrator-0.1.0-SNAPSHOT.jar"
 sha="$(sha256sum "$jar" | cut -d' ' -f1)"
-state_dir="$root/.local/submit"
 state_file="$state_dir/uploaded-jars.tsv"
 mkdir -p "$state_dir"
 touch "$state_file"

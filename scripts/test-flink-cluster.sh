@@ -188,6 +188,28 @@ check "stop-with-savepoint returns a path in the cluster's savepoint folder ($sa
 check "the savepoint folder holds _metadata" test -s "${savepoint#file:}/_metadata"
 check "the job is FINISHED" test "$(flink_job_state "$job_id")" = FINISHED
 
+# --- a JobManager lost without high availability: resubmit from the latest checkpoint -------------
+resumed_id="$("$scripts/submit.sh" --job "$JOB" --from-savepoint "$savepoint" --bootstrap-servers "$bootstrap")" ||
+  die "resubmit from the savepoint failed"
+checkpointed() {
+  [[ $(flink_rest GET "/jobs/$resumed_id/checkpoints" | jq '.counts.completed') -ge 1 ]]
+}
+check "the resumed job completes a checkpoint" wait_until 60 checkpointed
+kill -9 "$jm_pid"
+check "the JobManager is killed" wait_until 10 pid_gone "$jm_pid"
+check "start brings back the missing JobManager" exit_code_is 0 "$scripts/flink-cluster.sh" start
+jm_pid="$(<"$FLINK_CLUSTER_HOME/jobmanager.pid")"
+check "the new JobManager knows no job (no high availability)" \
+  test "$(flink_rest GET /jobs | jq '[.jobs[] | select(.status == "RUNNING")] | length')" = 0
+latest_id="$("$scripts/submit.sh" --job "$JOB" --from-latest-checkpoint --bootstrap-servers "$bootstrap")" ||
+  latest_id=""
+restored() {
+  flink_rest GET "/jobs/$latest_id/checkpoints" |
+    jq -e --arg id "$resumed_id" '.latest.restored.external_path | test($id + "/chk-[0-9]+")' >/dev/null
+}
+check "submit --from-latest-checkpoint restores the lost job's latest checkpoint" wait_until 60 restored
+[[ -n $latest_id ]] && flink_rest PATCH "/jobs/$latest_id?mode=cancel" >/dev/null || true
+
 # --- stop ------------------------------------------------------------------------------------------
 t0=$(date +%s%N)
 check "stop exits 0" exit_code_is 0 "$scripts/flink-cluster.sh" stop
