@@ -195,10 +195,12 @@ checkpointed() {
   [[ $(flink_rest GET "/jobs/$resumed_id/checkpoints" | jq '.counts.completed') -ge 1 ]]
 }
 check "the resumed job completes a checkpoint" wait_until 60 checkpointed
+check "watchdog.sh finds the running job healthy" exit_code_is 0 "$scripts/watchdog.sh"
 kill -9 "$jm_pid"
 check "the JobManager is killed" wait_until 10 pid_gone "$jm_pid"
 check "start brings back the missing JobManager" exit_code_is 0 "$scripts/flink-cluster.sh" start
 jm_pid="$(<"$FLINK_CLUSTER_HOME/jobmanager.pid")"
+check "watchdog.sh exits 0 with no job running" exit_code_is 0 "$scripts/watchdog.sh"
 check "the new JobManager knows no job (no high availability)" \
   test "$(flink_rest GET /jobs | jq '[.jobs[] | select(.status == "RUNNING")] | length')" = 0
 latest_id="$("$scripts/submit.sh" --job "$JOB" --from-latest-checkpoint --bootstrap-servers "$bootstrap")" ||
@@ -208,6 +210,9 @@ restored() {
     jq -e --arg id "$resumed_id" '.latest.restored.external_path | test($id + "/chk-[0-9]+")' >/dev/null
 }
 check "submit --from-latest-checkpoint restores the lost job's latest checkpoint" wait_until 60 restored
+kill -9 "$tm_pid"
+unhealthy() { exit_code_is 1 "$scripts/watchdog.sh" --max-checkpoint-age PT20S; }
+check "watchdog.sh flags the job once its TaskManager is gone" wait_until 60 unhealthy
 [[ -n $latest_id ]] && flink_rest PATCH "/jobs/$latest_id?mode=cancel" >/dev/null || true
 
 # --- stop ------------------------------------------------------------------------------------------
