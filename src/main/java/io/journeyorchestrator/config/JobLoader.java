@@ -153,10 +153,16 @@ public final class JobLoader {
     Optional<YamlMapping> kafka = job.mapping("kafka", true, "kafka");
     Optional<String> servers = Optional.empty();
     Optional<JobSettings.Topics> topics = Optional.empty();
+    KafkaClientProperties clientProperties = KafkaClientProperties.none(display(file));
     if (kafka.isPresent()) {
-      kafka.get().allowOnly(List.of("bootstrapServers", "topics"));
+      kafka.get().allowOnly(List.of("bootstrapServers", "topics", "properties",
+          "consumerProperties", "producerProperties"));
       servers = kafka.get().string("bootstrapServers", true, "localhost:9092");
       topics = kafka.get().mapping("topics", true, "kafka.topics").flatMap(this::topics);
+      clientProperties = new KafkaClientProperties(display(file),
+          clientProperties(kafka.get(), "properties"),
+          clientProperties(kafka.get(), "consumerProperties"),
+          clientProperties(kafka.get(), "producerProperties"));
     }
 
     Optional<YamlMapping> time = job.mapping("time", true, "time");
@@ -190,11 +196,39 @@ public final class JobLoader {
         || idle.isEmpty()) {
       return Optional.empty();
     }
-    return Optional.of(new JobSettings(name.get(), servers.get(), topics.get(), outOfOrder.get(),
-        idle.get(), futureSkew, dedupWindow,
+    return Optional.of(new JobSettings(name.get(), servers.get(), clientProperties, topics.get(),
+        outOfOrder.get(), idle.get(), futureSkew, dedupWindow,
         JobSettings.InputFormat.valueOf(format.toUpperCase()),
         JobSettings.Delivery.valueOf(delivery.toUpperCase().replace('-', '_')),
         JobSettings.Engine.valueOf(engine.toUpperCase().replace('-', '_'))));
+  }
+
+  /** A block of Kafka client properties: any name Kafka knows, except those the job sets. */
+  private List<KafkaClientProperties.Property> clientProperties(YamlMapping kafka, String key) {
+    Optional<YamlMapping> block = kafka.mapping(key, false, "kafka." + key);
+    if (block.isEmpty()) {
+      return List.of();
+    }
+    List<KafkaClientProperties.Property> properties = new ArrayList<>();
+    for (String name : block.get().keys()) {
+      Optional<Located<String>> value = block.get().rawScalar(name);
+      if (value.isEmpty()) {
+        continue;
+      }
+      int line = value.get().line();
+      String owner = KafkaClientProperties.OWNED_BY_JOB.get(
+          name.startsWith("config.providers.") ? "config.providers" : name);
+      Optional<String> badReference = SecretReferences.syntaxProblem(value.get().value());
+      if (owner != null) {
+        block.get().report(line, "'" + name + "' in kafka." + key + " is set by the job: "
+            + owner + "; remove it");
+      } else if (badReference.isPresent()) {
+        block.get().report(line, "'" + name + "' in kafka." + key + ": " + badReference.get());
+      } else {
+        properties.add(new KafkaClientProperties.Property(name, value.get().value(), line));
+      }
+    }
+    return properties;
   }
 
   private Optional<JobSettings.Topics> topics(YamlMapping topics) {

@@ -6,6 +6,7 @@ import java.time.Duration;
 public record JobSettings(
     String name,
     String bootstrapServers,
+    KafkaClientProperties kafkaClient,
     Topics topics,
     Duration maxOutOfOrderness,
     Duration idleTimeout,
@@ -46,12 +47,12 @@ public record JobSettings(
   }
 
   public JobSettings withBootstrapServers(String servers) {
-    return new JobSettings(name, servers, topics, maxOutOfOrderness, idleTimeout, maxFutureSkew,
-        dedupWindow, inputFormat, delivery, engine);
+    return new JobSettings(name, servers, kafkaClient, topics, maxOutOfOrderness, idleTimeout,
+        maxFutureSkew, dedupWindow, inputFormat, delivery, engine);
   }
 
   public JobSettings withEngine(Engine other) {
-    return new JobSettings(name, bootstrapServers, topics, maxOutOfOrderness, idleTimeout,
-        maxFutureSkew, dedupWindow, inputFormat, delivery, other);
+    return new JobSettings(name, bootstrapServers, kafkaClient, topics, maxOutOfOrderness,
+        idleTimeout, maxFutureSkew, dedupWindow, inputFormat, delivery, other);
   }
 }

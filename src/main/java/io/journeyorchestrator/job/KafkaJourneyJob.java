@@ -15,6 +15,7 @@ import io.journeyorchestrator.io.KafkaEventDeserializer;
 import io.journeyorchestrator.io.KafkaOutputSerializer;
 import io.journeyorchestrator.keyed.JobState;
 import java.time.Duration;
+import java.util.Properties;
 import org.apache.avro.specific.SpecificRecordBase;
 import org.apache.flink.api.common.functions.MapFunction;
 import org.apache.flink.connector.base.DeliveryGuarantee;
@@ -25,7 +26,9 @@ import org.apache.flink.formats.avro.typeutils.AvroTypeInfo;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.OffsetResetStrategy;
+import org.apache.kafka.clients.producer.ProducerConfig;
 
 /**
  * The production job: the shared topology between a Kafka events topic and the Kafka output
@@ -84,17 +87,42 @@ public final class KafkaJourneyJob {
         .name("late events topic").uid("late-events-sink");
   }
 
+  /**
+   * The source's consumer properties: job.yaml's (secret references unresolved, see
+   * KafkaClientProperties), then what the job owns.
+   */
+  static Properties sourceProperties(JobSettings settings) {
+    Properties props = new Properties();
+    props.putAll(settings.kafkaClient().forConsumer());
+    props.setProperty(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+    props.setProperty("partition.discovery.interval.ms", "60000");
+    props.setProperty("commit.offsets.on.checkpoint", "true");
+    return props;
+  }
+
+  /** Every sink's producer properties, ordered as {@link #sourceProperties}. */
+  static Properties sinkProperties(JobSettings settings) {
+    Properties props = new Properties();
+    props.setProperty(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG, millis(TRANSACTION_TIMEOUT));
+    props.setProperty(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
+    props.putAll(settings.kafkaClient().forProducer());
+    props.setProperty(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
+    return props;
+  }
+
+  private static String millis(Duration duration) {
+    return Long.toString(duration.toMillis());
+  }
+
   private static KafkaSource<DecodedInput> eventSource(JobSettings settings) {
     return KafkaSource.<DecodedInput>builder()
+        .setProperties(sourceProperties(settings))
         .setBootstrapServers(settings.bootstrapServers())
         .setTopics(settings.topics().events())
         .setGroupId("journey-orchestrator-" + settings.name())
         .setStartingOffsets(OffsetsInitializer.committedOffsets(OffsetResetStrategy.EARLIEST))
         .setDeserializer(new KafkaEventDeserializer(new InteractionEventDecoder(
             settings.inputFormat(), settings.maxFutureSkew())))
-        .setProperty("isolation.level", "read_committed")
-        .setProperty("partition.discovery.interval.ms", "60000")
-        .setProperty("commit.offsets.on.checkpoint", "true")
         .build();
   }
 
@@ -102,14 +130,12 @@ public final class KafkaJourneyJob {
       String output, String topic, Class<T> type, String keyField) {
     boolean exactlyOnce = settings.delivery() == JobSettings.Delivery.EXACTLY_ONCE;
     return KafkaSink.<T>builder()
+        .setKafkaProducerConfig(sinkProperties(settings))
         .setBootstrapServers(settings.bootstrapServers())
         .setRecordSerializer(new KafkaOutputSerializer<>(topic, type, keyField))
         .setDeliveryGuarantee(exactlyOnce
             ? DeliveryGuarantee.EXACTLY_ONCE : DeliveryGuarantee.AT_LEAST_ONCE)
         .setTransactionalIdPrefix("journey-orchestrator-" + settings.name() + "-" + output)
-        .setProperty("transaction.timeout.ms", Long.toString(TRANSACTION_TIMEOUT.toMillis()))
-        .setProperty("enable.idempotence", "true")
-        .setProperty("compression.type", "lz4")
         .build();
   }
 }
