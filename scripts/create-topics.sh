@@ -9,6 +9,8 @@
 #                        kafka.bootstrapServers
 #   KAFKA_WAIT_TIMEOUT   seconds to wait for a broker to answer, default 10
 #   KAFKA_ADMIN_TIMEOUT_MS  how long one admin request may take, default 20000
+# The job's kafka.properties (SASL, TLS) reach Kafka's TopicCommand through a file only this user
+# can read, deleted on exit.
 set -euo pipefail
 # shellcheck source=scripts/lib.sh
 source "$(dirname -- "${BASH_SOURCE[0]}")/lib.sh"
@@ -19,7 +21,7 @@ readonly TOPIC_KEYS=(events matches audienceChanges suppressions deadLetters lat
 readonly TOPIC_COMMAND=org.apache.kafka.tools.TopicCommand
 
 usage() {
-  sed -n '5,11p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'
+  sed -n '5,13p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'
 }
 
 # job_kafka_settings job.yaml: print "path<TAB>value" for each scalar under the top-level `kafka:`
@@ -122,11 +124,16 @@ done
 require_cmd java
 wait_until "${KAFKA_WAIT_TIMEOUT:-10}" any_bootstrap_answers "$bootstrap" ||
   die "no broker answers at $bootstrap (start one with scripts/kafka-local.sh start)"
-# Shorter than the admin client's default minute, so a broker that vanishes fails the script soon.
+# The job's kafka.properties (e.g. SASL and TLS settings), secrets resolved, in a file only this
+# user can read (mktemp creates it 0600), deleted on exit.
 admin_config="$(mktemp)"
 on_exit "rm -f '$admin_config'"
+journey_cli kafka-config --job "$(absolute_path "$(dirname -- "$job_file")")" \
+  --output "$admin_config" ||
+  die "cannot read the Kafka client properties of $job_file"
+# Shorter than the admin client's default minute, so a broker that vanishes fails the script soon.
 timeout_ms=${KAFKA_ADMIN_TIMEOUT_MS:-20000}
-printf 'default.api.timeout.ms=%s\nrequest.timeout.ms=%s\n' "$timeout_ms" "$timeout_ms" >"$admin_config"
+printf 'default.api.timeout.ms=%s\nrequest.timeout.ms=%s\n' "$timeout_ms" "$timeout_ms" >>"$admin_config"
 
 log "creating ${#TOPIC_KEYS[@]} topics of $job_file on $bootstrap"
 for key in "${TOPIC_KEYS[@]}"; do

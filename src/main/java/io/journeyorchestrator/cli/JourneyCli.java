@@ -12,7 +12,8 @@ import picocli.CommandLine.Command;
     description = "Customer journey orchestration on Apache Flink.",
     subcommands = {ValidateCommand.class, ReplayCommand.class, PlanCommand.class,
         TailTopicCommand.class, ProduceEventsCommand.class, GenerateEventsCommand.class,
-        CatalogCommand.class, LatestCheckpointCommand.class, WatchdogCommand.class})
+        CatalogCommand.class, KafkaConfigCommand.class, LatestCheckpointCommand.class,
+        WatchdogCommand.class})
 public final class JourneyCli {
   /** Exit code for an invalid job folder or bad arguments. */
   public static final int INVALID = 2;

@@ -1,13 +1,16 @@
 package io.journeyorchestrator.cli;
 
+import io.journeyorchestrator.config.JobDefinition;
 import io.journeyorchestrator.io.JsonRecords;
 import io.journeyorchestrator.io.KafkaOutputSerializer;
 import io.journeyorchestrator.io.OutputRecordDecoder;
 import io.journeyorchestrator.io.ReadableRecords;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import java.util.Properties;
 import java.util.UUID;
 import java.util.concurrent.Callable;
@@ -31,9 +34,14 @@ final class TailTopicCommand implements Callable<Integer> {
   @Parameters(arity = "1..*", paramLabel = "TOPIC", description = "Topics to read")
   List<String> topics;
 
-  @Option(names = "--bootstrap-servers", defaultValue = "localhost:9092",
-      description = "Kafka bootstrap servers (default ${DEFAULT-VALUE})")
+  @Option(names = "--bootstrap-servers",
+      description = "Kafka bootstrap servers (default: the job's, else localhost:9092)")
   String bootstrapServers;
+
+  @Option(names = "--job", paramLabel = "JOB_DIR",
+      description = "Job folder whose kafka.bootstrapServers, properties and consumerProperties"
+          + " to use, e.g. for a secured Kafka")
+  Path jobDir;
 
   @Option(names = "--from-end", description = "Only records written from now on")
   boolean fromEnd;
@@ -53,7 +61,17 @@ final class TailTopicCommand implements Callable<Integer> {
   public Integer call() {
     PrintWriter out = spec.commandLine().getOut();
     Properties props = new Properties();
-    props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+    String servers = bootstrapServers == null ? "localhost:9092" : bootstrapServers;
+    if (jobDir != null) {
+      PrintWriter err = spec.commandLine().getErr();
+      Optional<JobDefinition> job = ValidateCommand.loadOrReport(jobDir, err);
+      if (job.isEmpty() || !KafkaConfigCommand.resolvable(job.get(), err)) {
+        return JourneyCli.INVALID;
+      }
+      props.putAll(job.get().settings().kafkaClient().forConsumer());
+      servers = bootstrapServers == null ? job.get().settings().bootstrapServers() : servers;
+    }
+    props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, servers);
     props.put(ConsumerConfig.GROUP_ID_CONFIG, "journey-tail-" + UUID.randomUUID());
     props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
     props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, fromEnd ? "latest" : "earliest");
