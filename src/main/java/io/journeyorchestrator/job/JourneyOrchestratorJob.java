@@ -69,6 +69,8 @@ public final class JourneyOrchestratorJob implements Callable<Integer> {
     JobDefinition definition;
     try {
       definition = JobLoader.load(resolveJobFolder(job));
+      // Only here, not in validate or replay, which run without Kafka on an analyst's machine.
+      definition.settings().kafkaClient().checkResolvable();
     } catch (InvalidJobException e) {
       for (ConfigProblem problem : e.problems()) {
         System.err.println(problem);
@@ -79,6 +81,7 @@ public final class JourneyOrchestratorJob implements Callable<Integer> {
       definition = definition.withSettings(
           definition.settings().withBootstrapServers(bootstrapServers));
     }
+    KafkaPreflight.check(definition.settings());
     Configuration config = local ? localConfiguration() : new Configuration();
     flinkOptions.forEach(config::setString);
     StreamExecutionEnvironment env = local
@@ -90,8 +93,9 @@ public final class JourneyOrchestratorJob implements Callable<Integer> {
       env.enableCheckpointing(10_000);
     }
     new KafkaJourneyJob(definition).attachTo(env);
-    LOG.info("Starting job {} reading {} from {}", definition.settings().name(),
-        definition.settings().topics().events(), definition.settings().bootstrapServers());
+    LOG.info("Starting job {} reading {} from {} with Kafka {}", definition.settings().name(),
+        definition.settings().topics().events(), definition.settings().bootstrapServers(),
+        definition.settings().kafkaClient());
     env.execute("journey-orchestrator " + definition.settings().name());
     return 0;
   }
