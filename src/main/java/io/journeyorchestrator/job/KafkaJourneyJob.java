@@ -38,6 +38,32 @@ public final class KafkaJourneyJob {
   /** Below the broker's default transaction.max.timeout.ms (15 min), or the job restarts forever. */
   static final Duration TRANSACTION_TIMEOUT = Duration.ofMinutes(10);
 
+  /*
+   * Timeouts chosen so that a broker outage fails tasks, which the restart strategy
+   * (exponential-delay, 1 s doubling to 1 min) restarts until Kafka is back, instead of blocking
+   * them. A 90 s outage once killed a TaskManager with the client defaults: a task sat 60 s
+   * (max.block.ms) in a send fired from a timer, so it neither answered cancellation nor failed,
+   * and the cleanup after the send finally failed ended in a fatal error. The numbers, and what
+   * bounds them:
+   * - request.timeout.ms 15 s (default 30 s): one request to a broker that does not answer.
+   *   Well above a healthy broker's latency under load; a leader failover moves partitions in a
+   *   few seconds and the clients retry on the new leader within delivery.timeout.ms.
+   * - max.block.ms 30 s (default 60 s): the longest a producer call may hold the task thread
+   *   (metadata for a send, initTransactions, commit, abort). Far below Flink's
+   *   task.cancellation.timeout (180 s), after which Flink kills the TaskManager, and below the
+   *   checkpoint timeout (2 min, flink-conf).
+   * - delivery.timeout.ms 45 s (default 120 s, at least linger.ms + request.timeout.ms): a record
+   *   not acknowledged by then fails the writer, and its task, at the next write or at the flush
+   *   of the next checkpoint, before that checkpoint (2 min) times out.
+   * - consumer default.api.timeout.ms 30 s (default 60 s): blocking consumer and admin calls of
+   *   the source (positions, committed offsets, partition discovery).
+   * job.yaml's kafka.producerProperties / consumerProperties may override each of them.
+   */
+  static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(15);
+  static final Duration MAX_BLOCK = Duration.ofSeconds(30);
+  static final Duration DELIVERY_TIMEOUT = Duration.ofSeconds(45);
+  static final Duration CONSUMER_API_TIMEOUT = Duration.ofSeconds(30);
+
   private final JobDefinition job;
   private final MapFunction<InteractionEvent, InteractionEvent> faultInjection;
 
@@ -88,11 +114,13 @@ public final class KafkaJourneyJob {
   }
 
   /**
-   * The source's consumer properties: job.yaml's (secret references unresolved, see
-   * KafkaClientProperties), then what the job owns.
+   * The source's consumer properties: the job's timeouts, then job.yaml's (which may override
+   * them, secret references unresolved, see KafkaClientProperties), then what the job owns.
    */
   static Properties sourceProperties(JobSettings settings) {
     Properties props = new Properties();
+    props.setProperty(ConsumerConfig.REQUEST_TIMEOUT_MS_CONFIG, millis(REQUEST_TIMEOUT));
+    props.setProperty(ConsumerConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, millis(CONSUMER_API_TIMEOUT));
     props.putAll(settings.kafkaClient().forConsumer());
     props.setProperty(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
     props.setProperty("partition.discovery.interval.ms", "60000");
@@ -103,6 +131,9 @@ public final class KafkaJourneyJob {
   /** Every sink's producer properties, ordered as {@link #sourceProperties}. */
   static Properties sinkProperties(JobSettings settings) {
     Properties props = new Properties();
+    props.setProperty(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, millis(REQUEST_TIMEOUT));
+    props.setProperty(ProducerConfig.MAX_BLOCK_MS_CONFIG, millis(MAX_BLOCK));
+    props.setProperty(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, millis(DELIVERY_TIMEOUT));
     props.setProperty(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG, millis(TRANSACTION_TIMEOUT));
     props.setProperty(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
     props.putAll(settings.kafkaClient().forProducer());
