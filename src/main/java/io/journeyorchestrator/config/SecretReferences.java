@@ -61,7 +61,7 @@ public final class SecretReferences {
     return Optional.empty();
   }
 
-  /** The value in Kafka's config-provider syntax, for the providers {@code env} and {@code file}. */
+  /** The value in Kafka's config-provider syntax, for the providers env and file. */
   static String toKafkaSyntax(String value) {
     return REFERENCE.matcher(value).replaceAll(reference -> Matcher.quoteReplacement(
         reference.group(1).startsWith(FILE + ":") ? reference.group() :
