@@ -1,23 +1,24 @@
 package io.journeyorchestrator.job;
 
+import static io.journeyorchestrator.testing.JourneyRuns.CLOCK_PREFIX;
+import static io.journeyorchestrator.testing.JourneyRuns.PARTITIONS;
+import static io.journeyorchestrator.testing.JourneyRuns.avro;
+import static io.journeyorchestrator.testing.JourneyRuns.committed;
+import static io.journeyorchestrator.testing.JourneyRuns.event;
+import static io.journeyorchestrator.testing.JourneyRuns.journeys;
+import static io.journeyorchestrator.testing.JourneyRuns.replay;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.journeyorchestrator.avro.AudienceChange;
-import io.journeyorchestrator.avro.Channel;
 import io.journeyorchestrator.avro.DeadLetter;
 import io.journeyorchestrator.avro.InteractionEvent;
 import io.journeyorchestrator.avro.PatternMatch;
-import io.journeyorchestrator.avro.SuppressionDecision;
 import io.journeyorchestrator.config.JobDefinition;
 import io.journeyorchestrator.config.JobFolder;
 import io.journeyorchestrator.config.JobLoader;
-import io.journeyorchestrator.demo.JourneyGenerator;
-import io.journeyorchestrator.internal.avro.OutputLine;
-import io.journeyorchestrator.io.JsonRecords;
 import io.journeyorchestrator.io.OutputLines;
 import io.journeyorchestrator.testing.EmbeddedKafka;
 import io.journeyorchestrator.testing.MiniClusters;
-import io.journeyorchestrator.testing.ReplayRunner;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -28,7 +29,6 @@ import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.avro.Schema;
@@ -64,8 +64,6 @@ class KafkaJourneyJobITCase {
   @RegisterExtension
   static final MiniClusterExtension MINI_CLUSTER = MiniClusters.slots(3);
 
-  private static final int PARTITIONS = 4;
-  private static final String CLOCK_PREFIX = "zz-clock-";
 
   private static EmbeddedKafka kafka;
 
@@ -123,68 +121,6 @@ class KafkaJourneyJobITCase {
     return definition;
   }
 
-  private static List<InteractionEvent> journeys(long seed, int customers) {
-    return journeys(seed, customers, Duration.ofDays(20));
-  }
-
-  /** Journeys over 9 days from {@code ago} before now, and a clock event a day later. */
-  private static List<InteractionEvent> journeys(long seed, int customers, Duration ago) {
-    Instant start = Instant.now().minus(ago).truncatedTo(ChronoUnit.MINUTES);
-    List<InteractionEvent> events = new ArrayList<>();
-    new JourneyGenerator(JourneyGenerator.Settings.defaults().withSeed(seed)
-        .withCustomers(customers).withStart(start).withSpan(Duration.ofDays(9)))
-        .forEachRemaining(events::add);
-    // Event time only moves with events: one a day after the rest, on every partition (see
-    // avro()), moves it past their deadlines without relying on idleness. An idle timeout short
-    // enough for a test would make a partition that resumes late behind the others late.
-    Instant last = events.stream().map(InteractionEvent::getTimestamp).max(Instant::compareTo)
-        .orElseThrow();
-    for (int partition = 0; partition < PARTITIONS; partition++) {
-      events.add(event("clock-" + partition, CLOCK_PREFIX + partition, last.plus(Duration.ofDays(1)),
-          "page.view", Map.of()));
-    }
-    return events;
-  }
-
-  private static InteractionEvent event(String id, String customer, Instant time, String type,
-      Map<String, Object> attributes) {
-    return InteractionEvent.newBuilder().setEventId(id).setCustomerId(customer).setTimestamp(time)
-        .setType(type).setChannel(Channel.WEB).setAttributes(attributes).build();
-  }
-
-  private static ProducerRecord<byte[], byte[]> avro(String topic, InteractionEvent event,
-      int partition) throws Exception {
-    ProducerRecord<byte[], byte[]> record = avro(topic, event);
-    return new ProducerRecord<>(topic, partition, record.key(), record.value());
-  }
-
-  /** Keyed by customer; the clock customers each go to their own partition. */
-  private static ProducerRecord<byte[], byte[]> avro(String topic, InteractionEvent event)
-      throws Exception {
-    ByteBuffer buffer = event.toByteBuffer();
-    byte[] value = new byte[buffer.remaining()];
-    buffer.get(value);
-    Integer partition = event.getCustomerId().startsWith(CLOCK_PREFIX)
-        ? Integer.valueOf(event.getCustomerId().substring(CLOCK_PREFIX.length())) : null;
-    return new ProducerRecord<>(topic, partition,
-        event.getCustomerId().getBytes(StandardCharsets.UTF_8), value);
-  }
-
-  /** What replay writes for these events, up to {@code until}. */
-  private Map<String, List<String>> replay(JobDefinition job, List<InteractionEvent> events,
-      Instant until) throws Exception {
-    Path jobDir = Path.of(job.patterns().get(0).file()).getParent().getParent();
-    List<String> lines = events.stream().map(JsonRecords::toJson).toList();
-    ReplayJob.Result result = ReplayRunner.replay(jobDir, dir, lines, Optional.of(until));
-    return Map.of(
-        OutputLines.AUDIENCE_CHANGES, sortedJson(result.of(OutputLines.AUDIENCE_CHANGES)),
-        OutputLines.SUPPRESSIONS, sortedJson(result.of(OutputLines.SUPPRESSIONS)));
-  }
-
-  private static List<String> sortedJson(List<OutputLine> lines) {
-    return lines.stream().map(OutputLine::getJson).sorted().toList();
-  }
-
   private static StreamExecutionEnvironment environment() {
     Configuration config = new Configuration();
     config.set(RestartStrategyOptions.RESTART_STRATEGY, "fixed-delay");
@@ -197,33 +133,16 @@ class KafkaJourneyJobITCase {
     return env;
   }
 
-  /** Committed records of an output topic up to {@code until}, once as many as expected arrived. */
-  private static List<String> committed(String topic, int expected, Instant until)
-      throws Exception {
-    List<SpecificRecord> records = kafka.readCommitted(topic,
-        read -> upTo(read, until).size() >= expected, Duration.ofSeconds(90),
-        Duration.ofSeconds(3));
-    return upTo(records, until).stream().map(JsonRecords::toJson).sorted().toList();
-  }
-
-  private static List<SpecificRecord> upTo(List<SpecificRecord> records, Instant until) {
-    return records.stream().filter(r -> {
-      Instant time = r instanceof AudienceChange c ? c.getEventTime()
-          : ((SuppressionDecision) r).getEventTime();
-      return !time.isAfter(until);
-    }).toList();
-  }
-
   private void assertKafkaOutputEqualsReplay(JobDefinition job, Map<String, List<String>> expected,
       Instant until, JobClient client) throws Exception {
     assertThat(expected.get(OutputLines.AUDIENCE_CHANGES)).hasSizeGreaterThan(20);
     assertThat(expected.get(OutputLines.SUPPRESSIONS)).hasSizeGreaterThan(10);
     String audienceChanges = job.settings().topics().audienceChanges();
-    assertThat(committed(audienceChanges, expected.get(OutputLines.AUDIENCE_CHANGES).size(), until))
+    assertThat(committed(kafka, audienceChanges, expected.get(OutputLines.AUDIENCE_CHANGES).size(), until))
         .as(() -> diagnosis(client, audienceChanges))
         .isEqualTo(expected.get(OutputLines.AUDIENCE_CHANGES));
     String suppressions = job.settings().topics().suppressions();
-    assertThat(committed(suppressions, expected.get(OutputLines.SUPPRESSIONS).size(), until))
+    assertThat(committed(kafka, suppressions, expected.get(OutputLines.SUPPRESSIONS).size(), until))
         .as(() -> diagnosis(client, suppressions))
         .isEqualTo(expected.get(OutputLines.SUPPRESSIONS));
   }
@@ -249,9 +168,9 @@ class KafkaJourneyJobITCase {
   }
 
   private void assertSameAsReplay(JobDefinition job) throws Exception {
-    List<InteractionEvent> events = journeys(11, 60);
+    List<InteractionEvent> events = journeys(11, 60, Duration.ofDays(20));
     Instant until = events.get(events.size() - 1).getTimestamp().minus(Duration.ofMinutes(1));
-    Map<String, List<String>> expected = replay(job, events, until);
+    Map<String, List<String>> expected = replay(job, dir, events, until);
 
     List<ProducerRecord<byte[], byte[]>> records = new ArrayList<>();
     for (InteractionEvent event : events) {
@@ -309,9 +228,9 @@ class KafkaJourneyJobITCase {
   @Test
   void shouldKeepExactlyOnceOutputAcrossAFailureMidStream() throws Exception {
     JobDefinition job = demoJob("failure-recovery");
-    List<InteractionEvent> events = journeys(12, 60);
+    List<InteractionEvent> events = journeys(12, 60, Duration.ofDays(20));
     Instant until = events.get(events.size() - 1).getTimestamp().minus(Duration.ofMinutes(1));
-    Map<String, List<String>> expected = replay(job, events, until);
+    Map<String, List<String>> expected = replay(job, dir, events, until);
 
     String topic = job.settings().topics().events();
     List<ProducerRecord<byte[], byte[]>> firstHalf = new ArrayList<>();
@@ -365,9 +284,9 @@ class KafkaJourneyJobITCase {
     // Short enough for a test, long enough that no partition turns idle while the job starts on
     // a busy machine (its first events would then be late).
     JobDefinition job = demoJob("quiet-restart", "exactly-once", "15s");
-    List<InteractionEvent> events = journeys(13, 60);
+    List<InteractionEvent> events = journeys(13, 60, Duration.ofDays(20));
     Instant until = events.get(events.size() - 1).getTimestamp().minus(Duration.ofMinutes(1));
-    Map<String, List<String>> expected = replay(job, events, until);
+    Map<String, List<String>> expected = replay(job, dir, events, until);
 
     // Partition 0 alone carries the second batch: its events after the middle of the journeys.
     String topic = job.settings().topics().events();
@@ -426,7 +345,7 @@ class KafkaJourneyJobITCase {
         events.get(0).getTimestamp(), "page.view", Map.of());
     events.add(0, opening);
     Instant until = later.minus(Duration.ofMinutes(1));
-    Map<String, List<String>> expected = replay(job, events, until);
+    Map<String, List<String>> expected = replay(job, dir, events, until);
     assertThat(expected.get(OutputLines.AUDIENCE_CHANGES))
         .as("replay decides expiries and absence deadlines")
         .anyMatch(change -> change.contains("\"reason\":\"expired\""))
@@ -504,9 +423,9 @@ class KafkaJourneyJobITCase {
   @Test
   void shouldRescaleFromSavepointsWithoutChangingDecisions() throws Exception {
     JobDefinition job = demoJob("rescale");
-    List<InteractionEvent> events = journeys(15, 60);
+    List<InteractionEvent> events = journeys(15, 60, Duration.ofDays(20));
     Instant until = events.get(events.size() - 1).getTimestamp().minus(Duration.ofMinutes(1));
-    Map<String, List<String>> expected = replay(job, events, until);
+    Map<String, List<String>> expected = replay(job, dir, events, until);
 
     String topic = job.settings().topics().events();
     String group = "journey-orchestrator-" + job.settings().name();

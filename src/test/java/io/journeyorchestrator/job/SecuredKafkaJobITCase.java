@@ -1,35 +1,30 @@
 package io.journeyorchestrator.job;
 
+import static io.journeyorchestrator.testing.JourneyRuns.PARTITIONS;
+import static io.journeyorchestrator.testing.JourneyRuns.avro;
+import static io.journeyorchestrator.testing.JourneyRuns.committed;
+import static io.journeyorchestrator.testing.JourneyRuns.event;
+import static io.journeyorchestrator.testing.JourneyRuns.journeys;
+import static io.journeyorchestrator.testing.JourneyRuns.replay;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.journeyorchestrator.avro.AudienceChange;
-import io.journeyorchestrator.avro.Channel;
 import io.journeyorchestrator.avro.InteractionEvent;
-import io.journeyorchestrator.avro.SuppressionDecision;
 import io.journeyorchestrator.config.JobDefinition;
 import io.journeyorchestrator.config.JobFolder;
 import io.journeyorchestrator.config.JobLoader;
-import io.journeyorchestrator.demo.JourneyGenerator;
-import io.journeyorchestrator.internal.avro.OutputLine;
-import io.journeyorchestrator.io.JsonRecords;
 import io.journeyorchestrator.io.OutputLines;
 import io.journeyorchestrator.testing.EmbeddedKafka;
 import io.journeyorchestrator.testing.MiniClusters;
-import io.journeyorchestrator.testing.ReplayRunner;
-import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
-import org.apache.avro.specific.SpecificRecord;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
@@ -115,9 +110,9 @@ class SecuredKafkaJobITCase {
     JobDefinition job = JobLoader.load(securedJob("secured", "${file:" + passwordFile + "}"));
     job.settings().kafkaClient().checkResolvable();
     kafka.createTopics(job.settings().topics());
-    List<InteractionEvent> events = journeys(21, 60);
+    List<InteractionEvent> events = journeys(21, 60, Duration.ofDays(20));
     Instant until = events.get(events.size() - 1).getTimestamp().minus(Duration.ofMinutes(1));
-    Map<String, List<String>> expected = replay(job, events, until);
+    Map<String, List<String>> expected = replay(job, dir, events, until);
     assertThat(expected.get(OutputLines.AUDIENCE_CHANGES)).hasSizeGreaterThan(20);
     assertThat(expected.get(OutputLines.SUPPRESSIONS)).hasSizeGreaterThan(10);
 
@@ -131,10 +126,10 @@ class SecuredKafkaJobITCase {
     new KafkaJourneyJob(job).attachTo(env);
     JobClient client = env.executeAsync("secured");
     try {
-      assertThat(committed(job.settings().topics().audienceChanges(),
+      assertThat(committed(kafka, job.settings().topics().audienceChanges(),
           expected.get(OutputLines.AUDIENCE_CHANGES).size(), until))
           .isEqualTo(expected.get(OutputLines.AUDIENCE_CHANGES));
-      assertThat(committed(job.settings().topics().suppressions(),
+      assertThat(committed(kafka, job.settings().topics().suppressions(),
           expected.get(OutputLines.SUPPRESSIONS).size(), until))
           .isEqualTo(expected.get(OutputLines.SUPPRESSIONS));
     } finally {
@@ -169,66 +164,5 @@ class SecuredKafkaJobITCase {
         + " credentials with SASL mechanism SCRAM-SHA-512");
     assertThat(output).doesNotContain(wrong);
     assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(30));
-  }
-
-  private static List<InteractionEvent> journeys(long seed, int customers) {
-    Instant start = Instant.now().minus(Duration.ofDays(20)).truncatedTo(ChronoUnit.MINUTES);
-    List<InteractionEvent> events = new ArrayList<>();
-    new JourneyGenerator(JourneyGenerator.Settings.defaults().withSeed(seed)
-        .withCustomers(customers).withStart(start).withSpan(Duration.ofDays(9)))
-        .forEachRemaining(events::add);
-    // One event a day after the rest on every partition moves event time past every deadline.
-    Instant last = events.stream().map(InteractionEvent::getTimestamp).max(Instant::compareTo)
-        .orElseThrow();
-    for (int partition = 0; partition < PARTITIONS; partition++) {
-      events.add(InteractionEvent.newBuilder().setEventId("clock-" + partition)
-          .setCustomerId("zz-clock-" + partition).setTimestamp(last.plus(Duration.ofDays(1)))
-          .setType("page.view").setChannel(Channel.WEB).setAttributes(Map.of()).build());
-    }
-    return events;
-  }
-
-  /** Keyed by customer; each clock customer on its own partition. */
-  private static ProducerRecord<byte[], byte[]> avro(String topic, InteractionEvent event)
-      throws Exception {
-    ByteBuffer buffer = event.toByteBuffer();
-    byte[] value = new byte[buffer.remaining()];
-    buffer.get(value);
-    String customer = event.getCustomerId();
-    Integer partition = customer.startsWith("zz-clock-")
-        ? Integer.valueOf(customer.substring("zz-clock-".length())) : null;
-    return new ProducerRecord<>(topic, partition, customer.getBytes(StandardCharsets.UTF_8),
-        value);
-  }
-
-  private Map<String, List<String>> replay(JobDefinition job, List<InteractionEvent> events,
-      Instant until) throws Exception {
-    Path jobDir = Path.of(job.patterns().get(0).file()).getParent().getParent();
-    List<String> lines = events.stream().map(JsonRecords::toJson).toList();
-    ReplayJob.Result result = ReplayRunner.replay(jobDir, dir, lines, Optional.of(until));
-    return Map.of(
-        OutputLines.AUDIENCE_CHANGES, sortedJson(result.of(OutputLines.AUDIENCE_CHANGES)),
-        OutputLines.SUPPRESSIONS, sortedJson(result.of(OutputLines.SUPPRESSIONS)));
-  }
-
-  private static List<String> sortedJson(List<OutputLine> lines) {
-    return lines.stream().map(OutputLine::getJson).sorted().toList();
-  }
-
-  /** Committed records of an output topic up to {@code until}, once as many as expected arrived. */
-  private static List<String> committed(String topic, int expected, Instant until)
-      throws Exception {
-    List<SpecificRecord> records = kafka.readCommitted(topic,
-        read -> upTo(read, until).size() >= expected, Duration.ofSeconds(90),
-        Duration.ofSeconds(3));
-    return upTo(records, until).stream().map(JsonRecords::toJson).sorted().toList();
-  }
-
-  private static List<SpecificRecord> upTo(List<SpecificRecord> records, Instant until) {
-    return records.stream().filter(r -> {
-      Instant time = r instanceof AudienceChange c ? c.getEventTime()
-          : ((SuppressionDecision) r).getEventTime();
-      return !time.isAfter(until);
-    }).toList();
   }
 }

@@ -1,0 +1,120 @@
+package io.journeyorchestrator.testing;
+
+import io.journeyorchestrator.avro.AudienceChange;
+import io.journeyorchestrator.avro.Channel;
+import io.journeyorchestrator.avro.InteractionEvent;
+import io.journeyorchestrator.avro.SuppressionDecision;
+import io.journeyorchestrator.config.JobDefinition;
+import io.journeyorchestrator.demo.JourneyGenerator;
+import io.journeyorchestrator.internal.avro.OutputLine;
+import io.journeyorchestrator.io.JsonRecords;
+import io.journeyorchestrator.io.OutputLines;
+import io.journeyorchestrator.job.ReplayJob;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.clients.producer.ProducerRecord;
+
+/**
+ * Generated journeys through a real broker and the same events through replay, for tests that
+ * compare what the Kafka job commits with what replay decides.
+ */
+public final class JourneyRuns {
+  /** Partitions of every test topic (as scripts/create-topics.sh). */
+  public static final int PARTITIONS = 4;
+  /** Customers {@code zz-clock-<n>} each go to partition n: they move its event time. */
+  public static final String CLOCK_PREFIX = "zz-clock-";
+
+  private JourneyRuns() {}
+
+  /** Journeys over 9 days from {@code ago} before now, and a clock event a day later. */
+  public static List<InteractionEvent> journeys(long seed, int customers, Duration ago) {
+    Instant start = Instant.now().minus(ago).truncatedTo(ChronoUnit.MINUTES);
+    List<InteractionEvent> events = new ArrayList<>();
+    new JourneyGenerator(JourneyGenerator.Settings.defaults().withSeed(seed)
+        .withCustomers(customers).withStart(start).withSpan(Duration.ofDays(9)))
+        .forEachRemaining(events::add);
+    // Event time only moves with events: one a day after the rest, on every partition (see
+    // avro()), moves it past their deadlines without relying on idleness. An idle timeout short
+    // enough for a test would make a partition that resumes late behind the others late.
+    Instant last = events.stream().map(InteractionEvent::getTimestamp).max(Instant::compareTo)
+        .orElseThrow();
+    for (int partition = 0; partition < PARTITIONS; partition++) {
+      events.add(event("clock-" + partition, CLOCK_PREFIX + partition,
+          last.plus(Duration.ofDays(1)), "page.view", Map.of()));
+    }
+    return events;
+  }
+
+  public static InteractionEvent event(String id, String customer, Instant time, String type,
+      Map<String, Object> attributes) {
+    return InteractionEvent.newBuilder().setEventId(id).setCustomerId(customer).setTimestamp(time)
+        .setType(type).setChannel(Channel.WEB).setAttributes(attributes).build();
+  }
+
+  /** Keyed by customer; the clock customers each go to their own partition. */
+  public static ProducerRecord<byte[], byte[]> avro(String topic, InteractionEvent event) {
+    String customer = event.getCustomerId();
+    Integer partition = customer.startsWith(CLOCK_PREFIX)
+        ? Integer.valueOf(customer.substring(CLOCK_PREFIX.length())) : null;
+    return new ProducerRecord<>(topic, partition, customer.getBytes(StandardCharsets.UTF_8),
+        bytes(event));
+  }
+
+  public static ProducerRecord<byte[], byte[]> avro(String topic, InteractionEvent event,
+      int partition) {
+    return new ProducerRecord<>(topic, partition,
+        event.getCustomerId().getBytes(StandardCharsets.UTF_8), bytes(event));
+  }
+
+  private static byte[] bytes(InteractionEvent event) {
+    try {
+      ByteBuffer buffer = event.toByteBuffer();
+      byte[] value = new byte[buffer.remaining()];
+      buffer.get(value);
+      return value;
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+  }
+
+  /** What replay writes for these events up to {@code until}: audience changes, suppressions. */
+  public static Map<String, List<String>> replay(JobDefinition job, Path workDir,
+      List<InteractionEvent> events, Instant until) throws Exception {
+    Path jobDir = Path.of(job.patterns().get(0).file()).getParent().getParent();
+    List<String> lines = events.stream().map(JsonRecords::toJson).toList();
+    ReplayJob.Result result = ReplayRunner.replay(jobDir, workDir, lines, Optional.of(until));
+    return Map.of(
+        OutputLines.AUDIENCE_CHANGES, sortedJson(result.of(OutputLines.AUDIENCE_CHANGES)),
+        OutputLines.SUPPRESSIONS, sortedJson(result.of(OutputLines.SUPPRESSIONS)));
+  }
+
+  private static List<String> sortedJson(List<OutputLine> lines) {
+    return lines.stream().map(OutputLine::getJson).sorted().toList();
+  }
+
+  /** Committed records of an output topic up to {@code until}, once as many as expected arrived. */
+  public static List<String> committed(EmbeddedKafka kafka, String topic, int expected,
+      Instant until) throws Exception {
+    List<SpecificRecord> records = kafka.readCommitted(topic,
+        read -> upTo(read, until).size() >= expected, Duration.ofSeconds(90),
+        Duration.ofSeconds(3));
+    return upTo(records, until).stream().map(JsonRecords::toJson).sorted().toList();
+  }
+
+  private static List<SpecificRecord> upTo(List<SpecificRecord> records, Instant until) {
+    return records.stream().filter(r -> {
+      Instant time = r instanceof AudienceChange c ? c.getEventTime()
+          : ((SuppressionDecision) r).getEventTime();
+      return !time.isAfter(until);
+    }).toList();
+  }
+}
