@@ -104,7 +104,7 @@ public record KafkaClientProperties(String file, List<Property> common, List<Pro
 
   /** Fails, naming file and line, for each reference that cannot be resolved on this machine. */
   public void checkResolvable() throws InvalidJobException {
-    resolve(Stream.of(common, consumer, producer).flatMap(List::stream).toList(), System::getenv);
+    checkResolvable(System::getenv);
   }
 
   /**

@@ -21,14 +21,14 @@ public final class KafkaOutputSerializer<T extends SpecificRecordBase>
 
   private final String topic;
   private final Class<T> type;
-  private final String keyField;
+  private final String[] keyPath;
   private transient BinaryMessageEncoder<T> encoder;
 
   /** @param keyField the record's field holding the key, dotted if nested; null for no key */
   public KafkaOutputSerializer(String topic, Class<T> type, String keyField) {
     this.topic = topic;
     this.type = type;
-    this.keyField = keyField;
+    this.keyPath = keyField == null ? null : keyField.split("\\.");
   }
 
   @Override
@@ -46,7 +46,7 @@ public final class KafkaOutputSerializer<T extends SpecificRecordBase>
     } catch (IOException e) {
       throw new UncheckedIOException("Avro encoding of an output record failed", e);
     }
-    Object key = keyField == null ? null : field(record, keyField);
+    Object key = keyPath == null ? null : field(record, keyPath);
     // No record timestamp: Kafka then stamps the write time. Event time would let the broker's
     // retention delete decisions about old events (a backfill, a replayed topic) at once.
     ProducerRecord<byte[], byte[]> producerRecord = new ProducerRecord<>(topic, null, null,
@@ -57,9 +57,9 @@ public final class KafkaOutputSerializer<T extends SpecificRecordBase>
   }
 
   /** A field of the record, or of a nested record for a dotted path ("event.customerId"). */
-  private static Object field(SpecificRecordBase record, String path) {
+  private static Object field(SpecificRecordBase record, String[] path) {
     Object value = record;
-    for (String name : path.split("\\.")) {
+    for (String name : path) {
       value = ((SpecificRecordBase) value).get(name);
     }
     return value;

@@ -4,6 +4,7 @@ import static io.journeyorchestrator.testing.JourneyRuns.CLOCK_PREFIX;
 import static io.journeyorchestrator.testing.JourneyRuns.PARTITIONS;
 import static io.journeyorchestrator.testing.JourneyRuns.avro;
 import static io.journeyorchestrator.testing.JourneyRuns.committed;
+import static io.journeyorchestrator.testing.JourneyRuns.demoDefinitions;
 import static io.journeyorchestrator.testing.JourneyRuns.event;
 import static io.journeyorchestrator.testing.JourneyRuns.journeys;
 import static io.journeyorchestrator.testing.JourneyRuns.replay;
@@ -21,7 +22,6 @@ import io.journeyorchestrator.testing.EmbeddedKafka;
 import io.journeyorchestrator.testing.MiniClusters;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -90,15 +90,7 @@ class KafkaJourneyJobITCase {
 
   private JobDefinition demoJob(String name, String delivery, String idleTimeout)
       throws Exception {
-    Path job = dir.resolve(name);
-    for (String folder : List.of("patterns", "audiences", "suppressions")) {
-      Files.createDirectories(job.resolve(folder));
-      try (var files = Files.list(Path.of("jobs/telecom-demo", folder))) {
-        for (Path file : files.toList()) {
-          Files.copy(file, job.resolve(folder).resolve(file.getFileName()));
-        }
-      }
-    }
+    Path job = demoDefinitions(dir.resolve(name));
     JobFolder.in(job).file("job.yaml", """
         name: %s
         kafka:

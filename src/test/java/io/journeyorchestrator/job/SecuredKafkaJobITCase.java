@@ -3,6 +3,7 @@ package io.journeyorchestrator.job;
 import static io.journeyorchestrator.testing.JourneyRuns.PARTITIONS;
 import static io.journeyorchestrator.testing.JourneyRuns.avro;
 import static io.journeyorchestrator.testing.JourneyRuns.committed;
+import static io.journeyorchestrator.testing.JourneyRuns.demoDefinitions;
 import static io.journeyorchestrator.testing.JourneyRuns.event;
 import static io.journeyorchestrator.testing.JourneyRuns.journeys;
 import static io.journeyorchestrator.testing.JourneyRuns.replay;
@@ -67,15 +68,7 @@ class SecuredKafkaJobITCase {
 
   /** The demo job's patterns, audiences and suppressions, reading the secured listener only. */
   private Path securedJob(String name, String passwordReference) throws Exception {
-    Path job = dir.resolve(name);
-    for (String folder : List.of("patterns", "audiences", "suppressions")) {
-      Files.createDirectories(job.resolve(folder));
-      try (var files = Files.list(Path.of("jobs/telecom-demo", folder))) {
-        for (Path file : files.toList()) {
-          Files.copy(file, job.resolve(folder).resolve(file.getFileName()));
-        }
-      }
-    }
+    Path job = demoDefinitions(dir.resolve(name));
     EmbeddedKafka.SecuredListener secured = kafka.securedListener();
     JobFolder.in(job).file("job.yaml", """
         name: %1$s

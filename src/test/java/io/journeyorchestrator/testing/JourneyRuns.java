@@ -10,8 +10,11 @@ import io.journeyorchestrator.internal.avro.OutputLine;
 import io.journeyorchestrator.io.JsonRecords;
 import io.journeyorchestrator.io.OutputLines;
 import io.journeyorchestrator.job.ReplayJob;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -34,6 +37,19 @@ public final class JourneyRuns {
   public static final String CLOCK_PREFIX = "zz-clock-";
 
   private JourneyRuns() {}
+
+  /** A job folder at {@code job} with the demo job's patterns, audiences and suppressions. */
+  public static Path demoDefinitions(Path job) throws IOException {
+    for (String folder : List.of("patterns", "audiences", "suppressions")) {
+      Files.createDirectories(job.resolve(folder));
+      try (var files = Files.list(Path.of("jobs/telecom-demo", folder))) {
+        for (Path file : files.toList()) {
+          Files.copy(file, job.resolve(folder).resolve(file.getFileName()));
+        }
+      }
+    }
+    return job;
+  }
 
   /** Journeys over 9 days from {@code ago} before now, and a clock event a day later. */
   public static List<InteractionEvent> journeys(long seed, int customers, Duration ago) {
@@ -81,8 +97,8 @@ public final class JourneyRuns {
       byte[] value = new byte[buffer.remaining()];
       buffer.get(value);
       return value;
-    } catch (java.io.IOException e) {
-      throw new java.io.UncheckedIOException(e);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
     }
   }
 
