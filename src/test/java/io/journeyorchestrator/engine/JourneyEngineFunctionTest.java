@@ -116,8 +116,13 @@ class JourneyEngineFunctionTest {
   }
 
   private void send(String customer, String id, Instant time, String type) throws Exception {
+    send(customer, id, time, type, Map.of());
+  }
+
+  private void send(String customer, String id, Instant time, String type,
+      Map<String, Object> attributes) throws Exception {
     InteractionEvent event = InteractionEvent.newBuilder().setEventId(id).setCustomerId(customer)
-        .setTimestamp(time).setType(type).setChannel(Channel.WEB).setAttributes(Map.of())
+        .setTimestamp(time).setType(type).setChannel(Channel.WEB).setAttributes(attributes)
         .build();
     harness.processElement(new StreamRecord<>(event, time.toEpochMilli()));
   }
@@ -125,6 +130,41 @@ class JourneyEngineFunctionTest {
   private List<String> matches() {
     return harness.extractOutputValues().stream().map(m -> m.getMatch().getPatternId() + " "
         + String.join(",", m.getMatch().getEventIds())).toList();
+  }
+
+  /**
+   * The profile's TTL as production runs it: RocksDB, processing time, counted from the last
+   * update (reads do not extend it). Bob's events push Alice off the heap, so her next event
+   * reads her profile from RocksDB.
+   */
+  @Test
+  void shouldForgetAProfileNobodyUpdatedForTheRetentionPeriodOnRocksDb() throws Exception {
+    start(patterns("job", """
+        id: gold-view
+        steps:
+          - name: view
+            when: event.type == "page.view" && profile.tier == "gold"
+        """), null, 1);
+    long retention = Duration.ofDays(400).toMillis();
+    harness.setStateTtlProcessingTime(0);
+    send("alice", "u1", minutes(1), CustomerTimeline.PROFILE_UPDATE_TYPE, Map.of("tier", "gold"));
+    send("alice", "v1", minutes(2), "page.view");
+    harness.processWatermark(minutes(2).toEpochMilli());
+    send("bob", "b1", minutes(3), "page.view");
+    harness.processWatermark(minutes(3).toEpochMilli());
+
+    harness.setStateTtlProcessingTime(retention - 1);
+    send("alice", "v2", minutes(4), "page.view");
+    harness.processWatermark(minutes(4).toEpochMilli());
+    send("bob", "b2", minutes(5), "page.view");
+    harness.processWatermark(minutes(5).toEpochMilli());
+
+    harness.setStateTtlProcessingTime(retention + 1);
+    send("alice", "v3", minutes(6), "page.view");
+    harness.processWatermark(minutes(6).toEpochMilli());
+
+    assertThat(matches()).as("a profile read just before the retention ends still counts; after"
+        + " it, the profile is gone").containsExactly("gold-view v1", "gold-view v2");
   }
 
   @Test
