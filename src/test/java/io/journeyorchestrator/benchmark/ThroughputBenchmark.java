@@ -8,11 +8,8 @@ import io.journeyorchestrator.job.EventTime;
 import io.journeyorchestrator.job.JourneyTopology;
 import io.journeyorchestrator.engine.JourneyEngineRuntime;
 import io.journeyorchestrator.pattern.CepPatternRuntime;
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -21,22 +18,15 @@ import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
-import java.util.stream.Stream;
 import org.apache.flink.api.common.JobID;
 import org.apache.flink.api.common.JobStatus;
 import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.CoreOptions;
-import org.apache.flink.configuration.GlobalConfiguration;
-import org.apache.flink.configuration.PipelineOptions;
-import org.apache.flink.configuration.RestOptions;
-import org.apache.flink.configuration.StateBackendOptions;
-import org.apache.flink.configuration.TaskManagerOptions;
 import org.apache.flink.core.execution.CheckpointType;
 import org.apache.flink.runtime.checkpoint.CompletedCheckpointStats;
 import org.apache.flink.runtime.minicluster.MiniCluster;
 import org.apache.flink.runtime.minicluster.MiniClusterConfiguration;
-import org.apache.flink.state.rocksdb.RocksDBOptions;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.streaming.api.functions.sink.v2.DiscardingSink;
@@ -135,7 +125,7 @@ public final class ThroughputBenchmark implements Callable<Integer> {
   @Option(names = "--profile", description = "Record JFR during the main engine run and print where the time goes")
   boolean profile;
 
-  private static final int PARALLELISM = 2;
+  static final int PARALLELISM = 2;
   private Map<String, Object> report;
 
   public static void main(String[] args) {
@@ -159,7 +149,7 @@ public final class ThroughputBenchmark implements Callable<Integer> {
       latencySeconds = 3;
     }
     workDir = workDir.toAbsolutePath();
-    Configuration base = flinkConfiguration();
+    Configuration base = BenchmarkSetup.flinkConfiguration(flinkConf, workDir, overrides);
     if (base.get(CoreOptions.DEFAULT_PARALLELISM) != PARALLELISM) {
       throw new IllegalArgumentException("the benchmark runs at parallelism " + PARALLELISM);
     }
@@ -312,32 +302,6 @@ public final class ThroughputBenchmark implements Callable<Integer> {
     return runs.isEmpty() || runs.contains(run);
   }
 
-  /** The shipped file with only paths and ports made fit for this JVM, plus any -D overrides. */
-  private Configuration flinkConfiguration() throws IOException {
-    Path yaml = flinkConf.resolve("config.yaml");
-    if (!Files.exists(yaml)) {
-      throw new IllegalArgumentException("no " + yaml);
-    }
-    Configuration config = GlobalConfiguration.loadConfiguration(flinkConf.toString());
-    Map<String, String> set = new LinkedHashMap<>();
-    set.put(RocksDBOptions.LOCAL_DIRECTORIES.key(), workDir.resolve("rocksdb").toString());
-    set.put(RestOptions.BIND_PORT.key(), "0");
-    set.put("metrics.reporters", "none"); // no Prometheus port to find or clash over
-    set.putAll(overrides);
-    set.forEach(config::setString);
-    System.out.printf("Flink configuration: %s, with %s%n", yaml, set.entrySet().stream()
-        .map(e -> e.getKey() + "=" + e.getValue()).collect(Collectors.joining(", ")));
-    System.out.printf("  parallelism %d, %s state, timers %s, object reuse %s, max parallelism %d,"
-            + " checkpoints every %s (incremental %s), managed memory %s%n",
-        config.get(CoreOptions.DEFAULT_PARALLELISM), config.get(StateBackendOptions.STATE_BACKEND),
-        config.get(RocksDBOptions.TIMER_SERVICE_FACTORY), config.get(PipelineOptions.OBJECT_REUSE),
-        config.get(PipelineOptions.MAX_PARALLELISM),
-        config.getOptional(CheckpointingOptions.CHECKPOINTING_INTERVAL).map(Object::toString).orElse("never"),
-        config.get(CheckpointingOptions.INCREMENTAL_CHECKPOINTS),
-        config.getOptional(TaskManagerOptions.MANAGED_MEMORY_SIZE).map(Object::toString).orElse("default"));
-    return config;
-  }
-
   private interface Graph {
     void attach(StreamExecutionEnvironment env) throws Exception;
   }
@@ -356,7 +320,7 @@ public final class ThroughputBenchmark implements Callable<Integer> {
   private Result run(String name, Configuration base, Graph graph, int customersWithState,
       boolean measureState) throws Exception {
     Path checkpoints = workDir.resolve("checkpoints/" + name.replaceAll("[^a-z0-9-]", "_"));
-    deleteRecursively(checkpoints);
+    BenchmarkSetup.deleteRecursively(checkpoints);
     Configuration config = new Configuration(base);
     config.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY, checkpoints.toUri().toString());
     config.set(CheckpointingOptions.SAVEPOINT_DIRECTORY, checkpoints.resolve("savepoints").toUri().toString());
@@ -401,12 +365,12 @@ public final class ThroughputBenchmark implements Callable<Integer> {
           progress.countedSeconds(), progress.totalSeconds(), progress.eventsPerSecond(),
           stateBytes, customersWithState);
     } finally {
-      deleteRecursively(checkpoints);
+      BenchmarkSetup.deleteRecursively(checkpoints);
     }
   }
 
   /** The full (not incremental) state size of a completed checkpoint, from the job's statistics. */
-  private static long stateSize(MiniCluster mini, JobID job, long checkpointId) throws Exception {
+  static long stateSize(MiniCluster mini, JobID job, long checkpointId) throws Exception {
     for (int i = 0; i < 100; i++) {
       CompletedCheckpointStats latest = mini.getExecutionGraph(job).get()
           .getCheckpointStatsSnapshot().getHistory().getLatestCompletedCheckpoint();
@@ -418,7 +382,7 @@ public final class ThroughputBenchmark implements Callable<Integer> {
     throw new IllegalStateException("checkpoint " + checkpointId + " is not in the statistics");
   }
 
-  private static DataStream<InteractionEvent> source(StreamExecutionEnvironment env, Path file,
+  static DataStream<InteractionEvent> source(StreamExecutionEnvironment env, Path file,
       int from, int perShard, double minSeconds, double rate, boolean recordEmission,
       JobDefinition job) {
     return env.fromSource(new PreGeneratedSource(file.toString(), from, perShard, minSeconds, rate,
@@ -426,7 +390,7 @@ public final class ThroughputBenchmark implements Callable<Integer> {
         .setParallelism(PARALLELISM);
   }
 
-  private static void discard(JourneyTopology.Outputs outputs, LatencySink latency) {
+  static void discard(JourneyTopology.Outputs outputs, LatencySink latency) {
     if (latency != null) {
       outputs.matches().sinkTo(latency).name("latency sink");
     } else {
@@ -450,16 +414,5 @@ public final class ThroughputBenchmark implements Callable<Integer> {
   private static double round(double value, int decimals) {
     double scale = Math.pow(10, decimals);
     return Math.round(value * scale) / scale;
-  }
-
-  private static void deleteRecursively(Path dir) throws IOException {
-    if (!Files.exists(dir)) {
-      return;
-    }
-    try (Stream<Path> paths = Files.walk(dir)) {
-      for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
-        Files.deleteIfExists(p);
-      }
-    }
   }
 }
