@@ -316,6 +316,24 @@ run_java() {
     -cp "$cp" "$@")
 }
 
+# exec_test_main heap main-class args...: replaces the shell with a JVM running a main class of the
+# test sources (benchmark, soak run) with the test classpath, built first, and the given -Xmx.
+exec_test_main() {
+  local heap="$1" main="$2" root cp
+  local -a opens
+  shift 2
+  root="$(repo_root)"
+  ensure_built
+  (cd "$root" && mvn -q -B -DskipTests test-compile >"$root/.local/build.log" 2>&1) ||
+    die "test-compile failed (log: .local/build.log)"
+  cp="$(project_classpath)"
+  read -ra opens <<<"$(java_opts_flink17)"
+  cd "$root"
+  exec java "${opens[@]}" "-Xmx$heap" \
+    -Dlog4j2.configurationFile="$root/flink-conf/local/log4j2.properties" \
+    -cp "$root/target/test-classes:$cp" "$main" "$@"
+}
+
 # journey_cli args...: the project's command line (validate, replay, produce-events, ...).
 journey_cli() {
   run_java io.journeyorchestrator.cli.JourneyCli "$@"

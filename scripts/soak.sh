@@ -21,13 +21,4 @@ if wants_help "$@"; then
   script_help
   exit 0
 fi
-root="$(repo_root)"
-ensure_built
-(cd "$root" && mvn -q -B -DskipTests test-compile >"$root/.local/build.log" 2>&1) ||
-  die "test-compile failed (log: .local/build.log)"
-cp="$(project_classpath)"
-read -ra opens <<<"$(java_opts_flink17)"
-cd "$root"
-exec java "${opens[@]}" -Xmx${SOAK_HEAP:-5g} \
-  -Dlog4j2.configurationFile="$root/flink-conf/local/log4j2.properties" \
-  -cp "$root/target/test-classes:$cp" io.journeyorchestrator.benchmark.SoakRun "$@"
+exec_test_main "${SOAK_HEAP:-5g}" io.journeyorchestrator.benchmark.SoakRun "$@"

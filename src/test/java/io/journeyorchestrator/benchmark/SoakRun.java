@@ -8,7 +8,11 @@ import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryPoolMXBean;
 import java.lang.management.MemoryType;
 import java.lang.management.MemoryUsage;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -102,6 +106,21 @@ public final class SoakRun implements Callable<Integer> {
   public Integer call() throws Exception {
     workDir = workDir.toAbsolutePath();
     eventsDir = eventsDir.toAbsolutePath();
+    Files.createDirectories(workDir);
+    // The run deletes and reuses its RocksDB and checkpoint folders: one run per folder.
+    try (FileChannel lockFile = FileChannel.open(workDir.resolve(".lock"),
+        StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+        FileLock lock = lockFile.tryLock()) {
+      if (lock == null) {
+        System.err.println("another soak run is using " + workDir + "; give this one its own"
+            + " --work-dir");
+        return 2;
+      }
+      return runLocked();
+    }
+  }
+
+  private int runLocked() throws Exception {
     BenchmarkSetup.deleteRecursively(workDir.resolve("rocksdb"));
     Map<String, String> settings = new LinkedHashMap<>();
     // RocksDB's own estimate of each state's data, read in this JVM: what holds the bytes.
