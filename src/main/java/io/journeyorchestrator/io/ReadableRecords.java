@@ -6,6 +6,7 @@ import io.journeyorchestrator.avro.InteractionEvent;
 import io.journeyorchestrator.avro.LateEvent;
 import io.journeyorchestrator.avro.PatternMatch;
 import io.journeyorchestrator.avro.SuppressionDecision;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
@@ -45,7 +46,7 @@ public final class ReadableRecords {
       InteractionEvent e = l.getEvent();
       return String.format("%s  %-9s %-8s  %s on %s (%s), %s by %s", time(e.getTimestamp()),
           e.getCustomerId(), "LATE", e.getType(), e.getChannel(), e.getEventId(), l.getReason(),
-          java.time.Duration.ofMillis(l.getBehindMillis()));
+          Duration.ofMillis(l.getBehindMillis()));
     }
     if (record instanceof InteractionEvent e) {
       return String.format("%s  %-9s %-8s  %s on %s (%s)", time(e.getTimestamp()),

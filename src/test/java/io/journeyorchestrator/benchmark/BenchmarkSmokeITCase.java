@@ -4,14 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /**
  * Proves the benchmark runs end to end at tiny sizes (--smoke) and that --json's last line has
@@ -23,24 +18,14 @@ class BenchmarkSmokeITCase {
 
   @Test
   void shouldPrintEveryFigureAsJsonOnTheLastLine() throws Exception {
-    ByteArrayOutputStream captured = new ByteArrayOutputStream();
-    PrintStream stdout = System.out;
-    int code;
-    System.setOut(new PrintStream(captured, true, StandardCharsets.UTF_8));
-    try {
-      code = new CommandLine(new ThroughputBenchmark())
-          .execute("--smoke", "--json", "--profile", "--work-dir", work.toString());
-    } finally {
-      System.setOut(stdout);
-    }
-    String output = captured.toString(StandardCharsets.UTF_8);
-    stdout.print(output);
-    List<String> lines = output.lines().toList();
+    CapturedRun benchmark = CapturedRun.of(new ThroughputBenchmark(),
+        "--smoke", "--json", "--profile", "--work-dir", work.toString());
+    String output = benchmark.output();
 
-    assertThat(code).as(output).isZero();
+    assertThat(benchmark.exitCode()).as(output).isZero();
     assertThat(output).contains("Flink configuration: flink-conf/local/config.yaml")
         .contains("Profile (JFR");
-    JsonNode json = new ObjectMapper().readTree(lines.get(lines.size() - 1));
+    JsonNode json = new ObjectMapper().readTree(benchmark.lastLine());
     assertThat(json.at("/passThrough/eventsPerSecond").isNumber()).isTrue();
     assertThat(json.at("/sourceOnly/eventsPerSecond").isNumber()).isTrue();
     assertThat(json.at("/latencyMs/p50").isNumber()).as(json.toString()).isTrue();

@@ -91,7 +91,9 @@ public final class SoakRun implements Callable<Integer> {
   boolean json;
 
   private static final int PARALLELISM = ThroughputBenchmark.PARALLELISM;
-  private Map<String, Long> stateOnDisk = Map.of();
+
+  /** What a run saw: its report lines, and RocksDB's estimate per operator and state at its end. */
+  record Run(List<Sample> samples, Map<String, Long> stateOnDisk) {}
 
   /** One report line. */
   record Sample(double seconds, long events, double eventsPerSecond, double behindSeconds,
@@ -148,21 +150,21 @@ public final class SoakRun implements Callable<Integer> {
         store.events(), store.span / 86_400_000.0, lapSeconds, retention / 86_400_000.0,
         warmUpLaps, warmUpSeconds);
 
-    List<Sample> samples = run(config, file, job);
-    Verdict verdict = Verdict.of(samples, warmUpSeconds, maxGrowthPercent);
+    Run run = run(config, file, job);
+    Verdict verdict = Verdict.of(run.samples(), warmUpSeconds, maxGrowthPercent);
     System.out.println(verdict.describe());
     System.out.println("State on disk at the end, by operator and state (RocksDB's estimate of live"
         + " data, which counts values deleted since the last compaction):");
-    stateOnDisk.forEach((state, bytes) -> System.out.printf("  %-70s %,12d%n", state, bytes));
+    run.stateOnDisk().forEach((state, bytes) -> System.out.printf("  %-70s %,12d%n", state, bytes));
     if (json) {
       Map<String, Object> report = new LinkedHashMap<>();
       report.put("minutes", minutes);
       report.put("rate", rate);
       report.put("customers", store.customers);
       report.put("lapSeconds", Math.round(lapSeconds));
-      report.put("samples", samples);
+      report.put("samples", run.samples());
       report.put("verdict", verdict);
-      report.put("stateOnDiskAtEnd", stateOnDisk);
+      report.put("stateOnDiskAtEnd", run.stateOnDisk());
       System.out.println(new ObjectMapper().writeValueAsString(report));
     }
     return verdict.plateau() == Boolean.FALSE ? 1 : 0;
@@ -184,7 +186,7 @@ public final class SoakRun implements Callable<Integer> {
     return longest;
   }
 
-  private List<Sample> run(Configuration config, Path file, JobDefinition job) throws Exception {
+  private Run run(Configuration config, Path file, JobDefinition job) throws Exception {
     MiniClusterConfiguration cluster = new MiniClusterConfiguration.Builder()
         .setConfiguration(config).setNumTaskManagers(1).setNumSlotsPerTaskManager(PARALLELISM)
         .build();
@@ -227,10 +229,10 @@ public final class SoakRun implements Callable<Integer> {
         }
         Thread.sleep(100);
       }
-      stateOnDisk = liveDataByState();
+      Map<String, Long> stateOnDisk = liveDataByState();
       mini.cancelJob(jobId).get();
+      return new Run(samples, stateOnDisk);
     }
-    return samples;
   }
 
   /** Per "operator / state", summed over subtasks; states with nothing left out. */
@@ -285,9 +287,9 @@ public final class SoakRun implements Callable<Integer> {
    * Whether state stopped growing: the full state size of the last samples against that of the
    * first samples after state filled (before then, customers are still arriving and kept state
    * has not reached its age limit). Null when the
-   * run was too short to tell: it needs samples in its second lap at least.
+   * run was too short to tell: it needs three samples after state filled.
    */
-  record Verdict(Boolean plateau, long afterFirstLapBytes, long middleBytes, long endBytes,
+  record Verdict(Boolean plateau, long filledBytes, long middleBytes, long endBytes,
       double growthPercent, long failedCheckpoints, double worstBehindSeconds, String reason) {
     static Verdict of(List<Sample> samples, double warmUpSeconds, double maxGrowthPercent) {
       // Checkpoints triggered while tasks are still starting fail and count; later ones matter.
@@ -328,7 +330,7 @@ public final class SoakRun implements Callable<Integer> {
       }
       return String.format("Verdict: %s. Full state (smallest of each third after it filled):"
               + " %,d bytes, then %,d, at the end %,d (%+.1f %%); failed checkpoints since the first completed %d; source at most %.1f s behind its"
-              + " schedule", reason, afterFirstLapBytes, middleBytes, endBytes, growthPercent,
+              + " schedule", reason, filledBytes, middleBytes, endBytes, growthPercent,
           failedCheckpoints, worstBehindSeconds);
     }
   }

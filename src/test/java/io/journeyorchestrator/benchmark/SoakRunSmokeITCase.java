@@ -4,14 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /**
  * Proves the soak run works end to end at tiny sizes: paced load, a report line per interval with
@@ -24,26 +19,17 @@ class SoakRunSmokeITCase {
 
   @Test
   void shouldReportCheckpointsStateAndAVerdictAsJson() throws Exception {
-    ByteArrayOutputStream captured = new ByteArrayOutputStream();
-    PrintStream stdout = System.out;
-    int code;
-    System.setOut(new PrintStream(captured, true, StandardCharsets.UTF_8));
-    try {
-      code = new CommandLine(new SoakRun()).execute("--minutes", "0.4", "--customers", "2000",
-          "--events", "40000", "--rate", "20000", "--report-seconds", "2", "--json",
-          "--events-dir", work.resolve("events").toString(),
-          "--work-dir", work.resolve("soak").toString(),
-          "-Dexecution.checkpointing.interval=2s");
-    } finally {
-      System.setOut(stdout);
-    }
-    String output = captured.toString(StandardCharsets.UTF_8);
-    stdout.print(output);
-    List<String> lines = output.lines().toList();
+    CapturedRun run = CapturedRun.of(new SoakRun(), "--minutes", "0.4", "--customers", "2000",
+        "--events", "40000", "--rate", "20000", "--report-seconds", "2", "--json",
+        "--events-dir", work.resolve("events").toString(),
+        "--work-dir", work.resolve("soak").toString(),
+        "-Dexecution.checkpointing.interval=2s");
+    String output = run.output();
+    int code = run.exitCode();
 
     assertThat(code).as(output).isIn(0, 1);
     assertThat(output).contains("Verdict: ").contains("State on disk at the end");
-    JsonNode json = new ObjectMapper().readTree(lines.get(lines.size() - 1));
+    JsonNode json = new ObjectMapper().readTree(run.lastLine());
     JsonNode samples = json.get("samples");
     assertThat(samples.size()).as(json.toString()).isGreaterThanOrEqualTo(8);
     JsonNode last = samples.get(samples.size() - 1);

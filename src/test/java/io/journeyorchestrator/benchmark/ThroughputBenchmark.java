@@ -370,7 +370,7 @@ public final class ThroughputBenchmark implements Callable<Integer> {
   }
 
   /** The full (not incremental) state size of a completed checkpoint, from the job's statistics. */
-  static long stateSize(MiniCluster mini, JobID job, long checkpointId) throws Exception {
+  private static long stateSize(MiniCluster mini, JobID job, long checkpointId) throws Exception {
     for (int i = 0; i < 100; i++) {
       CompletedCheckpointStats latest = mini.getExecutionGraph(job).get()
           .getCheckpointStatsSnapshot().getHistory().getLatestCompletedCheckpoint();
