@@ -2,7 +2,8 @@
 # Smoke test of scripts/kafka-local.sh and scripts/create-topics.sh against a real broker on
 # non-default ports with its own data directory (so a broker on 9092 is left alone): check the
 # broker's Kafka version is the job's, start, start again, create the telecom-demo topics twice,
-# check them with Kafka's own tooling, stop, check the ports are closed. Exits non-zero on any
+# check them with Kafka's own tooling, read a topic with tail-topic.sh across a broker restart
+# (every record once), stop, check the ports are closed. Exits non-zero on any
 # failure; the broker is stopped whatever happens.
 #
 # Usage: scripts/test-kafka-local.sh
@@ -29,6 +30,7 @@ readonly RETAINED_30_DAYS=(cjo.dead-letters cjo.late-events)
 
 
 cleanup() {
+  [[ -z ${tail_pid:-} ]] || kill "$tail_pid" 2>/dev/null || true
   "$scripts/kafka-local.sh" stop >/dev/null 2>&1 || true
   if ((CJO_EXIT_CODE == 0)) && [[ -z ${KEEP_TEST_DATA:-} ]]; then
     rm -rf "$KAFKA_HOME_DIR"
@@ -92,6 +94,35 @@ for topic in "${RETAINED_30_DAYS[@]}"; do
 done
 check "auto topic creation is off" grep -qx 'auto.create.topics.enable=false' "$KAFKA_HOME_DIR/server.properties"
 rss_topics_kb="$(awk '/^VmRSS:/ { print $2 }' "/proc/$pid/status")"
+
+# --- a reader across a broker restart ------------------------------------------------------------
+# tail-topic.sh prints a record it cannot decode as {"undecodable":"topic/partition/offset",...},
+# so raw records show, by their offsets, whether any came twice or never.
+readonly TAIL_TOPIC=cjo.dead-letters TAIL_BATCH=300
+produce_raw() {
+  kafka_run_class org.apache.kafka.tools.ProducerPerformance --topic "$TAIL_TOPIC" \
+    --num-records "$TAIL_BATCH" --record-size 16 --throughput -1 \
+    --producer-props "bootstrap.servers=$bootstrap" acks=all >/dev/null
+}
+tail_out="$KAFKA_HOME_DIR/tail.out"
+produce_raw || die "producing the first records failed"
+"$scripts/tail-topic.sh" "$TAIL_TOPIC" --bootstrap-servers "$bootstrap" --max $((2 * TAIL_BATCH)) \
+  --idle-exit 120 >"$tail_out" 2>"$KAFKA_HOME_DIR/tail.err" &
+tail_pid=$!
+printed_at_least() { (($(wc -l <"$tail_out") >= $1)); }
+wait_until 60 printed_at_least "$TAIL_BATCH" || die "the reader did not print the first records"
+"$scripts/kafka-local.sh" stop >/dev/null || die "stopping the broker for the reader test failed"
+sleep 3
+"$scripts/kafka-local.sh" start >/dev/null || die "restarting the broker for the reader test failed"
+produce_raw || die "producing after the restart failed"
+wait "$tail_pid" || true
+tail_lines="$(wc -l <"$tail_out")"
+tail_unique="$(grep -o '"undecodable":"[^"]*"' "$tail_out" | sort -u | wc -l)"
+check "tail-topic read all $((2 * TAIL_BATCH)) records across a broker restart (read $tail_lines)" \
+  test "$tail_lines" = $((2 * TAIL_BATCH))
+check "tail-topic read each record once across a broker restart ($tail_unique distinct)" \
+  test "$tail_unique" = "$tail_lines"
+pid="$(<"$KAFKA_HOME_DIR/kafka.pid")"
 
 # --- stop ----------------------------------------------------------------------------------------
 t0=$(date +%s%N)
