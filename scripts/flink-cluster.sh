@@ -14,6 +14,7 @@
 #   FLINK_REST_PORT      REST API and Web UI port (rest.port), default 8081
 #   FLINK_RPC_PORT       JobManager RPC port (jobmanager.rpc.port), default 6123
 #   FLINK_METRICS_PORTS  Prometheus reporter port range, default 9249-9259
+#   FLINK_METRICS_HOST   address the Prometheus reporter listens on, default 127.0.0.1
 #   FLINK_BLOB_PORT      JobManager blob server port or range (blob.server.port), default 0
 #   FLINK_TM_RPC_PORT    TaskManager RPC port or range (taskmanager.rpc.port), default 0
 #   FLINK_TM_DATA_PORT   TaskManager data exchange port (taskmanager.data.port), default 0
@@ -52,6 +53,7 @@ done
 rest_port=${FLINK_REST_PORT:-8081}
 rpc_port=${FLINK_RPC_PORT:-6123}
 metrics_ports=${FLINK_METRICS_PORTS:-9249-9259}
+metrics_host=${FLINK_METRICS_HOST:-127.0.0.1}
 [[ $rest_port =~ ^[0-9]+$ && $rpc_port =~ ^[0-9]+$ ]] || die "ports must be numbers"
 [[ $rest_port != "$rpc_port" ]] || die "REST and RPC ports are both $rest_port"
 [[ $metrics_ports =~ ^[0-9]+(-[0-9]+)?$ ]] || die "FLINK_METRICS_PORTS must be a port or a range (a-b)"
@@ -135,12 +137,39 @@ write_conf() {
   yaml_set "$conf_dir/config.yaml" rest.port "$rest_port"
   yaml_set "$conf_dir/config.yaml" jobmanager.rpc.port "$rpc_port"
   yaml_set "$conf_dir/config.yaml" metrics.reporter.prom.port "$metrics_ports"
+  yaml_set "$conf_dir/config.yaml" metrics.reporter.prom.host "$metrics_host"
   yaml_set "$conf_dir/config.yaml" blob.server.port "$blob_port"
   yaml_set "$conf_dir/config.yaml" taskmanager.rpc.port "$tm_rpc_port"
   yaml_set "$conf_dir/config.yaml" taskmanager.data.port "$tm_data_port"
   # shellcheck disable=SC2016 # the literal placeholder
   grep -v '^[[:space:]]*#' "$conf_dir/config.yaml" | grep -qF '${CLUSTER_HOME}' && die "\${CLUSTER_HOME} left in $conf_dir/config.yaml"
   return 0
+}
+
+# install_metrics_plugin: Flink's Prometheus reporter and the project's loopback-bound factory for
+# it (the -prometheus-reporter jar of `mvn package`) in one plugin folder, as on a distribution
+# (plugins/metrics-prometheus/); both must share the plugin's class loader. Takes Flink's jar out
+# of $cp so that it is loaded once, from the plugin.
+install_metrics_plugin() {
+  local root flink_jar entry plugin
+  local -a entries
+  local -a kept=()
+  root="$(repo_root)"
+  ensure_built
+  plugin="$home/plugins/metrics-prometheus"
+  rm -rf "$plugin"
+  mkdir -p "$plugin"
+  IFS=: read -ra entries <<<"$cp"
+  for entry in "${entries[@]}"; do
+    if [[ $(basename -- "$entry") == flink-metrics-prometheus-*.jar ]]; then
+      flink_jar=$entry
+    else
+      kept+=("$entry")
+    fi
+  done
+  [[ -n ${flink_jar:-} ]] || die "flink-metrics-prometheus is not in scripts/tools/flink/pom.xml's classpath"
+  cp -f "$flink_jar" "$root"/target/journey-orchestrator-*-prometheus-reporter.jar "$plugin/"
+  cp="$(IFS=:; printf '%s' "${kept[*]}")"
 }
 
 # resource_params jobmanager|taskmanager: two lines, the JVM memory flags and the -D properties
@@ -217,6 +246,7 @@ start() {
     cp="$(tool_classpath flink)"
     # Rewritten only when nothing runs, so a running JVM never sees its configuration change.
     [[ -z $jm_pid && -z $tm_pid ]] && write_conf
+    install_metrics_plugin
     started=$(date +%s%N)
     [[ -n $jm_pid ]] || launch jobmanager
     [[ -n $tm_pid ]] || launch taskmanager
