@@ -28,7 +28,7 @@ class PackageFloorsTest {
 
   private static final Map<String, Integer> FLOORS = Map.ofEntries(
       Map.entry("avro", 0), Map.entry("internal", 0), Map.entry("naming", 0),
-      Map.entry("diagnostics", 0),
+      Map.entry("diagnostics", 0), Map.entry("metrics", 0),
       Map.entry("condition", 1), Map.entry("keyed", 1),
       Map.entry("config", 2),
       Map.entry("io", 3), Map.entry("matching", 3),
