@@ -3,11 +3,13 @@
 # run from Maven Central jars (scripts/tools/flink/pom.xml) the way Flink's own jobmanager.sh and
 # taskmanager.sh would run them from a distribution: no Docker, no flink-dist tarball.
 #
-# Usage: scripts/flink-cluster.sh start|stop|status
+# Usage: scripts/flink-cluster.sh start [--supervised]|stop|status
 #   start   start in the background, wait until the REST API reports every task slot, print the
 #           Web UI URL on stdout; exit 0 if it is already running (a missing JVM is started)
-#   stop    TaskManager then JobManager: SIGTERM, wait for a clean shutdown, SIGKILL after
-#           FLINK_STOP_TIMEOUT seconds
+#           --supervised (or FLINK_SUPERVISE=1): also start a supervisor that starts again a
+#           JobManager or TaskManager that exits or is killed (log: log/supervisor.log)
+#   stop    the supervisor, then TaskManager then JobManager: SIGTERM, wait for a clean shutdown,
+#           SIGKILL after FLINK_STOP_TIMEOUT seconds
 #   status  print running/stopped; exit 0 if both JVMs run, 3 otherwise
 #
 # Environment:
@@ -23,6 +25,12 @@
 #                        <repo>/.local/flink-cluster
 #   FLINK_START_TIMEOUT  seconds to wait for the slots, default 90
 #   FLINK_STOP_TIMEOUT   seconds to wait for a clean shutdown of each JVM, default 30
+#   FLINK_HA             none (default) or zookeeper: high availability through ZooKeeper (see
+#                        scripts/zookeeper-local.sh); with it a JobManager that comes back, by
+#                        --supervised or by hand, resumes the running jobs from their latest
+#                        checkpoint. Job graphs and checkpoint pointers go to <home>/ha.
+#   FLINK_HA_ZOOKEEPER_QUORUM  host:port[,host:port...], default 127.0.0.1:2181
+#   FLINK_HA_CLUSTER_ID  this cluster's folder in ZooKeeper, default journey-orchestrator
 #
 # The configuration is flink-conf/cluster/ (config.yaml, log4j.properties), copied at each start
 # into $FLINK_CLUSTER_HOME/conf with ${CLUSTER_HOME} replaced by that absolute folder and the
@@ -38,13 +46,16 @@ readonly TM_CLASS=org.apache.flink.runtime.taskexecutor.TaskManagerRunner
 readonly BASH_JAVA_UTILS=org.apache.flink.runtime.util.bash.BashJavaUtils
 
 usage() {
-  sed -n '6,12p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'
+  sed -n '6,14p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'
 }
 
 command=${1:-}
 [[ $# -gt 0 ]] && shift
+supervised=${FLINK_SUPERVISE:-}
+[[ $supervised == 0 ]] && supervised=""
 while (($#)); do
   case $1 in
+    --supervised) supervised=1; shift ;;
     -h | --help) usage; exit 0 ;;
     *) usage >&2; exit 2 ;;
   esac
@@ -63,6 +74,11 @@ tm_data_port=${FLINK_TM_DATA_PORT:-0}
 [[ $blob_port =~ ^[0-9]+(-[0-9]+)?$ ]] || die "FLINK_BLOB_PORT must be a port or a range (a-b)"
 [[ $tm_rpc_port =~ ^[0-9]+(-[0-9]+)?$ ]] || die "FLINK_TM_RPC_PORT must be a port or a range (a-b)"
 [[ $tm_data_port =~ ^[0-9]+$ ]] || die "FLINK_TM_DATA_PORT must be a port number"
+ha=${FLINK_HA:-none}
+[[ $ha == none || $ha == zookeeper ]] || die "FLINK_HA must be none or zookeeper, not '$ha'"
+ha_quorum=${FLINK_HA_ZOOKEEPER_QUORUM:-127.0.0.1:2181}
+ha_cluster_id=${FLINK_HA_CLUSTER_ID:-journey-orchestrator}
+[[ $ha_cluster_id =~ ^[A-Za-z0-9._-]+$ ]] || die "FLINK_HA_CLUSTER_ID may hold letters, digits, . _ - only"
 # The REST helpers of lib.sh talk to this cluster.
 export FLINK_REST_PORT=$rest_port
 unset FLINK_REST_URL
@@ -141,35 +157,48 @@ write_conf() {
   yaml_set "$conf_dir/config.yaml" blob.server.port "$blob_port"
   yaml_set "$conf_dir/config.yaml" taskmanager.rpc.port "$tm_rpc_port"
   yaml_set "$conf_dir/config.yaml" taskmanager.data.port "$tm_data_port"
+  [[ $ha == zookeeper ]] && write_ha_conf
   # shellcheck disable=SC2016 # the literal placeholder
   grep -v '^[[:space:]]*#' "$conf_dir/config.yaml" | grep -qF '${CLUSTER_HOME}' && die "\${CLUSTER_HOME} left in $conf_dir/config.yaml"
   return 0
 }
 
+# write_ha_conf: ZooKeeper high availability, appended to the copied config.yaml (flink-conf/cluster
+# has no high-availability section: without FLINK_HA there is none). The leader's address and the
+# jobs' pointers live in ZooKeeper, the job graphs and checkpoint metadata in storageDir; the
+# checkpoints themselves stay where execution.checkpointing.dir says.
+write_ha_conf() {
+  cat >>"$conf_dir/config.yaml" <<HA
+
+# Written by scripts/flink-cluster.sh for FLINK_HA=zookeeper.
+high-availability.type: zookeeper
+high-availability.storageDir: file://$home/ha
+high-availability.cluster-id: /$ha_cluster_id
+high-availability.zookeeper.quorum: $ha_quorum
+high-availability.zookeeper.path.root: /flink
+HA
+  mkdir -p "$home/ha"
+}
+
+# cluster_classpath: the JVMs' classpath, lib/ of a distribution: scripts/tools/flink's jars but
+# Flink's Prometheus reporter, which is loaded once, from its plugin folder.
+cluster_classpath() {
+  tool_classpath flink | tr ':' '\n' | grep -v '/flink-metrics-prometheus-[^/]*\.jar$' | paste -sd:
+}
+
 # install_metrics_plugin: Flink's Prometheus reporter and the project's loopback-bound factory for
 # it (the -prometheus-reporter jar of `mvn package`) in one plugin folder, as on a distribution
-# (plugins/metrics-prometheus/); both must share the plugin's class loader. Takes Flink's jar out
-# of $cp so that it is loaded once, from the plugin.
+# (plugins/metrics-prometheus/): both must share the plugin's class loader.
 install_metrics_plugin() {
-  local root flink_jar entry plugin
-  local -a entries
-  local -a kept=()
+  local root flink_jar plugin
   root="$(repo_root)"
   ensure_built
+  flink_jar="$(tool_classpath flink | tr ':' '\n' | grep '/flink-metrics-prometheus-[^/]*\.jar$')" ||
+    die "flink-metrics-prometheus is not in scripts/tools/flink/pom.xml's classpath"
   plugin="$home/plugins/metrics-prometheus"
   rm -rf "$plugin"
   mkdir -p "$plugin"
-  IFS=: read -ra entries <<<"$cp"
-  for entry in "${entries[@]}"; do
-    if [[ $(basename -- "$entry") == flink-metrics-prometheus-*.jar ]]; then
-      flink_jar=$entry
-    else
-      kept+=("$entry")
-    fi
-  done
-  [[ -n ${flink_jar:-} ]] || die "flink-metrics-prometheus is not in scripts/tools/flink/pom.xml's classpath"
   cp -f "$flink_jar" "$root"/target/journey-orchestrator-*-prometheus-reporter.jar "$plugin/"
-  cp="$(IFS=:; printf '%s' "${kept[*]}")"
 }
 
 # resource_params jobmanager|taskmanager: two lines, the JVM memory flags and the -D properties
@@ -243,10 +272,12 @@ start() {
   if [[ -n $jm_pid && -n $tm_pid ]]; then
     log "already running (JobManager pid $jm_pid, TaskManager pid $tm_pid)"
   else
-    cp="$(tool_classpath flink)"
+    cp="$(cluster_classpath)"
     # Rewritten only when nothing runs, so a running JVM never sees its configuration change.
-    [[ -z $jm_pid && -z $tm_pid ]] && write_conf
-    install_metrics_plugin
+    if [[ -z $jm_pid && -z $tm_pid ]]; then
+      write_conf
+      install_metrics_plugin
+    fi
     started=$(date +%s%N)
     [[ -n $jm_pid ]] || launch jobmanager
     [[ -n $tm_pid ]] || launch taskmanager
@@ -266,8 +297,75 @@ start() {
     elapsed=$((($(date +%s%N) - started) / 1000000))
     log "ready: $have slots, $((elapsed / 1000)).$(printf '%03d' $((elapsed % 1000)))s after launch (home $home)"
   fi
+  [[ -n $supervised ]] && start_supervisor
   log "Web UI: $web_url"
   printf '%s\n' "$web_url"
+}
+
+# The supervisor ------------------------------------------------------------------------------------
+# A loop in its own process (this script, command _supervise) that starts a JVM of this cluster
+# again when it is gone: the TaskManager after a fatal error (Flink exits a TaskManager whose task
+# cleanup fails, and a standalone cluster then waits for slots forever), the JobManager after a
+# crash or kill (with FLINK_HA=zookeeper it then resumes the jobs from their latest checkpoints).
+# Without a supervisor of your own (systemd, Kubernetes), use this one.
+
+supervisor_pid() {
+  local pid args
+  [[ -f $home/supervisor.pid ]] || return 1
+  pid="$(<"$home/supervisor.pid")"
+  pid_alive "$pid" || return 1
+  args="$(ps -o args= -p "$pid" 2>/dev/null)" || return 1
+  [[ $args == *flink-cluster.sh\ _supervise* ]] || return 1
+  printf '%s\n' "$pid"
+}
+
+start_supervisor() {
+  local pid
+  if pid="$(supervisor_pid)"; then
+    log "supervisor already running (pid $pid)"
+    return 0
+  fi
+  FLINK_CLUSTER_HOME="$home" setsid nohup bash "${BASH_SOURCE[0]}" _supervise \
+    >>"$log_dir/supervisor.log" 2>&1 </dev/null &
+  pid=$!
+  printf '%s\n' "$pid" >"$home/supervisor.pid"
+  log "supervisor started (pid $pid, log $log_dir/supervisor.log)"
+}
+
+# supervise: every FLINK_SUPERVISE_INTERVAL seconds (default 2), start what is gone. A JVM that
+# dies again within a minute of its start waits twice as long before the next start (up to a
+# minute), so a JVM that cannot start does not spin.
+supervise() {
+  local role interval=${FLINK_SUPERVISE_INTERVAL:-2}
+  local -A started=() delay=() restarts=()
+  trap 'log "supervisor stopped"; exit 0' TERM INT
+  cp="$(cluster_classpath)"
+  log "supervising the JobManager and TaskManager of $home"
+  while true; do
+    for role in jobmanager taskmanager; do
+      running_pid "$role" >/dev/null && continue
+      if ((SECONDS - ${started[$role]:--100} < 60)); then
+        delay[$role]=$((${delay[$role]:-1} * 2 > 60 ? 60 : ${delay[$role]:-1} * 2))
+      else
+        delay[$role]=0
+      fi
+      restarts[$role]=$((${restarts[$role]:-0} + 1))
+      log "the $role is gone: starting it again in ${delay[$role]}s (restart ${restarts[$role]})"
+      sleep "${delay[$role]}" & wait $!
+      running_pid "$role" >/dev/null || launch "$role"
+      started[$role]=$SECONDS
+    done
+    sleep "$interval" & wait $!
+  done
+}
+
+stop_supervisor() {
+  local pid
+  pid="$(supervisor_pid)" || { rm -f "$home/supervisor.pid"; return 0; }
+  log "stopping the supervisor (pid $pid)"
+  kill -TERM "$pid" 2>/dev/null || true
+  wait_until 10 pid_gone "$pid" || kill -KILL "$pid" 2>/dev/null || true
+  rm -f "$home/supervisor.pid"
 }
 
 stop_one() {
@@ -287,6 +385,7 @@ stop_one() {
 }
 
 stop() {
+  stop_supervisor
   if ! running_pid jobmanager >/dev/null && ! running_pid taskmanager >/dev/null; then
     rm -f "$home/jobmanager.pid" "$home/taskmanager.pid"
     log "not running"
@@ -304,7 +403,8 @@ status() {
   tm_pid="$(running_pid taskmanager)" || tm_pid=""
   if [[ -n $jm_pid && -n $tm_pid ]]; then
     slots="$(slots_total)" || slots=""
-    echo "running (JobManager pid $jm_pid, TaskManager pid $tm_pid, ${slots:-?} slots) at $web_url"
+    echo "running (JobManager pid $jm_pid, TaskManager pid $tm_pid, ${slots:-?} slots) at $web_url$(
+      supervisor_pid >/dev/null && echo ", supervised")$([[ $ha == zookeeper ]] && echo ", high availability $ha_quorum")"
   elif [[ -n $jm_pid || -n $tm_pid ]]; then
     echo "partly running (JobManager pid ${jm_pid:-none}, TaskManager pid ${tm_pid:-none}): run start or stop"
     return 3
@@ -318,6 +418,7 @@ case $command in
   start) start ;;
   stop) stop ;;
   status) status ;;
+  _supervise) supervise ;;
   -h | --help) usage ;;
   *) usage >&2; exit 2 ;;
 esac

@@ -12,8 +12,9 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /**
- * The scripts data engineers use, for real: a local Kafka broker from Maven jars, and a savepoint
- * upgrade of the demo job on a standalone Flink cluster with exact output checks.
+ * The scripts data engineers use, for real: a local Kafka broker from Maven jars, a savepoint
+ * upgrade of the demo job on a standalone Flink cluster with exact output checks, and the
+ * supervised high-availability cluster surviving a JobManager and a TaskManager kill -9.
  */
 class LocalClusterITCase {
 
@@ -34,6 +35,18 @@ class LocalClusterITCase {
         .contains("an upgrade with unexplained state was refused and the job kept running")
         .contains("DROP    pattern repeated-calls: definition changed")
         .contains("upgrade test passed: 14 audience changes and 14 suppression decisions");
+  }
+
+  @Test
+  void shouldResumeTheJobByItselfAfterAJobManagerOrTaskManagerIsKilled() throws Exception {
+    Scripts.Result result = Scripts.run(Duration.ofMinutes(8), "scripts/test-ha.sh");
+
+    assertThat(result.exitCode()).as(result.output()).isZero();
+    assertThat(result.output())
+        .contains("ok: the job resumes by itself, same id, every task running")
+        .contains("ok: the job runs again on the new TaskManager")
+        .contains("ok: every port of the cluster, metrics included, listens on 127.0.0.1 only")
+        .contains(" 0 failed");
   }
 
   /** The README's first command: decisions print, and a TERM stops everything it started. */
