@@ -11,6 +11,7 @@ import io.journeyorchestrator.config.StepDefinition.Contiguity;
 import io.journeyorchestrator.config.StepDefinition.Times;
 import io.journeyorchestrator.config.YamlMapping.Located;
 import java.io.IOException;
+import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -37,6 +38,7 @@ public final class JobLoader {
   static final String ID_REGEX = "[a-z0-9-]+";
   static final String ID_RULE = "use only lower-case letters, digits and '-', e.g. payment-trouble";
 
+  private static final Duration MAX_REGISTRY_TIMEOUT = Duration.ofMinutes(1);
   private static final java.util.regex.Pattern TIMES =
       java.util.regex.Pattern.compile("(\\d{1,6})(\\+|\\.\\.(\\d{1,6}))?");
 
@@ -177,10 +179,12 @@ public final class JobLoader {
     }
 
     String format = "avro";
+    SchemaRegistrySettings schemaRegistry = null;
     Optional<YamlMapping> input = job.mapping("input", false, "input");
     if (input.isPresent()) {
-      input.get().allowOnly(List.of("format"));
-      format = input.get().choice("format", List.of("avro", "json"), "avro").get();
+      input.get().allowOnly(List.of("format", "schemaRegistry"));
+      format = input.get().choice("format", List.of("avro", "json", "registry-avro"), "avro").get();
+      schemaRegistry = schemaRegistry(input.get(), format, display(file)).orElse(null);
     }
     Duration dedupWindow = Duration.ofMinutes(10);
     Optional<YamlMapping> dedup = job.mapping("dedup", false, "dedup");
@@ -193,14 +197,114 @@ public final class JobLoader {
     String engine = job.choice("engine", List.of("journey", "flink-cep"), "journey").get();
 
     if (name.isEmpty() || servers.isEmpty() || topics.isEmpty() || outOfOrder.isEmpty()
-        || idle.isEmpty()) {
+        || idle.isEmpty() || (format.equals("registry-avro") && schemaRegistry == null)) {
       return Optional.empty();
     }
     return Optional.of(new JobSettings(name.get(), servers.get(), clientProperties, topics.get(),
         outOfOrder.get(), idle.get(), futureSkew, dedupWindow,
-        JobSettings.InputFormat.valueOf(format.toUpperCase()),
+        JobSettings.InputFormat.valueOf(format.toUpperCase().replace('-', '_')), schemaRegistry,
         JobSettings.Delivery.valueOf(delivery.toUpperCase().replace('-', '_')),
         JobSettings.Engine.valueOf(engine.toUpperCase().replace('-', '_'))));
+  }
+
+  /**
+   * {@code input.schemaRegistry}: required with format registry-avro, refused with the others
+   * (it would be silently ignored). Empty after reporting when absent or wrong.
+   */
+  private Optional<SchemaRegistrySettings> schemaRegistry(YamlMapping input, String format,
+      String file) {
+    boolean wanted = format.equals("registry-avro");
+    if (!input.has("schemaRegistry")) {
+      if (wanted) {
+        input.report(input.lineOf("format"), "format registry-avro reads writer schemas from a"
+            + " schema registry: add 'schemaRegistry:' to input with at least 'url:', e.g."
+            + " http://schema-registry:8081 (Confluent) or http://apicurio:8080/apis/ccompat/v7"
+            + " (Apicurio)");
+      }
+      return Optional.empty();
+    }
+    if (!wanted) {
+      int line = input.mapping("schemaRegistry", false, "input.schemaRegistry")
+          .map(YamlMapping::line).orElse(input.lineOf("schemaRegistry"));
+      input.report(line, "input.schemaRegistry is read only with"
+          + " 'format: registry-avro' (format is " + format + "); set that format or remove"
+          + " schemaRegistry");
+      return Optional.empty();
+    }
+    Optional<YamlMapping> registry =
+        input.mapping("schemaRegistry", true, "input.schemaRegistry");
+    if (registry.isEmpty()) {
+      return Optional.empty();
+    }
+    YamlMapping r = registry.get();
+    r.allowOnly(List.of("url", "basicAuth", "cacheSize", "requestTimeout", "retries"));
+    Optional<URI> url = r.string("url", true, "http://schema-registry:8081")
+        .flatMap(text -> registryUrl(r, text));
+    SchemaRegistrySettings.BasicAuth basicAuth = null;
+    Optional<YamlMapping> auth = r.mapping("basicAuth", false, "input.schemaRegistry.basicAuth");
+    if (auth.isPresent()) {
+      auth.get().allowOnly(List.of("username", "password"));
+      Optional<String> username = secretValue(auth.get(), "username", "journey-orchestrator");
+      Optional<String> password = secretValue(auth.get(), "password", "${REGISTRY_PASSWORD}");
+      if (username.isEmpty() || password.isEmpty()) {
+        return Optional.empty();
+      }
+      basicAuth = new SchemaRegistrySettings.BasicAuth(username.get(), password.get(),
+          auth.get().line());
+    }
+    int cacheSize = r.integer("cacheSize", 1, 1_000_000, SchemaRegistrySettings.DEFAULT_CACHE_SIZE);
+    Duration timeout = r.duration("requestTimeout", false, "5s")
+        .orElse(SchemaRegistrySettings.DEFAULT_REQUEST_TIMEOUT);
+    if (timeout.compareTo(MAX_REGISTRY_TIMEOUT) > 0) {
+      // The source's thread waits for the registry: a long wait stalls checkpoints with it.
+      r.report(r.lineOf("requestTimeout"), "'requestTimeout' may be at most 1m: a lookup holds"
+          + " the source's thread, and checkpoints wait for it; e.g. 5s");
+    }
+    int retries = r.integer("retries", 0, 10, SchemaRegistrySettings.DEFAULT_RETRIES);
+    SchemaRegistrySettings.BasicAuth credentials = basicAuth;
+    return url.map(u -> new SchemaRegistrySettings(file, u, credentials, cacheSize, timeout,
+        retries));
+  }
+
+  /** A value that may reference a secret: {@code ${ENV_VAR}} or {@code ${file:/path}}. */
+  private static Optional<String> secretValue(YamlMapping mapping, String key, String example) {
+    Optional<String> value = mapping.string(key, true, example);
+    Optional<String> badReference = value.flatMap(SecretReferences::syntaxProblem);
+    if (badReference.isPresent()) {
+      mapping.report(mapping.lineOf(key), "'" + key + "' in input.schemaRegistry.basicAuth: "
+          + badReference.get());
+      return Optional.empty();
+    }
+    return value;
+  }
+
+  /**
+   * An http(s) base address without credentials, query or fragment. A URL with credentials is
+   * refused without echoing it: it would put the password in job.yaml and in every log line.
+   */
+  private static Optional<URI> registryUrl(YamlMapping registry, String text) {
+    int line = registry.lineOf("url");
+    String rule = "write the registry's base address with http:// or https://, e.g."
+        + " http://schema-registry:8081 (Confluent) or http://apicurio:8080/apis/ccompat/v7"
+        + " (Apicurio's Confluent-compatible API)";
+    URI url;
+    try {
+      url = new URI(text);
+    } catch (java.net.URISyntaxException e) {
+      registry.report(line, "'url' is not a valid address (" + e.getReason() + "); " + rule);
+      return Optional.empty();
+    }
+    if (url.getRawUserInfo() != null) {
+      registry.report(line, "'url' holds credentials; remove them and write them as basicAuth"
+          + " (username, password), where the password can be ${ENV_VAR} or ${file:/path}");
+      return Optional.empty();
+    }
+    if (!"http".equals(url.getScheme()) && !"https".equals(url.getScheme())
+        || url.getHost() == null || url.getRawQuery() != null || url.getRawFragment() != null) {
+      registry.report(line, "'url' is '" + text + "'; " + rule);
+      return Optional.empty();
+    }
+    return Optional.of(URI.create(text.replaceAll("/+$", "")));
   }
 
   /** A block of Kafka client properties: any name Kafka knows, except those the job sets. */

@@ -2,7 +2,10 @@ package io.journeyorchestrator.config;
 
 import java.time.Duration;
 
-/** The job-wide settings of {@code job.yaml}: where to read and write, and how to treat time. */
+/**
+ * The job-wide settings of {@code job.yaml}: where to read and write, and how to treat time.
+ * {@code schemaRegistry} is set exactly when the input format is {@code REGISTRY_AVRO}.
+ */
 public record JobSettings(
     String name,
     String bootstrapServers,
@@ -13,6 +16,7 @@ public record JobSettings(
     Duration maxFutureSkew,
     Duration dedupWindow,
     InputFormat inputFormat,
+    SchemaRegistrySettings schemaRegistry,
     Delivery delivery,
     Engine engine) implements java.io.Serializable {
 
@@ -27,8 +31,12 @@ public record JobSettings(
 
   /** Encoding of the values on the events topic. */
   public enum InputFormat {
+    /** Avro single-object encoding; writer schemas ship in the jar. */
     AVRO,
-    JSON
+    /** The replay line format. */
+    JSON,
+    /** Schema-registry wire format: byte 0, a 4-byte schema id, Avro binary. */
+    REGISTRY_AVRO
   }
 
   /** Output guarantee towards Kafka consumers. */
@@ -48,11 +56,11 @@ public record JobSettings(
 
   public JobSettings withBootstrapServers(String servers) {
     return new JobSettings(name, servers, kafkaClient, topics, maxOutOfOrderness, idleTimeout,
-        maxFutureSkew, dedupWindow, inputFormat, delivery, engine);
+        maxFutureSkew, dedupWindow, inputFormat, schemaRegistry, delivery, engine);
   }
 
   public JobSettings withEngine(Engine other) {
     return new JobSettings(name, bootstrapServers, kafkaClient, topics, maxOutOfOrderness,
-        idleTimeout, maxFutureSkew, dedupWindow, inputFormat, delivery, other);
+        idleTimeout, maxFutureSkew, dedupWindow, inputFormat, schemaRegistry, delivery, other);
   }
 }

@@ -320,6 +320,25 @@ final class YamlMapping {
             });
   }
 
+  /** A whole number from {@code min} to {@code max}; the default when absent or wrong. */
+  int integer(String key, int min, int max, int defaultValue) {
+    Optional<String> text = string(key, false, Integer.toString(defaultValue));
+    if (text.isEmpty()) {
+      return defaultValue;
+    }
+    try {
+      int value = Integer.parseInt(text.get());
+      if (value >= min && value <= max) {
+        return value;
+      }
+    } catch (NumberFormatException e) {
+      // reported below, like a number out of range
+    }
+    report(lineOf(key), "'" + key + "' is '" + text.get() + "': write a whole number from "
+        + min + " to " + max + ", e.g. " + defaultValue);
+    return defaultValue;
+  }
+
   /** One of a fixed set of words. */
   Optional<String> choice(String key, List<String> choices, String defaultValue) {
     Optional<String> text = string(key, false, defaultValue);

@@ -71,6 +71,9 @@ public final class JourneyOrchestratorJob implements Callable<Integer> {
       definition = JobLoader.load(resolveJobFolder(job));
       // Only here, not in validate or replay, which run without Kafka on an analyst's machine.
       definition.settings().kafkaClient().checkResolvable();
+      if (definition.settings().schemaRegistry() != null) {
+        definition.settings().schemaRegistry().checkResolvable();
+      }
     } catch (InvalidJobException e) {
       for (ConfigProblem problem : e.problems()) {
         System.err.println(problem);

@@ -88,6 +88,102 @@ class JobLoaderTest {
             "job.yaml:1: 'name' is 'Test Job': use only lower-case letters, digits and '-'"));
   }
 
+  private static final String REGISTRY_INPUT = """
+      input:
+        format: registry-avro
+        schemaRegistry:
+          url: http://127.0.0.1:8080/apis/ccompat/v7/
+          basicAuth:
+            username: journeys
+            password: ${REGISTRY_PASSWORD}
+          cacheSize: 500
+          requestTimeout: 2s
+          retries: 1
+      """;
+
+  @Test
+  void shouldLoadTheSchemaRegistryOfARegistryAvroJob() throws Exception {
+    Path folder = JobFolder.in(dir).file("job.yaml", JobFolder.JOB_YAML + REGISTRY_INPUT)
+        .pattern("p", PATTERN).path();
+
+    JobSettings settings = JobLoader.load(folder).settings();
+
+    assertThat(settings.inputFormat()).isEqualTo(JobSettings.InputFormat.REGISTRY_AVRO);
+    SchemaRegistrySettings registry = settings.schemaRegistry();
+    assertThat(registry.url()).hasToString("http://127.0.0.1:8080/apis/ccompat/v7");
+    assertThat(registry.cacheSize()).isEqualTo(500);
+    assertThat(registry.requestTimeout()).isEqualTo(Duration.ofSeconds(2));
+    assertThat(registry.retries()).isEqualTo(1);
+    assertThat(registry.basicAuth().password()).isEqualTo("${REGISTRY_PASSWORD}");
+    assertThat(registry.authorization(name -> name.equals("REGISTRY_PASSWORD") ? "pw" : null))
+        .contains("Basic am91cm5leXM6cHc=");
+    assertThat(settings.toString()).doesNotContain("REGISTRY_PASSWORD").contains("******");
+    assertThatThrownBy(() -> registry.authorization(name -> null))
+        .hasMessageContaining("job.yaml:18: input.schemaRegistry.basicAuth.password: environment"
+            + " variable REGISTRY_PASSWORD is not set");
+  }
+
+  @Test
+  void shouldDefaultTheRegistryLimits() throws Exception {
+    Path folder = JobFolder.in(dir).file("job.yaml", JobFolder.JOB_YAML + """
+        input:
+          format: registry-avro
+          schemaRegistry: {url: "http://schema-registry:8081"}
+        """).pattern("p", PATTERN).path();
+
+    SchemaRegistrySettings registry = JobLoader.load(folder).settings().schemaRegistry();
+
+    assertThat(registry.basicAuth()).isNull();
+    assertThat(registry.cacheSize()).isEqualTo(SchemaRegistrySettings.DEFAULT_CACHE_SIZE);
+    assertThat(registry.requestTimeout()).isEqualTo(SchemaRegistrySettings.DEFAULT_REQUEST_TIMEOUT);
+    assertThat(registry.retries()).isEqualTo(SchemaRegistrySettings.DEFAULT_RETRIES);
+  }
+
+  static Stream<Arguments> rejectedRegistryInputs() {
+    return Stream.of(
+        Arguments.of("registry format without registry", "input:\n  format: registry-avro\n",
+            "job.yaml:15: format registry-avro reads writer schemas from a schema registry: add"
+                + " 'schemaRegistry:' to input with at least 'url:'"),
+        Arguments.of("registry without url", REGISTRY_INPUT.replace(
+                "    url: http://127.0.0.1:8080/apis/ccompat/v7/\n", ""),
+            "job.yaml:16: missing required key 'url' in input.schemaRegistry; add it, for example"
+                + " 'url: http://schema-registry:8081'"),
+        Arguments.of("registry with another format",
+            REGISTRY_INPUT.replace("format: registry-avro", "format: avro"),
+            "job.yaml:16: input.schemaRegistry is read only with 'format: registry-avro' (format"
+                + " is avro); set that format or remove schemaRegistry"),
+        Arguments.of("credentials in the url", REGISTRY_INPUT.replace("http://127", "http://u:s@127"),
+            "job.yaml:17: 'url' holds credentials; remove them and write them as basicAuth"),
+        Arguments.of("not http", REGISTRY_INPUT.replace("http://127.0.0.1:8080", "ftp://x"),
+            "job.yaml:17: 'url' is 'ftp://x/apis/ccompat/v7/'; write the registry's base address"
+                + " with http:// or https://"),
+        Arguments.of("bad secret reference", REGISTRY_INPUT.replace("${REGISTRY_PASSWORD}",
+                "${file:secret.txt}"),
+            "job.yaml:20: 'password' in input.schemaRegistry.basicAuth: '${file:secret.txt}'"
+                + " names a relative path"),
+        Arguments.of("password missing", REGISTRY_INPUT.replace(
+                "      password: ${REGISTRY_PASSWORD}\n", ""),
+            "job.yaml:18: missing required key 'password' in input.schemaRegistry.basicAuth"),
+        Arguments.of("cache size zero", REGISTRY_INPUT.replace("cacheSize: 500", "cacheSize: 0"),
+            "job.yaml:21: 'cacheSize' is '0': write a whole number from 1 to 1000000, e.g. 1000"),
+        Arguments.of("timeout too long", REGISTRY_INPUT.replace("2s", "2m"),
+            "job.yaml:22: 'requestTimeout' may be at most 1m: a lookup holds the source's thread"),
+        Arguments.of("too many retries", REGISTRY_INPUT.replace("retries: 1", "retries: 50"),
+            "job.yaml:23: 'retries' is '50': write a whole number from 0 to 10"),
+        Arguments.of("unknown registry key", REGISTRY_INPUT.replace("cacheSize:", "cachSize:"),
+            "job.yaml:21: unknown key 'cachSize' in input.schemaRegistry; did you mean"
+                + " 'cacheSize'?"));
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("rejectedRegistryInputs")
+  void shouldRejectABadSchemaRegistry(String problem, String input, String expected) {
+    Path folder = JobFolder.in(dir).file("job.yaml", JobFolder.JOB_YAML + input).path();
+    assertThatThrownBy(() -> JobLoader.load(folder))
+        .isInstanceOf(InvalidJobException.class)
+        .hasMessageContaining(expected);
+  }
+
   @ParameterizedTest(name = "{0}")
   @MethodSource("rejectedJobYamls")
   void shouldRejectBadJobYaml(String problem, String jobYaml, String expected) {
