@@ -2,6 +2,7 @@ package io.journeyorchestrator.io;
 
 import io.journeyorchestrator.avro.DeadLetter;
 import io.journeyorchestrator.internal.avro.DecodedInput;
+import java.io.InterruptedIOException;
 import java.nio.ByteBuffer;
 import java.time.Clock;
 import java.time.Instant;
@@ -45,11 +46,25 @@ public final class KafkaEventDeserializer implements KafkaRecordDeserializationS
     for (MalformedEventException.Reason reason : MalformedEventException.Reason.values()) {
       deadLetters.put(reason, group.counter(reason.metricName()));
     }
+    decoder.open(context.getMetricGroup());
   }
 
+  /**
+   * @throws InterruptedIOException when the task is cancelled while the decoder waits for the
+   *     schema registry: the record is re-read after the restart, not dead-lettered
+   */
   @Override
-  public void deserialize(ConsumerRecord<byte[], byte[]> record, Collector<DecodedInput> out) {
-    out.collect(decode(record, clock.instant()));
+  public void deserialize(ConsumerRecord<byte[], byte[]> record, Collector<DecodedInput> out)
+      throws InterruptedIOException {
+    DecodedInput input;
+    try {
+      input = decode(record, clock.instant());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new InterruptedIOException("cancelled while decoding " + record.topic() + "/"
+          + record.partition() + "/" + record.offset());
+    }
+    out.collect(input);
   }
 
   /**
@@ -57,7 +72,8 @@ public final class KafkaEventDeserializer implements KafkaRecordDeserializationS
    * {@code out.collect}, and their failures must fail the task (and recover from the last
    * checkpoint), not turn the record into a dead letter.
    */
-  private DecodedInput decode(ConsumerRecord<byte[], byte[]> record, Instant now) {
+  private DecodedInput decode(ConsumerRecord<byte[], byte[]> record, Instant now)
+      throws InterruptedException {
     try {
       return new DecodedInput(decoder.decode(record.value(), now), null);
     } catch (MalformedEventException e) {

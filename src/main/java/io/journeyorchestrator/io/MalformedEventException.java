@@ -7,6 +7,10 @@ public final class MalformedEventException extends Exception {
     OVERSIZED,
     UNDECODABLE,
     UNKNOWN_SCHEMA,
+    /** A writer schema from the registry that Avro cannot resolve to the job's event. */
+    INCOMPATIBLE_SCHEMA,
+    /** The schema registry gave no answer, or refused: the record may decode later. */
+    REGISTRY_UNAVAILABLE,
     MISSING_FIELD,
     BAD_FIELD,
     FUTURE_TIMESTAMP;

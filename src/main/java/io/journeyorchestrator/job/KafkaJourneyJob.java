@@ -152,8 +152,7 @@ public final class KafkaJourneyJob {
         .setTopics(settings.topics().events())
         .setGroupId("journey-orchestrator-" + settings.name())
         .setStartingOffsets(OffsetsInitializer.committedOffsets(OffsetResetStrategy.EARLIEST))
-        .setDeserializer(new KafkaEventDeserializer(new InteractionEventDecoder(
-            settings.inputFormat(), settings.maxFutureSkew())))
+        .setDeserializer(new KafkaEventDeserializer(InteractionEventDecoder.forJob(settings)))
         .build();
   }
 

@@ -35,7 +35,8 @@ class InteractionEventDecoderTest {
     return bytes;
   }
 
-  private static Reason reasonOf(InteractionEventDecoder decoder, byte[] value) {
+  private static Reason reasonOf(InteractionEventDecoder decoder, byte[] value)
+      throws InterruptedException {
     try {
       decoder.decode(value, NOW);
     } catch (MalformedEventException e) {

@@ -6,16 +6,28 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.journeyorchestrator.avro.Channel;
 import io.journeyorchestrator.avro.InteractionEvent;
 import io.journeyorchestrator.config.JobSettings.InputFormat;
+import io.journeyorchestrator.config.SchemaRegistrySettings;
+import io.journeyorchestrator.io.registry.ConfluentWireFormat;
 import io.journeyorchestrator.internal.avro.DecodedInput;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.URI;
 import java.nio.ByteBuffer;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import org.apache.flink.api.common.serialization.DeserializationSchema;
+import org.apache.flink.metrics.Counter;
+import org.apache.flink.metrics.MetricGroup;
+import org.apache.flink.metrics.SimpleCounter;
+import org.apache.flink.metrics.groups.UnregisteredMetricsGroup;
 import org.apache.flink.util.Collector;
+import org.apache.flink.util.UserCodeClassLoader;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.Test;
 
@@ -52,7 +64,7 @@ class KafkaEventDeserializerTest {
   }
 
   @Test
-  void shouldTurnAnUndecodableValueIntoADeadLetterWithItsSource() {
+  void shouldTurnAnUndecodableValueIntoADeadLetterWithItsSource() throws Exception {
     ListCollector out = new ListCollector();
     deserializer.deserialize(record(41, "hello".getBytes()), out);
 
@@ -92,5 +104,79 @@ class KafkaEventDeserializerTest {
         .isInstanceOf(IllegalStateException.class)
         .hasMessage("downstream operator failed");
     assertThat(seen).singleElement().satisfies(input -> assertThat(input.getDeadLetter()).isNull());
+  }
+
+  /** Counters by dotted name, e.g. {@code schemaRegistry.failures}. */
+  private static final class CapturedMetrics extends UnregisteredMetricsGroup {
+    final Map<String, Counter> counters;
+    private final String prefix;
+
+    CapturedMetrics() {
+      this(new HashMap<>(), "");
+    }
+
+    private CapturedMetrics(Map<String, Counter> counters, String prefix) {
+      this.counters = counters;
+      this.prefix = prefix;
+    }
+
+    @Override
+    public Counter counter(String name) {
+      return counters.computeIfAbsent(prefix + name, n -> new SimpleCounter());
+    }
+
+    @Override
+    public MetricGroup addGroup(String name) {
+      return new CapturedMetrics(counters, prefix + name + ".");
+    }
+
+    DeserializationSchema.InitializationContext context() {
+      return new DeserializationSchema.InitializationContext() {
+        @Override
+        public MetricGroup getMetricGroup() {
+          return CapturedMetrics.this;
+        }
+
+        @Override
+        public UserCodeClassLoader getUserCodeClassLoader() {
+          throw new UnsupportedOperationException();
+        }
+      };
+    }
+  }
+
+  @Test
+  void shouldDeadLetterEachRecordWhileTheSchemaRegistryIsUnreachableAndCountIt()
+      throws Exception {
+    int closedPort;
+    try (ServerSocket socket = new ServerSocket(28_090, 1, InetAddress.getLoopbackAddress())) {
+      closedPort = socket.getLocalPort();
+    }
+    SchemaRegistrySettings registry = new SchemaRegistrySettings("job.yaml",
+        URI.create("http://127.0.0.1:" + closedPort), null, 10, Duration.ofMillis(500), 1);
+    KafkaEventDeserializer registryInput = new KafkaEventDeserializer(
+        InteractionEventDecoder.forJob(new io.journeyorchestrator.config.JobSettings("j", "b",
+            null, null, Duration.ofSeconds(1), Duration.ofSeconds(1), Duration.ofHours(1),
+            Duration.ofMinutes(1), InputFormat.REGISTRY_AVRO, registry, null, null)),
+        Clock.fixed(NOW, ZoneOffset.UTC));
+    CapturedMetrics metrics = new CapturedMetrics();
+    registryInput.open(metrics.context());
+    ListCollector out = new ListCollector();
+
+    for (long offset = 0; offset < 3; offset++) {
+      registryInput.deserialize(record(offset, ConfluentWireFormat.frame(1, new byte[] {2})), out);
+    }
+
+    assertThat(out.collected).hasSize(3).allSatisfy(input -> {
+      assertThat(input.getEvent()).isNull();
+      assertThat(input.getDeadLetter().getError()).startsWith("registry: ")
+          .contains("http://127.0.0.1:" + closedPort + "/schemas/ids/1");
+    });
+    assertThat(out.collected).extracting(input -> input.getDeadLetter().getSource())
+        .containsExactly("events/3/0", "events/3/1", "events/3/2");
+    assertThat(metrics.counters.get("schemaRegistry.failures").getCount()).isEqualTo(3);
+    assertThat(metrics.counters.get("schemaRegistry.failedRequests").getCount())
+        .as("two attempts for the first record, none during the pause after it").isEqualTo(2);
+    assertThat(metrics.counters.get("deadLetters.registry-unavailable").getCount()).isEqualTo(3);
   }
 }
