@@ -27,6 +27,7 @@ import org.apache.flink.metrics.MetricGroup;
 import org.apache.flink.metrics.SimpleCounter;
 import org.apache.flink.metrics.groups.UnregisteredMetricsGroup;
 import org.apache.flink.util.Collector;
+import org.apache.flink.util.InstantiationUtil;
 import org.apache.flink.util.UserCodeClassLoader;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.Test;
@@ -154,11 +155,12 @@ class KafkaEventDeserializerTest {
     }
     SchemaRegistrySettings registry = new SchemaRegistrySettings("job.yaml",
         URI.create("http://127.0.0.1:" + closedPort), null, 10, Duration.ofMillis(500), 1);
-    KafkaEventDeserializer registryInput = new KafkaEventDeserializer(
+    // Cloned as Flink ships it to the task: the settings travel, the HTTP client is made there.
+    KafkaEventDeserializer registryInput = InstantiationUtil.clone(new KafkaEventDeserializer(
         InteractionEventDecoder.forJob(new io.journeyorchestrator.config.JobSettings("j", "b",
             null, null, Duration.ofSeconds(1), Duration.ofSeconds(1), Duration.ofHours(1),
             Duration.ofMinutes(1), InputFormat.REGISTRY_AVRO, registry, null, null)),
-        Clock.fixed(NOW, ZoneOffset.UTC));
+        Clock.fixed(NOW, ZoneOffset.UTC)));
     CapturedMetrics metrics = new CapturedMetrics();
     registryInput.open(metrics.context());
     ListCollector out = new ListCollector();
