@@ -9,6 +9,8 @@ import io.journeyorchestrator.io.JsonRecords;
 import io.journeyorchestrator.io.KafkaOutputSerializer;
 import io.journeyorchestrator.io.MalformedEventException;
 import java.io.BufferedWriter;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.io.PrintWriter;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -18,6 +20,8 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Properties;
 import java.util.concurrent.Callable;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -47,8 +51,9 @@ public final class ProduceEventsCommand implements Callable<Integer> {
   @Option(names = "--customers", defaultValue = "1000", description = "Customers (default 1000)")
   int customers;
 
-  @Option(names = "--rate", defaultValue = "200", description = "Events per second (default 200)")
-  double rate;
+  @Option(names = "--rate", description = "Events per second (default 200; with --events,"
+      + " default: as fast as the broker takes them)")
+  Double rate;
 
   @Option(names = "--duration", converter = GenerateEventsCommand.DurationConverter.class,
       description = "How long to produce (wall clock), e.g. 10m; default: until stopped")
@@ -67,8 +72,12 @@ public final class ProduceEventsCommand implements Callable<Integer> {
 
   @Option(names = "--events",
       description = "Produce the events of this replay file (.jsonl) instead of simulated ones,"
-          + " as fast as the broker takes them")
+          + " as fast as the broker takes them or at --rate")
   Path eventsFile;
+
+  @Option(names = "--sent-log", description = "With --events: write '<eventId> <epoch millis>'"
+      + " per event the broker acknowledged, at the time it did (for delay measurements)")
+  Path sentLog;
 
   @Spec CommandSpec spec;
 
@@ -83,11 +92,18 @@ public final class ProduceEventsCommand implements Callable<Integer> {
       err.flush();
       return 2;
     }
+    if (sentLog != null && eventsFile == null) {
+      err.println("--sent-log needs --events");
+      err.flush();
+      return 2;
+    }
+    double eventsPerSecond = rate == null ? 200 : rate;
     Instant start = Instant.now().minus(history);
     JourneyGenerator generator = new JourneyGenerator(
         JourneyGenerator.Settings.defaults().withSeed(seed).withCustomers(customers)
             .withStart(start));
-    long limit = duration == null ? Long.MAX_VALUE : (long) (rate * duration.toSeconds());
+    long limit = duration == null ? Long.MAX_VALUE
+        : (long) (eventsPerSecond * duration.toSeconds());
     if (out != null) {
       if (duration == null) {
         err.println("--out needs --duration (events written = rate x duration)");
@@ -109,14 +125,14 @@ public final class ProduceEventsCommand implements Callable<Integer> {
       return produceFile(servers, topic, err);
     }
     err.printf("Producing to %s at %s: %,d customers, %.0f events/s, event time from %s%n",
-        topic, servers, customers, rate, start);
+        topic, servers, customers, eventsPerSecond, start);
     err.flush();
-    produce(generator, servers, topic, limit, err);
+    produce(generator, servers, topic, limit, eventsPerSecond, err);
     return 0;
   }
 
   private void produce(JourneyGenerator generator, String servers, String topic, long limit,
-      PrintWriter err) throws Exception {
+      double rate, PrintWriter err) throws Exception {
     long startNanos = System.nanoTime();
     long endNanos = duration == null ? Long.MAX_VALUE : startNanos + duration.toNanos();
     long lastReport = startNanos;
@@ -147,13 +163,32 @@ public final class ProduceEventsCommand implements Callable<Integer> {
 
   private int produceFile(String servers, String topic, PrintWriter err) throws Exception {
     long sent = 0;
+    long startNanos = System.nanoTime();
+    AtomicLong failed = new AtomicLong();
+    AtomicReference<Exception> firstFailure = new AtomicReference<>();
     try (KafkaProducer<byte[], byte[]> producer = producer(servers);
+        SentLog log = new SentLog(sentLog);
         var lines = Files.lines(eventsFile, StandardCharsets.UTF_8)) {
       for (String line : (Iterable<String>) lines::iterator) {
-        if (!line.isBlank()) {
-          producer.send(record(topic, JsonEventCodec.parse(line)));
-          sent++;
+        if (line.isBlank()) {
+          continue;
         }
+        InteractionEvent event = JsonEventCodec.parse(line);
+        if (rate != null) {
+          long wait = startNanos + (long) (sent * 1e9 / rate) - System.nanoTime();
+          if (wait > 0) {
+            Thread.sleep(wait / 1_000_000, (int) (wait % 1_000_000));
+          }
+        }
+        String eventId = event.getEventId();
+        producer.send(record(topic, event), (metadata, e) -> {
+          if (e == null) {
+            log.sent(eventId);
+          } else if (failed.getAndIncrement() == 0) {
+            firstFailure.set(e);
+          }
+        });
+        sent++;
       }
       producer.flush();
     } catch (MalformedEventException e) {
@@ -161,9 +196,43 @@ public final class ProduceEventsCommand implements Callable<Integer> {
       err.flush();
       return 2;
     }
+    if (failed.get() > 0) {
+      err.printf("%,d of %,d events from %s were not delivered to %s, the first: %s%n",
+          failed.get(), sent, eventsFile, topic, firstFailure.get());
+      err.flush();
+      return 1;
+    }
     err.printf("Produced %,d events from %s to %s%n", sent, eventsFile, topic);
     err.flush();
     return 0;
+  }
+
+  /** Acknowledgement times, written from the producer's I/O thread. */
+  private static final class SentLog implements AutoCloseable {
+    private final BufferedWriter writer;
+
+    SentLog(Path file) throws IOException {
+      this.writer = file == null ? null : Files.newBufferedWriter(file, StandardCharsets.UTF_8);
+    }
+
+    synchronized void sent(String eventId) {
+      if (writer == null) {
+        return;
+      }
+      try {
+        writer.write(eventId + " " + System.currentTimeMillis());
+        writer.newLine();
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+    }
+
+    @Override
+    public synchronized void close() throws IOException {
+      if (writer != null) {
+        writer.close();
+      }
+    }
   }
 
   private static KafkaProducer<byte[], byte[]> producer(String servers) {
@@ -172,6 +241,11 @@ public final class ProduceEventsCommand implements Callable<Integer> {
     props.put(ProducerConfig.ACKS_CONFIG, "all");
     props.put(ProducerConfig.LINGER_MS_CONFIG, "5");
     props.put(ProducerConfig.CLIENT_ID_CONFIG, "journey-demo-producer");
+    // Rides out broker outages of several minutes (the fault suite's are up to three) instead of
+    // dropping the events produced meanwhile; idempotence (on by default with acks=all) keeps
+    // the retried ones in order, once each.
+    props.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, (int) Duration.ofMinutes(15).toMillis());
+    props.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, Duration.ofMinutes(15).toMillis());
     return new KafkaProducer<>(props, new ByteArraySerializer(), new ByteArraySerializer());
   }
 

@@ -49,6 +49,18 @@ class LocalClusterITCase {
         .contains(" 0 failed");
   }
 
+  /** One case of the fault suite (scripts/test-faults.sh runs them all): exact output after it. */
+  @Test
+  void shouldDecideExactlyWhatReplayDecidesAcrossATaskManagerKill() throws Exception {
+    Scripts.Result result = Scripts.run(Duration.ofMinutes(10), "scripts/test-faults.sh",
+        "--only", "taskmanager-kill", "--events", "6000", "--customers", "600");
+
+    assertThat(result.exitCode()).as(result.output()).isZero();
+    assertThat(result.output())
+        .containsPattern("\\| taskmanager-kill \\| 6000 \\| [1-9][0-9]* \\| 0 \\| 0 \\| 0 \\|")
+        .contains("faults: 1 of 1 runs exact");
+  }
+
   /** The README's first command: decisions print, and a TERM stops everything it started. */
   @Test
   void shouldPrintDecisionsLocallyAndStopEverythingItStartedOnTerm() throws Exception {
