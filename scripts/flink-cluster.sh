@@ -374,13 +374,7 @@ stop_one() {
     rm -f "$home/$role.pid"
     return 0
   fi
-  log "stopping the $role (pid $pid)"
-  kill -TERM "$pid" 2>/dev/null || true
-  if ! wait_until "$timeout" pid_gone "$pid"; then
-    log "$role still running after ${timeout}s: SIGKILL"
-    kill -KILL "$pid" 2>/dev/null || true
-    wait_until 10 pid_gone "$pid" || die "pid $pid survived SIGKILL"
-  fi
+  terminate "$pid" "the $role" "$timeout"
   rm -f "$home/$role.pid"
 }
 

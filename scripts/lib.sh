@@ -100,6 +100,34 @@ pid_alive() {
   [[ -n "${1:-}" ]] && kill -0 "$1" 2>/dev/null
 }
 
+# terminate pid what timeout_s: SIGTERM, wait for the process to exit, SIGKILL after timeout_s.
+terminate() {
+  local pid=$1 what=$2 timeout=$3
+  log "stopping $what (pid $pid)"
+  kill -TERM "$pid" 2>/dev/null || true
+  if ! wait_until "$timeout" pid_gone "$pid"; then
+    log "$what still running after ${timeout}s: SIGKILL"
+    kill -KILL "$pid" 2>/dev/null || true
+    wait_until 10 pid_gone "$pid" || die "pid $pid survived SIGKILL"
+  fi
+}
+
+# listening_sockets pid...: address:port of every socket those processes listen on (ss prints
+# [::ffff:127.0.0.1] for IPv4 on an IPv6 socket, * or [::] for the wildcard).
+listening_sockets() {
+  local pid
+  for pid in "$@"; do
+    ss -ltnpH | awk -v pid="pid=$pid," 'index($0, pid) { print $4 }'
+  done
+}
+
+# only_loopback pid...: those processes listen on something, and on 127.0.0.1 only.
+only_loopback() {
+  local sockets
+  sockets="$(listening_sockets "$@")"
+  [[ -n $sockets ]] && ! grep -Ev '^(127\.0\.0\.1|\[::ffff:127\.0\.0\.1\]):[0-9]+$' <<<"$sockets"
+}
+
 pid_gone() {
   ! pid_alive "$1"
 }

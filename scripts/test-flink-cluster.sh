@@ -116,19 +116,6 @@ check "the TaskManager RPC listens on FLINK_TM_RPC_PORT ($FLINK_TM_RPC_PORT)" \
 check "the TaskManager data port listens on FLINK_TM_DATA_PORT ($FLINK_TM_DATA_PORT)" \
   port_open "$HOST" "$FLINK_TM_DATA_PORT"
 
-# Every socket the two JVMs listen on, as "address:port" (ss prints [::ffff:127.0.0.1] for IPv4 on
-# an IPv6 socket, * or [::] for the wildcard).
-listening() {
-  local pid
-  for pid in $(cat "$FLINK_CLUSTER_HOME/jobmanager.pid" "$FLINK_CLUSTER_HOME/taskmanager.pid"); do
-    ss -ltnpH | awk -v pid="pid=$pid," 'index($0, pid) { print $4 }'
-  done
-}
-only_loopback() {
-  local sockets
-  sockets="$(listening)"
-  [[ -n $sockets ]] && ! grep -Ev '^(127\.0\.0\.1|\[::ffff:127\.0\.0\.1\]):[0-9]+$' <<<"$sockets"
-}
 metrics_of() {
   curl -fsS --max-time 5 "http://$HOST:$1/metrics"
 }
@@ -136,7 +123,8 @@ check "the JobManager serves Prometheus metrics on $HOST:19249" \
   grep -q '^flink_jobmanager_numRegisteredTaskManagers' <(metrics_of 19249)
 check "the TaskManager serves Prometheus metrics on $HOST:19250" \
   grep -q '^flink_taskmanager_Status_JVM_CPU_Load' <(metrics_of 19250)
-check "every port of the cluster, metrics included, listens on 127.0.0.1 only" only_loopback
+check "every port of the cluster, metrics included, listens on 127.0.0.1 only" \
+  only_loopback "$(cat "$FLINK_CLUSTER_HOME/jobmanager.pid")" "$(cat "$FLINK_CLUSTER_HOME/taskmanager.pid")"
 
 # --- Kafka -----------------------------------------------------------------------------------------
 "$scripts/kafka-local.sh" start >/dev/null || die "kafka-local.sh start failed"

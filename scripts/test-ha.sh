@@ -79,24 +79,12 @@ check "status says supervised, with high availability" \
   grep -q 'supervised, high availability 127.0.0.1:17181' <("$scripts/flink-cluster.sh" status)
 check "the cluster's config has ZooKeeper high availability" \
   grep -qx 'high-availability.type: zookeeper' "$FLINK_CLUSTER_HOME/conf/config.yaml"
-# Every socket the two JVMs listen on, as address:port (ss prints [::ffff:127.0.0.1] for IPv4 on
-# an IPv6 socket, * or [::] for the wildcard).
-listening() {
-  local pid
-  for pid in $(cat "$FLINK_CLUSTER_HOME/jobmanager.pid" "$FLINK_CLUSTER_HOME/taskmanager.pid"); do
-    ss -ltnpH | awk -v pid="pid=$pid," 'index($0, pid) { print $4 }'
-  done
-}
-only_loopback() {
-  local sockets
-  sockets="$(listening)"
-  [[ -n $sockets ]] && ! grep -Ev '^(127\.0\.0\.1|\[::ffff:127\.0\.0\.1\]):[0-9]+$' <<<"$sockets"
-}
 check "the JobManager serves Prometheus metrics on $HOST:17249" \
   grep -q '^flink_jobmanager_numRegisteredTaskManagers' <(curl -fsS --max-time 5 "http://$HOST:17249/metrics")
 check "the TaskManager serves Prometheus metrics on $HOST:17250" \
   grep -q '^flink_taskmanager_Status_JVM_CPU_Load' <(curl -fsS --max-time 5 "http://$HOST:17250/metrics")
-check "every port of the cluster, metrics included, listens on 127.0.0.1 only" only_loopback
+check "every port of the cluster, metrics included, listens on 127.0.0.1 only" \
+  only_loopback "$(cat "$FLINK_CLUSTER_HOME/jobmanager.pid")" "$(cat "$FLINK_CLUSTER_HOME/taskmanager.pid")"
 "$scripts/kafka-local.sh" start >/dev/null || die "kafka-local.sh start failed"
 "$scripts/create-topics.sh" --bootstrap-servers "$bootstrap" >/dev/null || die "create-topics failed"
 

@@ -127,13 +127,7 @@ stop() {
     log "not running"
     return 0
   fi
-  log "stopping pid $pid"
-  kill -TERM "$pid" 2>/dev/null || true
-  if ! wait_until "$timeout" pid_gone "$pid"; then
-    log "still running after ${timeout}s: SIGKILL"
-    kill -KILL "$pid" 2>/dev/null || true
-    wait_until 10 pid_gone "$pid" || die "pid $pid survived SIGKILL"
-  fi
+  terminate "$pid" ZooKeeper "$timeout"
   rm -f "$pid_file"
   log "stopped"
 }
