@@ -94,14 +94,9 @@ readonly web_url="http://localhost:$rest_port"
 # running_pid jobmanager|taskmanager: the pid of that JVM of this cluster, if it runs. Checks the
 # command line, so a stale pid file whose pid was reused, or another cluster's JVM, does not count.
 running_pid() {
-  local role=$1 pid args class
+  local role=$1 class
   [[ $role == jobmanager ]] && class=$JM_CLASS || class=$TM_CLASS
-  [[ -f $home/$role.pid ]] || return 1
-  pid="$(<"$home/$role.pid")"
-  pid_alive "$pid" || return 1
-  args="$(ps -o args= -p "$pid" 2>/dev/null)" || return 1
-  [[ $args == *"$class --configDir $conf_dir"* ]] || return 1
-  printf '%s\n' "$pid"
+  pid_from_file "$home/$role.pid" "$class --configDir $conf_dir"
 }
 
 # yaml_set file dotted.key value: replace the value of an existing key in a block-style YAML file
@@ -310,13 +305,7 @@ start() {
 # Without a supervisor of your own (systemd, Kubernetes), use this one.
 
 supervisor_pid() {
-  local pid args
-  [[ -f $home/supervisor.pid ]] || return 1
-  pid="$(<"$home/supervisor.pid")"
-  pid_alive "$pid" || return 1
-  args="$(ps -o args= -p "$pid" 2>/dev/null)" || return 1
-  [[ $args == *flink-cluster.sh\ _supervise* ]] || return 1
-  printf '%s\n' "$pid"
+  pid_from_file "$home/supervisor.pid" "flink-cluster.sh _supervise"
 }
 
 start_supervisor() {

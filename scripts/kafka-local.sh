@@ -54,13 +54,7 @@ readonly server_log="$log_dir/server.log"
 # The pid of our broker, if one is running. Checks the command line too, so a stale pid file whose
 # pid was reused by another process, or a broker of another KAFKA_HOME_DIR, does not count.
 running_pid() {
-  local pid args
-  [[ -f $pid_file ]] || return 1
-  pid="$(<"$pid_file")"
-  pid_alive "$pid" || return 1
-  args="$(ps -o args= -p "$pid" 2>/dev/null)" || return 1
-  [[ $args == *kafka.Kafka*"$properties"* ]] || return 1
-  printf '%s\n' "$pid"
+  pid_from_file "$pid_file" kafka.Kafka "$properties"
 }
 
 write_properties() {

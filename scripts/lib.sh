@@ -128,6 +128,22 @@ only_loopback() {
   [[ -n $sockets ]] && ! grep -Ev '^(127\.0\.0\.1|\[::ffff:127\.0\.0\.1\]):[0-9]+$' <<<"$sockets"
 }
 
+# pid_from_file file text...: the pid in that file, if its process lives and its command line holds
+# every text, so that a stale pid file whose pid was reused, or another folder's process, does not
+# count.
+pid_from_file() {
+  local file=$1 pid args text
+  shift
+  [[ -f $file ]] || return 1
+  pid="$(<"$file")"
+  pid_alive "$pid" || return 1
+  args="$(ps -o args= -p "$pid" 2>/dev/null)" || return 1
+  for text in "$@"; do
+    [[ $args == *"$text"* ]] || return 1
+  done
+  printf '%s\n' "$pid"
+}
+
 pid_gone() {
   ! pid_alive "$1"
 }

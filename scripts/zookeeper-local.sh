@@ -49,13 +49,7 @@ readonly server_log="$home/zookeeper.log"
 # The pid of our server, if one is running (the command line names this folder's zoo.cfg, so a
 # reused pid or another folder's server does not count).
 running_pid() {
-  local pid args
-  [[ -f $pid_file ]] || return 1
-  pid="$(<"$pid_file")"
-  pid_alive "$pid" || return 1
-  args="$(ps -o args= -p "$pid" 2>/dev/null)" || return 1
-  [[ $args == *"$MAIN_CLASS"*"$config"* ]] || return 1
-  printf '%s\n' "$pid"
+  pid_from_file "$pid_file" "$MAIN_CLASS" "$config"
 }
 
 write_config() {
