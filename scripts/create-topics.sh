@@ -17,7 +17,7 @@ source "$(dirname -- "${BASH_SOURCE[0]}")/lib.sh"
 
 readonly PARTITIONS=4
 readonly THIRTY_DAYS_MS=2592000000
-readonly TOPIC_KEYS=(events matches audienceChanges suppressions deadLetters lateEvents)
+readonly TOPIC_KEYS=(events matches audienceChanges suppressions deadLetters lateEvents customerState)
 readonly TOPIC_COMMAND=org.apache.kafka.tools.TopicCommand
 
 usage() {
@@ -62,6 +62,8 @@ setting() {
 topic_config_args() {
   case $1 in
     deadLetters | lateEvents) printf '%s\n' --config "retention.ms=$THIRTY_DAYS_MS" ;;
+    # The latest record of each customer is the customer's state: keep it, however old.
+    customerState) printf '%s\n' --config "cleanup.policy=compact" ;;
   esac
 }
 

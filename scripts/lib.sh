@@ -383,6 +383,22 @@ journey_cli() {
   run_java io.journeyorchestrator.cli.JourneyCli "$@"
 }
 
+# exec_journey_cli args...: replaces the shell with the CLI, so signals (SIGTERM from a process
+# manager, Ctrl-C) reach the JVM itself; for long-running services.
+exec_journey_cli() {
+  local root cp
+  local -a opens extra
+  root="$(repo_root)"
+  ensure_built
+  cp="$(project_classpath)"
+  read -ra opens <<<"$(java_opts_flink17)"
+  read -ra extra <<<"${JOURNEY_JAVA_OPTS:-}"
+  cd "$root"
+  exec java "${opens[@]}" "${extra[@]}" \
+    -Dlog4j2.configurationFile="$root/flink-conf/local/log4j2.properties" \
+    -cp "$cp" io.journeyorchestrator.cli.JourneyCli "$@"
+}
+
 # Flink cluster -------------------------------------------------------------------------------------
 # Talking to a Flink session cluster's REST API (scripts/flink-cluster.sh, scripts/submit.sh, and
 # upgrade scripts). Needs curl and jq. The endpoint is $FLINK_REST_URL, else

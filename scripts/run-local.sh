@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The whole thing on this machine: builds if needed, starts a local Kafka broker, creates the
 # topics, runs the job on a local MiniCluster (Flink Web UI on http://localhost:8081), starts the
-# demo producer and prints audience changes and suppression decisions as they happen.
+# demo producer and the customer lookup service (http://127.0.0.1:8088, LOOKUP_PORT to change),
+# and prints audience changes and suppression decisions as they happen.
 # Ctrl-C stops everything this script started.
 #
 # Usage: scripts/run-local.sh [--job jobs/<job>] [--customers N] [--rate R]
@@ -17,7 +18,7 @@ while (($#)); do
     --job) job=${2:?}; shift 2 ;;
     --customers) customers=${2:?}; shift 2 ;;
     --rate) rate=${2:?}; shift 2 ;;
-    -h | --help) sed -n '2,8p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h | --help) sed -n '2,9p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) die "unknown option $1 (see --help)" ;;
   esac
 done
@@ -55,10 +56,19 @@ journey_cli produce-events --job "$job" --bootstrap-servers "$bootstrap" \
 producer_pid=$!
 on_exit "stop_tree $producer_pid"
 
+lookup_port=${LOOKUP_PORT:-8088}
+log "starting the lookup service on 127.0.0.1:$lookup_port (log: .local/run-local/lookup.log)"
+KAFKA_BOOTSTRAP_SERVERS=$bootstrap "$root/scripts/lookup-server.sh" --job "$job" \
+  --port "$lookup_port" >"$run_dir/lookup.log" 2>&1 &
+lookup_pid=$!
+on_exit "stop_tree $lookup_pid"
+
 cat >&2 <<MSG
 
   Flink Web UI      http://localhost:8081
   Kafka             $bootstrap  (scripts/tail-topic.sh <topic> to read any topic)
+  Lookup service    curl -s http://127.0.0.1:$lookup_port/customers/<customer id from below>
+                    (e.g. c-000001; 404 while the customer is in no audience)
   Output below      audience changes and suppression decisions, in event time, as each
                     checkpoint commits them (every 10 s). Ctrl-C stops everything.
 

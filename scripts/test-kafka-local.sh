@@ -24,7 +24,7 @@ readonly HOST=127.0.0.1
 # What jobs/telecom-demo/job.yaml asks for, written out here so the test does not trust the parser.
 declare -A expected_partitions=(
   [cjo.interactions]=4 [cjo.pattern-matches]=4 [cjo.audience-changes]=4
-  [cjo.suppressions]=4 [cjo.dead-letters]=4 [cjo.late-events]=4
+  [cjo.suppressions]=4 [cjo.dead-letters]=4 [cjo.late-events]=4 [cjo.customer-state]=4
 )
 readonly RETAINED_30_DAYS=(cjo.dead-letters cjo.late-events)
 
@@ -92,6 +92,8 @@ for topic in "${RETAINED_30_DAYS[@]}"; do
   check "$topic keeps records 30 days" \
     grep -Eq "^Topic: ${topic//./\\.}	.*retention\.ms=2592000000" <<<"$description"
 done
+check "cjo.customer-state is compacted" \
+  grep -Eq "^Topic: cjo\.customer-state	.*cleanup\.policy=compact" <<<"$description"
 check "auto topic creation is off" grep -qx 'auto.create.topics.enable=false' "$KAFKA_HOME_DIR/server.properties"
 rss_topics_kb="$(awk '/^VmRSS:/ { print $2 }' "/proc/$pid/status")"
 

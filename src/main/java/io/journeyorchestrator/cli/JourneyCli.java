@@ -13,7 +13,7 @@ import picocli.CommandLine.Command;
     subcommands = {ValidateCommand.class, ReplayCommand.class, PlanCommand.class,
         TailTopicCommand.class, ProduceEventsCommand.class, GenerateEventsCommand.class,
         CatalogCommand.class, KafkaConfigCommand.class, LatestCheckpointCommand.class,
-        WatchdogCommand.class})
+        WatchdogCommand.class, LookupServerCommand.class})
 public final class JourneyCli {
   /** Exit code for an invalid job folder or bad arguments. */
   public static final int INVALID = 2;

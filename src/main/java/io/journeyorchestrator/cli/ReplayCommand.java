@@ -38,6 +38,9 @@ final class ReplayCommand implements Callable<Integer> {
       OutputLines.AUDIENCE_CHANGES, OutputLines.SUPPRESSIONS, OutputLines.DEAD_LETTERS,
       OutputLines.LATE_EVENTS);
 
+  /** Each customer's state at the end, as a reader of the compacted current-state topic sees it. */
+  static final String CURRENT_STATE_FILE = "customer-state.jsonl";
+
   @Option(names = "--job", required = true, description = "Job folder, e.g. jobs/telecom-demo")
   Path jobDir;
 
@@ -88,6 +91,7 @@ final class ReplayCommand implements Callable<Integer> {
     for (String kind : OUTPUT_FILES) {
       write(outDir.resolve(kind + ".jsonl"), result.of(kind));
     }
+    write(outDir.resolve(CURRENT_STATE_FILE), result.currentStates());
     printSummary(out, job.get(), result, catalogCheck,
         (System.nanoTime() - started) / 1_000_000);
     return 0;
@@ -124,7 +128,7 @@ final class ReplayCommand implements Callable<Integer> {
     ReplaySummary.print(out, job, result,
         until == null ? null : result.of(OutputLines.AFTER_END).size(), catalogCheck);
     out.println("Outputs in " + outDir + "/: " + String.join(", ",
-        OUTPUT_FILES.stream().map(k -> k + ".jsonl").toList()));
+        OUTPUT_FILES.stream().map(k -> k + ".jsonl").toList()) + ", " + CURRENT_STATE_FILE);
     out.flush();
   }
 

@@ -148,6 +148,10 @@ final class TailTopicCommand implements Callable<Integer> {
 
   private String render(ConsumerRecord<byte[], byte[]> record) {
     Header type = record.headers().lastHeader(KafkaOutputSerializer.TYPE_HEADER);
+    if (record.value() == null) {
+      String key = record.key() == null ? "" : new String(record.key(), StandardCharsets.UTF_8);
+      return "{\"tombstone\":" + JsonRecords.quote(key) + "}";
+    }
     try {
       if (type == null) {
         throw new java.io.IOException("no " + KafkaOutputSerializer.TYPE_HEADER + " header");
@@ -157,7 +161,8 @@ final class TailTopicCommand implements Callable<Integer> {
       return readable ? ReadableRecords.format(decoded) : JsonRecords.toJson(decoded);
     } catch (Exception e) {
       return "{\"undecodable\":\"" + record.topic() + "/" + record.partition() + "/"
-          + record.offset() + "\",\"error\":\"" + e.getMessage().replace("\"", "'") + "\"}";
+          + record.offset() + "\",\"error\":" + JsonRecords.quote(String.valueOf(e.getMessage()))
+          + "}";
     }
   }
 }

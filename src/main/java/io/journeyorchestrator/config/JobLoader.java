@@ -337,7 +337,8 @@ public final class JobLoader {
 
   private Optional<JobSettings.Topics> topics(YamlMapping topics) {
     List<String> keys = List.of(
-        "events", "matches", "audienceChanges", "suppressions", "deadLetters", "lateEvents");
+        "events", "matches", "audienceChanges", "suppressions", "deadLetters", "lateEvents",
+        "customerState");
     topics.allowOnly(keys);
     List<Optional<String>> names = keys.stream()
         .map(key -> topics.name(key, true, "[a-zA-Z0-9._-]+",
@@ -347,7 +348,8 @@ public final class JobLoader {
       return Optional.empty();
     }
     return Optional.of(new JobSettings.Topics(names.get(0).get(), names.get(1).get(),
-        names.get(2).get(), names.get(3).get(), names.get(4).get(), names.get(5).get()));
+        names.get(2).get(), names.get(3).get(), names.get(4).get(), names.get(5).get(),
+        names.get(6).get()));
   }
 
   private Optional<PatternDefinition> loadPattern(Path file, Set<String> declaredIds) {

@@ -27,7 +27,8 @@ public record JobSettings(
       String audienceChanges,
       String suppressions,
       String deadLetters,
-      String lateEvents) implements java.io.Serializable {}
+      String lateEvents,
+      String customerState) implements java.io.Serializable {}
 
   /** Encoding of the values on the events topic. */
   public enum InputFormat {

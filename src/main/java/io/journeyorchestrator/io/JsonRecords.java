@@ -37,6 +37,15 @@ public final class JsonRecords {
     }
   }
 
+  /** The text as a JSON string literal, quotes and escapes included. */
+  public static String quote(String text) {
+    try {
+      return MAPPER.writeValueAsString(text);
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("strings always serialize", e);
+    }
+  }
+
   public static Map<String, Object> toMap(SpecificRecord record) {
     Map<String, Object> map = new LinkedHashMap<>();
     for (Schema.Field field : record.getSchema().getFields()) {

@@ -1,6 +1,7 @@
 package io.journeyorchestrator.io;
 
 import io.journeyorchestrator.avro.AudienceChange;
+import io.journeyorchestrator.avro.CustomerState;
 import io.journeyorchestrator.avro.DeadLetter;
 import io.journeyorchestrator.avro.InteractionEvent;
 import io.journeyorchestrator.avro.LateEvent;
@@ -17,8 +18,12 @@ public final class OutputLines {
   public static final String DEAD_LETTERS = "dead-letters";
   public static final String LATE_EVENTS = "late-events";
   public static final String AFTER_END = "after-end";
-  public static final List<String> KINDS =
-      List.of(MATCHES, AUDIENCE_CHANGES, SUPPRESSIONS, DEAD_LETTERS, LATE_EVENTS, AFTER_END);
+  /** Every record for the current-state topic; replay writes only the last of each customer. */
+  public static final String CUSTOMER_STATES = "customer-states";
+  /** The label of a state that holds nothing (a tombstone on the topic). */
+  public static final String TOMBSTONE = "tombstone";
+  public static final List<String> KINDS = List.of(MATCHES, AUDIENCE_CHANGES, SUPPRESSIONS,
+      DEAD_LETTERS, LATE_EVENTS, AFTER_END, CUSTOMER_STATES);
 
   private OutputLines() {}
 
@@ -42,6 +47,12 @@ public final class OutputLines {
     return new OutputLine(SUPPRESSIONS, decision.getEventTime().toEpochMilli(),
         decision.getCustomerId(), decision.getDecisionId(),
         decision.getPolicyId() + " " + decision.getAction(), JsonRecords.toJson(decision));
+  }
+
+  public static OutputLine of(CustomerState state) {
+    return new OutputLine(CUSTOMER_STATES, state.getAsOf().toEpochMilli(), state.getCustomerId(),
+        state.getCustomerId(), state.getMemberships().isEmpty() ? TOMBSTONE : "state",
+        JsonRecords.toJson(state));
   }
 
   /** Dead letters of a replay sort in file order: by line number. */

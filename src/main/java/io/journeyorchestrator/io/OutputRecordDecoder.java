@@ -1,6 +1,7 @@
 package io.journeyorchestrator.io;
 
 import io.journeyorchestrator.avro.AudienceChange;
+import io.journeyorchestrator.avro.CustomerState;
 import io.journeyorchestrator.avro.DeadLetter;
 import io.journeyorchestrator.avro.InteractionEvent;
 import io.journeyorchestrator.avro.LateEvent;
@@ -23,7 +24,8 @@ public final class OutputRecordDecoder {
       AudienceChange.getClassSchema().getFullName(), AudienceChange::fromByteBuffer,
       SuppressionDecision.getClassSchema().getFullName(), SuppressionDecision::fromByteBuffer,
       DeadLetter.getClassSchema().getFullName(), DeadLetter::fromByteBuffer,
-      LateEvent.getClassSchema().getFullName(), LateEvent::fromByteBuffer);
+      LateEvent.getClassSchema().getFullName(), LateEvent::fromByteBuffer,
+      CustomerState.getClassSchema().getFullName(), CustomerState::fromByteBuffer);
 
   private OutputRecordDecoder() {}
 

@@ -3,11 +3,14 @@ package io.journeyorchestrator.job;
 import io.journeyorchestrator.audience.AudienceMembershipFunction;
 import io.journeyorchestrator.audience.AudienceRules;
 import io.journeyorchestrator.avro.AudienceChange;
+import io.journeyorchestrator.avro.CustomerState;
 import io.journeyorchestrator.avro.InteractionEvent;
 import io.journeyorchestrator.avro.LateEvent;
 import io.journeyorchestrator.avro.PatternMatch;
 import io.journeyorchestrator.avro.SuppressionDecision;
+import io.journeyorchestrator.config.AudienceDefinition;
 import io.journeyorchestrator.config.JobDefinition;
+import io.journeyorchestrator.customerstate.CustomerStateFunction;
 import io.journeyorchestrator.config.PatternDefinition;
 import io.journeyorchestrator.internal.avro.DetectedMatch;
 import io.journeyorchestrator.internal.avro.MembershipUpdate;
@@ -24,6 +27,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.stream.Collectors;
 import org.apache.flink.formats.avro.typeutils.AvroTypeInfo;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.DataStreamUtils;
@@ -31,7 +35,8 @@ import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 
 /**
  * The job graph, built once for every set of endpoints (Kafka, replay, tests): events of types
- * nothing uses dropped, the rest keyed by customer → customer timeline (order, lateness, profile) → patterns → audiences → suppressions. Sources and sinks are not
+ * nothing uses dropped, the rest keyed by customer → customer timeline (order, lateness, profile) → patterns → audiences → suppressions, and
+ * the customers' current state. Sources and sinks are not
  * its business: it takes a stream of events with timestamps and watermarks and returns streams.
  */
 public final class JourneyTopology {
@@ -48,6 +53,7 @@ public final class JourneyTopology {
       DataStream<PatternMatch> matches,
       DataStream<AudienceChange> audienceChanges,
       DataStream<SuppressionDecision> suppressions,
+      DataStream<CustomerState> customerStates,
       DataStream<LateEvent> lateEvents) {}
 
   /** @param events interaction events with event-time timestamps and watermarks assigned */
@@ -80,9 +86,18 @@ public final class JourneyTopology {
         .transform("suppression policies", new AvroTypeInfo<>(SuppressionDecision.class),
             new EarlierStateOperator<>(new SuppressionPolicyFunction(job.suppressions())))
         .uid("suppression-policies");
+    DataStream<CustomerState> customerStates = DataStreamUtils
+        .reinterpretAsKeyedStream(memberships, new UpdateCustomerKey())
+        .process(new CustomerStateFunction(
+            job.audiences().stream().map(AudienceDefinition::id).collect(Collectors.toSet()),
+            job.suppressions()))
+        .returns(new AvroTypeInfo<>(CustomerState.class))
+        .name("customer state")
+        .uid("customer-state");
 
     DataStream<PatternMatch> matches = memberships.getSideOutput(JobState.PUBLISHED_MATCHES);
-    return new Outputs(matches, audienceChanges, suppressions, matched.lateEvents());
+    return new Outputs(matches, audienceChanges, suppressions, customerStates,
+        matched.lateEvents());
   }
 
   /** How far back a match can reach: the longest {@code within} (single-event patterns: none). */

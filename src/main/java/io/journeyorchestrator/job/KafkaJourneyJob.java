@@ -1,6 +1,7 @@
 package io.journeyorchestrator.job;
 
 import io.journeyorchestrator.avro.AudienceChange;
+import io.journeyorchestrator.avro.CustomerState;
 import io.journeyorchestrator.avro.DeadLetter;
 import io.journeyorchestrator.avro.InteractionEvent;
 import io.journeyorchestrator.avro.LateEvent;
@@ -8,6 +9,7 @@ import io.journeyorchestrator.avro.PatternMatch;
 import io.journeyorchestrator.avro.SuppressionDecision;
 import io.journeyorchestrator.config.JobDefinition;
 import io.journeyorchestrator.config.JobSettings;
+import io.journeyorchestrator.customerstate.CustomerStates;
 import io.journeyorchestrator.internal.avro.DecodedInput;
 import io.journeyorchestrator.io.DecodedInputSplitter;
 import io.journeyorchestrator.io.InteractionEventDecoder;
@@ -105,6 +107,10 @@ public final class KafkaJourneyJob {
     outputs.suppressions().sinkTo(sink(settings, "suppressions", topics.suppressions(),
         SuppressionDecision.class, "customerId"))
         .name("suppressions topic").uid("suppressions-sink");
+    outputs.customerStates().sinkTo(sink(settings, "customer-state", topics.customerState(),
+        KafkaOutputSerializer.compacted(topics.customerState(), CustomerState.class,
+            "customerId", CustomerStates::holdsNothing, "asOf")))
+        .name("customer state topic").uid("customer-state-sink");
     events.getSideOutput(JobState.DEAD_LETTERS).sinkTo(sink(settings, "dead-letters",
         topics.deadLetters(), DeadLetter.class, null))
         .name("dead letters topic").uid("dead-letters-sink");
@@ -158,11 +164,16 @@ public final class KafkaJourneyJob {
 
   private static <T extends SpecificRecordBase> KafkaSink<T> sink(JobSettings settings,
       String output, String topic, Class<T> type, String keyField) {
+    return sink(settings, output, topic, new KafkaOutputSerializer<>(topic, type, keyField));
+  }
+
+  private static <T extends SpecificRecordBase> KafkaSink<T> sink(JobSettings settings,
+      String output, String topic, KafkaOutputSerializer<T> serializer) {
     boolean exactlyOnce = settings.delivery() == JobSettings.Delivery.EXACTLY_ONCE;
     return KafkaSink.<T>builder()
         .setKafkaProducerConfig(sinkProperties(settings))
         .setBootstrapServers(settings.bootstrapServers())
-        .setRecordSerializer(new KafkaOutputSerializer<>(topic, type, keyField))
+        .setRecordSerializer(serializer)
         .setDeliveryGuarantee(exactlyOnce
             ? DeliveryGuarantee.EXACTLY_ONCE : DeliveryGuarantee.AT_LEAST_ONCE)
         .setTransactionalIdPrefix("journey-orchestrator-" + settings.name() + "-" + output)

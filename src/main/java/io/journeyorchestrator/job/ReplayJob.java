@@ -59,7 +59,8 @@ public final class ReplayJob {
   private static final Comparator<OutputLine> INPUT_ORDER =
       DECISION_ORDER.thenComparing(OutputLine::getId);
   private static final List<String> DECISIONS =
-      List.of(OutputLines.MATCHES, OutputLines.AUDIENCE_CHANGES, OutputLines.SUPPRESSIONS);
+      List.of(OutputLines.MATCHES, OutputLines.AUDIENCE_CHANGES, OutputLines.SUPPRESSIONS,
+          OutputLines.CUSTOMER_STATES);
 
   private final JobDefinition job;
   private final Configuration flinkConfig;
@@ -88,6 +89,19 @@ public final class ReplayJob {
       long duplicatesDropped, long unusedDropped) {
     public List<OutputLine> of(String kind) {
       return outputs.getOrDefault(kind, List.of());
+    }
+
+    /**
+     * The state replay ends with, by customer id: each customer's last current-state record,
+     * customers who hold nothing left out (what the compacted topic keeps once tombstones go).
+     */
+    public List<OutputLine> currentStates() {
+      Map<String, OutputLine> latest = new TreeMap<>();
+      for (OutputLine line : of(OutputLines.CUSTOMER_STATES)) {
+        latest.put(line.getCustomerId(), line);
+      }
+      latest.values().removeIf(line -> line.getLabel().equals(OutputLines.TOMBSTONE));
+      return List.copyOf(latest.values());
     }
   }
 
@@ -121,6 +135,7 @@ public final class ReplayJob {
         .union(
             outputs.audienceChanges().map(OutputLines::of).returns(LINE_TYPE),
             outputs.suppressions().map(OutputLines::of).returns(LINE_TYPE),
+            outputs.customerStates().map(OutputLines::of).returns(LINE_TYPE),
             events.getSideOutput(JobState.DEAD_LETTERS)
                 .map(new DeadLetterLine()).returns(LINE_TYPE),
             events.getSideOutput(JobState.LATE_EVENTS).map(OutputLines::late).returns(LINE_TYPE),

@@ -1,5 +1,6 @@
 package io.journeyorchestrator.keyed;
 
+import io.journeyorchestrator.avro.CustomerState;
 import io.journeyorchestrator.avro.DeadLetter;
 import io.journeyorchestrator.avro.InteractionEvent;
 import io.journeyorchestrator.avro.LateEvent;
@@ -126,6 +127,17 @@ public final class JobState {
   public static MapStateDescriptor<Long, List<MembershipUpdate>> pendingMembershipUpdatesDescriptor() {
     return new MapStateDescriptor<>("pending-membership-updates", Types.LONG,
         new ListTypeInfo<>(new AvroTypeInfo<>(MembershipUpdate.class)));
+  }
+
+  /** The customer-state operator's membership updates waiting for their instant. */
+  public static MapStateDescriptor<Long, List<MembershipUpdate>> pendingStateUpdatesDescriptor() {
+    return new MapStateDescriptor<>("pending-state-updates", Types.LONG,
+        new ListTypeInfo<>(new AvroTypeInfo<>(MembershipUpdate.class)));
+  }
+
+  /** The customer-state operator's current state of one customer, as last written out. */
+  public static ValueStateDescriptor<CustomerState> customerStateDescriptor() {
+    return new ValueStateDescriptor<>("customer-state", new AvroTypeInfo<>(CustomerState.class));
   }
 
   /**

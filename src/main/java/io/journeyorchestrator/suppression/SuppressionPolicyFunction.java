@@ -14,12 +14,12 @@ import io.journeyorchestrator.keyed.EventTimeBuffer;
 import io.journeyorchestrator.keyed.JobState;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.stream.Collectors;
@@ -137,22 +137,9 @@ public final class SuppressionPolicyFunction
   private void decide(SuppressionDefinition policy, Map<String, Membership> holds,
       Map<String, SuppressionState> suppressing, String customerId, long eventTime,
       Collector<SuppressionDecision> out) {
-    List<String> holding = new ArrayList<>();
-    boolean allExpire = true;
-    long latestExpiry = Long.MIN_VALUE;
-    for (String audienceId : policy.whileAudiences()) {
-      Membership hold = holds.get(audienceId);
-      if (hold != null) {
-        holding.add(audienceId);
-        if (hold.getExpiresAt() == null) {
-          allExpire = false;
-        } else {
-          latestExpiry = Math.max(latestExpiry, hold.getExpiresAt());
-        }
-      }
-    }
+    Optional<PolicyHold> hold = PolicyHold.of(policy, holds);
     SuppressionState current = suppressing.get(policy.id());
-    if (holding.isEmpty()) {
+    if (hold.isEmpty()) {
       if (current != null) {
         suppressing.remove(policy.id());
         released.get(policy.id()).inc();
@@ -161,14 +148,14 @@ public final class SuppressionPolicyFunction
       }
       return;
     }
-    Long until = allExpire ? latestExpiry : null;
+    Long until = hold.get().until();
     if (current == null || !Objects.equals(current.getUntil(), until)) {
       suppressing.put(policy.id(), new SuppressionState(until));
       if (current == null) {
         suppressed.get(policy.id()).inc();
       }
-      out.collect(decision(policy, customerId, SuppressionAction.SUPPRESS, holding, eventTime,
-          until));
+      out.collect(decision(policy, customerId, SuppressionAction.SUPPRESS,
+          hold.get().audiences(), eventTime, until));
     }
   }
 

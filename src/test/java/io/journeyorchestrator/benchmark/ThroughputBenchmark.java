@@ -398,6 +398,7 @@ public final class ThroughputBenchmark implements Callable<Integer> {
     }
     outputs.audienceChanges().sinkTo(new DiscardingSink<>());
     outputs.suppressions().sinkTo(new DiscardingSink<>());
+    outputs.customerStates().sinkTo(new DiscardingSink<>());
     outputs.lateEvents().sinkTo(new DiscardingSink<>());
   }
 

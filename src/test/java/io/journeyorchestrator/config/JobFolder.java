@@ -18,6 +18,7 @@ public final class JobFolder {
           suppressions: t.suppressions
           deadLetters: t.dead-letters
           lateEvents: t.late-events
+          customerState: t.customer-state
       time:
         maxOutOfOrderness: 30s
         idleTimeout: 1m

@@ -64,24 +64,24 @@ class JobLoaderTest {
   static Stream<Arguments> rejectedJobYamls() {
     return Stream.of(
         Arguments.of("unknown key", JobFolder.JOB_YAML + "paralelism: 4\n",
-            "job.yaml:14: unknown key 'paralelism' in job.yaml. Valid keys: name, kafka, time,"
+            "job.yaml:15: unknown key 'paralelism' in job.yaml. Valid keys: name, kafka, time,"
                 + " input, dedup, delivery"),
         Arguments.of("unknown nested key with suggestion",
             JobFolder.JOB_YAML.replace("idleTimeout", "idleTimout"),
-            "job.yaml:13: unknown key 'idleTimout' in time; did you mean 'idleTimeout'?"),
+            "job.yaml:14: unknown key 'idleTimout' in time; did you mean 'idleTimeout'?"),
         Arguments.of("missing required key",
             JobFolder.JOB_YAML.replace("  maxOutOfOrderness: 30s\n", ""),
-            "job.yaml:11: missing required key 'maxOutOfOrderness' in time; add it, for example"
+            "job.yaml:12: missing required key 'maxOutOfOrderness' in time; add it, for example"
                 + " 'maxOutOfOrderness: 30s'"),
         Arguments.of("missing topic",
             JobFolder.JOB_YAML.replace("    lateEvents: t.late-events\n", ""),
             "missing required key 'lateEvents' in kafka.topics"),
         Arguments.of("bad duration",
             JobFolder.JOB_YAML.replace("maxOutOfOrderness: 30s", "maxOutOfOrderness: 30 sec"),
-            "job.yaml:12: bad duration '30 sec' for 'maxOutOfOrderness': write an integer"
+            "job.yaml:13: bad duration '30 sec' for 'maxOutOfOrderness': write an integer"
                 + " followed by ms, s, m, h or d, for example 30s, 3h or 7d"),
         Arguments.of("bad choice", JobFolder.JOB_YAML + "delivery: twice\n",
-            "job.yaml:14: 'delivery' is 'twice'; use one of: exactly-once, at-least-once"),
+            "job.yaml:15: 'delivery' is 'twice'; use one of: exactly-once, at-least-once"),
         Arguments.of("yaml syntax", "name: [unclosed\n",
             "job.yaml:2: YAML syntax error"),
         Arguments.of("bad job name", JobFolder.JOB_YAML.replace("name: test-job", "name: Test Job"),
@@ -119,7 +119,7 @@ class JobLoaderTest {
         .contains("Basic am91cm5leXM6cHc=");
     assertThat(settings.toString()).doesNotContain("REGISTRY_PASSWORD").contains("******");
     assertThatThrownBy(() -> registry.authorization(name -> null))
-        .hasMessageContaining("job.yaml:18: input.schemaRegistry.basicAuth.password: environment"
+        .hasMessageContaining("job.yaml:19: input.schemaRegistry.basicAuth.password: environment"
             + " variable REGISTRY_PASSWORD is not set");
   }
 
@@ -142,36 +142,36 @@ class JobLoaderTest {
   static Stream<Arguments> rejectedRegistryInputs() {
     return Stream.of(
         Arguments.of("registry format without registry", "input:\n  format: registry-avro\n",
-            "job.yaml:15: format registry-avro reads writer schemas from a schema registry: add"
+            "job.yaml:16: format registry-avro reads writer schemas from a schema registry: add"
                 + " 'schemaRegistry:' to input with at least 'url:'"),
         Arguments.of("registry without url", REGISTRY_INPUT.replace(
                 "    url: http://127.0.0.1:8080/apis/ccompat/v7/\n", ""),
-            "job.yaml:16: missing required key 'url' in input.schemaRegistry; add it, for example"
+            "job.yaml:17: missing required key 'url' in input.schemaRegistry; add it, for example"
                 + " 'url: http://schema-registry:8081'"),
         Arguments.of("registry with another format",
             REGISTRY_INPUT.replace("format: registry-avro", "format: avro"),
-            "job.yaml:16: input.schemaRegistry is read only with 'format: registry-avro' (format"
+            "job.yaml:17: input.schemaRegistry is read only with 'format: registry-avro' (format"
                 + " is avro); set that format or remove schemaRegistry"),
         Arguments.of("credentials in the url", REGISTRY_INPUT.replace("http://127", "http://u:s@127"),
-            "job.yaml:17: 'url' holds credentials; remove them and write them as basicAuth"),
+            "job.yaml:18: 'url' holds credentials; remove them and write them as basicAuth"),
         Arguments.of("not http", REGISTRY_INPUT.replace("http://127.0.0.1:8080", "ftp://x"),
-            "job.yaml:17: 'url' is 'ftp://x/apis/ccompat/v7/'; write the registry's base address"
+            "job.yaml:18: 'url' is 'ftp://x/apis/ccompat/v7/'; write the registry's base address"
                 + " with http:// or https://"),
         Arguments.of("bad secret reference", REGISTRY_INPUT.replace("${REGISTRY_PASSWORD}",
                 "${file:secret.txt}"),
-            "job.yaml:20: 'password' in input.schemaRegistry.basicAuth: '${file:secret.txt}'"
+            "job.yaml:21: 'password' in input.schemaRegistry.basicAuth: '${file:secret.txt}'"
                 + " names a relative path"),
         Arguments.of("password missing", REGISTRY_INPUT.replace(
                 "      password: ${REGISTRY_PASSWORD}\n", ""),
-            "job.yaml:18: missing required key 'password' in input.schemaRegistry.basicAuth"),
+            "job.yaml:19: missing required key 'password' in input.schemaRegistry.basicAuth"),
         Arguments.of("cache size zero", REGISTRY_INPUT.replace("cacheSize: 500", "cacheSize: 0"),
-            "job.yaml:21: 'cacheSize' is '0': write a whole number from 1 to 1000000, e.g. 1000"),
+            "job.yaml:22: 'cacheSize' is '0': write a whole number from 1 to 1000000, e.g. 1000"),
         Arguments.of("timeout too long", REGISTRY_INPUT.replace("2s", "2m"),
-            "job.yaml:22: 'requestTimeout' may be at most 1m: a lookup holds the source's thread"),
+            "job.yaml:23: 'requestTimeout' may be at most 1m: a lookup holds the source's thread"),
         Arguments.of("too many retries", REGISTRY_INPUT.replace("retries: 1", "retries: 50"),
-            "job.yaml:23: 'retries' is '50': write a whole number from 0 to 10"),
+            "job.yaml:24: 'retries' is '50': write a whole number from 0 to 10"),
         Arguments.of("unknown registry key", REGISTRY_INPUT.replace("cacheSize:", "cachSize:"),
-            "job.yaml:21: unknown key 'cachSize' in input.schemaRegistry; did you mean"
+            "job.yaml:22: unknown key 'cachSize' in input.schemaRegistry; did you mean"
                 + " 'cacheSize'?"));
   }
 

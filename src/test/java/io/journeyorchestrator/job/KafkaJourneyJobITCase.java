@@ -1,36 +1,51 @@
 package io.journeyorchestrator.job;
 
 import static io.journeyorchestrator.testing.JourneyRuns.CLOCK_PREFIX;
+import static io.journeyorchestrator.testing.JourneyRuns.CURRENT_STATE;
 import static io.journeyorchestrator.testing.JourneyRuns.PARTITIONS;
 import static io.journeyorchestrator.testing.JourneyRuns.avro;
 import static io.journeyorchestrator.testing.JourneyRuns.committed;
+import static io.journeyorchestrator.testing.JourneyRuns.committedStates;
+import static io.journeyorchestrator.testing.JourneyRuns.compacted;
 import static io.journeyorchestrator.testing.JourneyRuns.demoDefinitions;
 import static io.journeyorchestrator.testing.JourneyRuns.event;
 import static io.journeyorchestrator.testing.JourneyRuns.journeys;
 import static io.journeyorchestrator.testing.JourneyRuns.replay;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.journeyorchestrator.avro.AudienceChange;
 import io.journeyorchestrator.avro.DeadLetter;
 import io.journeyorchestrator.avro.InteractionEvent;
 import io.journeyorchestrator.avro.PatternMatch;
+import io.journeyorchestrator.config.AudienceDefinition;
 import io.journeyorchestrator.config.JobDefinition;
 import io.journeyorchestrator.config.JobFolder;
 import io.journeyorchestrator.config.JobLoader;
+import io.journeyorchestrator.config.JobSettings;
 import io.journeyorchestrator.io.OutputLines;
 import io.journeyorchestrator.testing.EmbeddedKafka;
+import io.journeyorchestrator.testing.LookupService;
 import io.journeyorchestrator.testing.MiniClusters;
+import java.net.InetAddress;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.stream.Collectors;
 import org.apache.avro.Schema;
 import org.apache.avro.generic.GenericData;
 import org.apache.avro.generic.GenericRecord;
@@ -102,12 +117,13 @@ class KafkaJourneyJobITCase {
             suppressions: %s.suppressions
             deadLetters: %s.dead-letters
             lateEvents: %s.late-events
+            customerState: %s.customer-state
         time:
           maxOutOfOrderness: 30s
           idleTimeout: %s
         delivery: %s
         """.formatted(name, kafka.bootstrapServers(), name, name, name, name, name, name,
-            idleTimeout, delivery));
+            name, idleTimeout, delivery));
     JobDefinition definition = JobLoader.load(job);
     kafka.createTopics(definition.settings().topics());
     return definition;
@@ -137,6 +153,13 @@ class KafkaJourneyJobITCase {
     assertThat(committed(kafka, suppressions, expected.get(OutputLines.SUPPRESSIONS).size(), until))
         .as(() -> diagnosis(client, suppressions))
         .isEqualTo(expected.get(OutputLines.SUPPRESSIONS));
+    List<String> expectedStates = expected.get(OutputLines.CUSTOMER_STATES);
+    assertThat(expectedStates).hasSizeGreaterThan(20).anyMatch(s -> s.startsWith("tombstone "));
+    String states = job.settings().topics().customerState();
+    List<String> committedStates = committedStates(kafka, states, expectedStates.size(), until);
+    assertThat(committedStates).as(() -> diagnosis(client, states)).isEqualTo(expectedStates);
+    assertThat(compacted(committedStates)).as("the compacted topic holds the state replay ends with")
+        .isEqualTo(expected.get(CURRENT_STATE));
   }
 
   /** Why committed output may differ: the job's state and what the topic holds uncommitted. */
@@ -176,6 +199,38 @@ class KafkaJourneyJobITCase {
       assertKafkaOutputEqualsReplay(job, expected, until, client);
     } finally {
       client.cancel().get();
+    }
+    assertThat(expected.get(CURRENT_STATE)).as("customers holding something at the end")
+        .hasSizeGreaterThan(5);
+    if (job.settings().delivery() == JobSettings.Delivery.EXACTLY_ONCE) {
+      assertLookupServesTheStateReplayEndsWith(job, expected.get(CURRENT_STATE), until);
+    }
+  }
+
+  /**
+   * The lookup service, started on the topic the job wrote, answers for every customer with the
+   * state replay ends with (expiries applied as of the end of replay time), and again the same
+   * after a restart, which restores the store from the topic.
+   */
+  private void assertLookupServesTheStateReplayEndsWith(JobDefinition job,
+      List<String> currentStates, Instant until) throws Exception {
+    Set<String> audiences =
+        job.audiences().stream().map(AudienceDefinition::id).collect(Collectors.toSet());
+    ObjectMapper json = new ObjectMapper();
+    for (int start = 1; start <= 2; start++) {
+      try (LookupService lookup = new LookupService(kafka.bootstrapServers(),
+          job.settings().topics().customerState(), dir.resolve("lookup-" + start), audiences,
+          Optional.empty(), Clock.fixed(until, ZoneOffset.UTC), InetAddress.getLoopbackAddress())
+          .awaitReady(Duration.ofSeconds(60))) {
+        assertThat(lookup.customers()).as("start %d", start).isEqualTo(currentStates.size());
+        for (String state : currentStates) {
+          JsonNode expectedState = json.readTree(state);
+          LookupService.Answer answer = lookup.customer(expectedState.get("customerId").asText());
+          assertThat(answer.status()).as(answer.body()).isEqualTo(200);
+          assertThat(answer.state()).as("start %d", start).isEqualTo(expectedState);
+        }
+        assertThat(lookup.customer("nobody-" + UUID.randomUUID()).status()).isEqualTo(404);
+      }
     }
   }
 

@@ -90,6 +90,7 @@ class SecuredKafkaJobITCase {
             suppressions: %1$s.suppressions
             deadLetters: %1$s.dead-letters
             lateEvents: %1$s.late-events
+            customerState: %1$s.customer-state
         time:
           maxOutOfOrderness: 30s
           idleTimeout: 5m

@@ -1,5 +1,6 @@
 package io.journeyorchestrator.testing;
 
+import io.journeyorchestrator.avro.CustomerState;
 import io.journeyorchestrator.config.JobSettings;
 import io.journeyorchestrator.io.KafkaOutputSerializer;
 import io.journeyorchestrator.io.OutputRecordDecoder;
@@ -7,6 +8,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -181,7 +183,8 @@ public final class EmbeddedKafka implements AutoCloseable {
     return cluster.bootstrapServers();
   }
 
-  /** Creates the job's topics: 4 partitions each, as scripts/create-topics.sh does. */
+  /** Creates the job's topics: 4 partitions each, as scripts/create-topics.sh does (the
+   * customer-state topic compacted). */
   public void createTopics(JobSettings.Topics topics) throws Exception {
     try (Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrapServers()))) {
       List<NewTopic> newTopics = new ArrayList<>();
@@ -189,6 +192,8 @@ public final class EmbeddedKafka implements AutoCloseable {
           topics.suppressions(), topics.deadLetters(), topics.lateEvents())) {
         newTopics.add(new NewTopic(topic, 4, (short) 1));
       }
+      newTopics.add(new NewTopic(topics.customerState(), 4, (short) 1)
+          .configs(Map.of("cleanup.policy", "compact")));
       admin.createTopics(newTopics).all().get();
     }
   }
@@ -236,6 +241,10 @@ public final class EmbeddedKafka implements AutoCloseable {
       long settleUntil = Long.MAX_VALUE;
       while (System.nanoTime() < Math.min(deadline, settleUntil)) {
         for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(200))) {
+          if (record.value() == null) {
+            read.add(tombstone(record));
+            continue;
+          }
           String type = new String(record.headers().lastHeader(KafkaOutputSerializer.TYPE_HEADER)
               .value(), StandardCharsets.UTF_8);
           read.add(OutputRecordDecoder.decode(type, record.value()));
@@ -246,6 +255,14 @@ public final class EmbeddedKafka implements AutoCloseable {
       }
     }
     return read;
+  }
+
+  /** A tombstone of the current-state topic as the empty state it stands for. */
+  private static CustomerState tombstone(ConsumerRecord<byte[], byte[]> record) {
+    long asOf = Long.parseLong(new String(record.headers()
+        .lastHeader(KafkaOutputSerializer.EVENT_TIME_HEADER).value(), StandardCharsets.UTF_8));
+    return new CustomerState(new String(record.key(), StandardCharsets.UTF_8),
+        Instant.ofEpochMilli(asOf), List.of(), List.of(), List.of());
   }
 
   /** Whether a consumer group has committed the end offset of every partition of a topic. */

@@ -1,10 +1,13 @@
 package io.journeyorchestrator.testing;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.journeyorchestrator.avro.AudienceChange;
 import io.journeyorchestrator.avro.Channel;
+import io.journeyorchestrator.avro.CustomerState;
 import io.journeyorchestrator.avro.InteractionEvent;
 import io.journeyorchestrator.avro.SuppressionDecision;
 import io.journeyorchestrator.config.JobDefinition;
+import io.journeyorchestrator.customerstate.CustomerStates;
 import io.journeyorchestrator.demo.JourneyGenerator;
 import io.journeyorchestrator.internal.avro.OutputLine;
 import io.journeyorchestrator.io.JsonRecords;
@@ -20,9 +23,11 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.producer.ProducerRecord;
 
@@ -110,7 +115,72 @@ public final class JourneyRuns {
     ReplayJob.Result result = ReplayRunner.replay(jobDir, workDir, lines, Optional.of(until));
     return Map.of(
         OutputLines.AUDIENCE_CHANGES, sortedJson(result.of(OutputLines.AUDIENCE_CHANGES)),
-        OutputLines.SUPPRESSIONS, sortedJson(result.of(OutputLines.SUPPRESSIONS)));
+        OutputLines.SUPPRESSIONS, sortedJson(result.of(OutputLines.SUPPRESSIONS)),
+        OutputLines.CUSTOMER_STATES, result.of(OutputLines.CUSTOMER_STATES).stream()
+            .sorted(Comparator.comparing(OutputLine::getCustomerId)
+                .thenComparingLong(OutputLine::getTime))
+            .map(line -> line.getLabel().equals(OutputLines.TOMBSTONE)
+                ? "tombstone " + line.getCustomerId() + " " + line.getTime()
+                : line.getJson())
+            .toList(),
+        CURRENT_STATE, result.currentStates().stream().map(OutputLine::getJson).toList());
+  }
+
+  /** The key of {@link #replay}'s map for the state replay ends with (by customer id). */
+  public static final String CURRENT_STATE = "current-state";
+
+  /** A current-state record as a line to compare: its JSON, or for a tombstone what it says. */
+  public static String stateLine(CustomerState state) {
+    return CustomerStates.holdsNothing(state)
+        ? "tombstone " + state.getCustomerId() + " " + state.getAsOf().toEpochMilli()
+        : JsonRecords.toJson(state);
+  }
+
+  /**
+   * Committed records of the current-state topic up to {@code until}, in the order written for
+   * each customer (customers sorted), once as many as expected arrived; tombstones as {@link
+   * #stateLine}.
+   */
+  public static List<String> committedStates(EmbeddedKafka kafka, String topic, int expected,
+      Instant until) throws Exception {
+    List<SpecificRecord> records = kafka.readCommitted(topic,
+        read -> statesUpTo(read, until).size() >= expected, Duration.ofSeconds(90),
+        Duration.ofSeconds(3));
+    return statesUpTo(records, until).stream()
+        .sorted(Comparator.comparing(CustomerState::getCustomerId)
+            .thenComparing(CustomerState::getAsOf))
+        .map(JourneyRuns::stateLine)
+        .toList();
+  }
+
+  /**
+   * The last committed state of each customer, customers who hold nothing left out: what the
+   * compacted topic keeps, read as the lookup service reads it.
+   */
+  public static List<String> compacted(List<String> stateLines) {
+    Map<String, String> latest = new TreeMap<>();
+    for (String line : stateLines) {
+      if (line.startsWith("tombstone ")) {
+        latest.remove(line.split(" ")[1]);
+      } else {
+        latest.put(customerIdOf(line), line);
+      }
+    }
+    return List.copyOf(latest.values());
+  }
+
+  private static String customerIdOf(String json) {
+    try {
+      return new ObjectMapper().readTree(json).get("customerId").asText();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private static List<CustomerState> statesUpTo(List<SpecificRecord> records, Instant until) {
+    return records.stream().map(r -> (CustomerState) r)
+        .filter(s -> !s.getAsOf().isAfter(until))
+        .toList();
   }
 
   private static List<String> sortedJson(List<OutputLine> lines) {
