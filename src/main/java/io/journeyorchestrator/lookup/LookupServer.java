@@ -28,6 +28,13 @@ import org.slf4j.LoggerFactory;
 public final class LookupServer implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(LookupServer.class);
 
+  static {
+    // The JDK server writes a response's headers and body separately; with Nagle's algorithm on,
+    // the body waits for the client's delayed ACK, about 40 ms per request on Linux (measured:
+    // 705 lookups in 30 s on one connection). Read once, when the first server is created.
+    System.setProperty("sun.net.httpserver.nodelay", "true");
+  }
+
   private final HttpServer server;
   private final ExecutorService threads;
   private final CollectorRegistry registry = new CollectorRegistry();

@@ -1,0 +1,330 @@
+package io.journeyorchestrator.benchmark;
+
+import io.journeyorchestrator.avro.ActiveSuppression;
+import io.journeyorchestrator.avro.CurrentMembership;
+import io.journeyorchestrator.avro.CustomerState;
+import io.journeyorchestrator.io.KafkaOutputSerializer;
+import io.journeyorchestrator.testing.EmbeddedKafka;
+import io.journeyorchestrator.testing.LookupService;
+import java.net.InetAddress;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.HttpURLConnection;
+import java.net.URL;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Properties;
+import java.util.Set;
+import java.util.SplittableRandom;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
+import org.apache.commons.io.FileUtils;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * The lookup service under load, on loopback: an in-JVM broker holding a compacted state topic
+ * of N customers, the service restoring it (timed), then a paced (open-loop) load of GETs at a
+ * fixed rate, latency counted from each request's scheduled time so a stall is not hidden, then
+ * as many lookups as a few client threads can make, and freshness: how long after a
+ * transaction's commit the service answers with what it wrote.
+ */
+@Command(name = "benchmark-lookup", mixinStandardHelpOptions = true,
+    description = "Lookups per second, latency p50/p99 and freshness of the lookup service.")
+public final class LookupBenchmark implements java.util.concurrent.Callable<Integer> {
+  private static final Set<String> AUDIENCES = Set.of("open-support-case", "payment-trouble",
+      "trade-in-offer", "activation-help");
+
+  @Option(names = "--customers", description = "Customers in the store (default ${DEFAULT-VALUE})")
+  int customers = 1_000_000;
+
+  @Option(names = "--rate", description = "Paced lookups per second (default ${DEFAULT-VALUE})")
+  int rate = 5_000;
+
+  @Option(names = "--requests", description = "Paced lookups in all (default ${DEFAULT-VALUE})")
+  int requests = 100_000;
+
+  @Option(names = "--max-requests",
+      description = "Lookups of the as-fast-as-possible run (default ${DEFAULT-VALUE})")
+  int maxRequests = 100_000;
+
+  @Option(names = "--clients", description = "Client threads of that run (default ${DEFAULT-VALUE})")
+  int clients = 4;
+
+  @Option(names = "--freshness-samples", description = "Default ${DEFAULT-VALUE}")
+  int freshnessSamples = 200;
+
+  public static void main(String[] args) {
+    System.exit(new CommandLine(new LookupBenchmark()).execute(args));
+  }
+
+  @Override
+  public Integer call() throws Exception {
+    Path work = Files.createTempDirectory("lookup-benchmark-");
+    try (EmbeddedKafka kafka = EmbeddedKafka.start()) {
+      String topic = "customer-state";
+      try (Admin admin = Admin.create(Map.of("bootstrap.servers", kafka.bootstrapServers()))) {
+        admin.createTopics(List.of(new NewTopic(topic, 4, (short) 1)
+            .configs(Map.of("cleanup.policy", "compact")))).all().get();
+      }
+      long writeStart = System.nanoTime();
+      long bytes = write(kafka, topic);
+      System.out.printf("Wrote %,d customer states (%,d bytes of values) in %.1f s%n", customers,
+          bytes, seconds(writeStart));
+
+      System.gc();
+      long heapBefore = usedHeap();
+      long restoreStart = System.nanoTime();
+      try (LookupService lookup = new LookupService(kafka.bootstrapServers(), topic,
+          work.resolve("store"), AUDIENCES, Optional.empty(), Clock.systemUTC(),
+          InetAddress.getLoopbackAddress()).awaitReady(Duration.ofMinutes(10))) {
+        double restore = seconds(restoreStart);
+        System.gc();
+        long heap = usedHeap() - heapBefore;
+        System.out.printf("Restored %,d customers in %.1f s; store heap about %,d MB"
+            + " (%,d bytes per customer)%n", lookup.customers(), restore, heap >> 20,
+            heap / Math.max(1, lookup.customers()));
+        String base = lookup.baseUrl();
+
+        warmUp(base);
+        long[] paced = paced(base);
+        System.out.printf("Paced: %,d lookups at %,d/s: p50 %.2f ms, p99 %.2f ms, p99.9 %.2f ms,"
+            + " max %.2f ms (from each request's scheduled time)%n", paced.length, rate,
+            percentile(paced, 0.50), percentile(paced, 0.99), percentile(paced, 0.999),
+            percentile(paced, 1.0));
+        double max = asFastAsPossible(base);
+        System.out.printf("As fast as possible: %,.0f lookups/s with %d client threads%n", max,
+            clients);
+        long[] fresh = freshness(kafka, topic, lookup);
+        System.out.printf("Freshness: %d commits, visible in the service p50 %.1f ms, p99 %.1f ms"
+            + " after commitTransaction returned%n", fresh.length, percentile(fresh, 0.5),
+            percentile(fresh, 0.99));
+        System.out.printf("{\"customers\": %d, \"restoreSeconds\": %.1f, \"pacedRate\": %d,"
+            + " \"latencyMs\": {\"p50\": %.3f, \"p99\": %.3f}, \"maxLookupsPerSecond\": %.0f,"
+            + " \"freshnessMs\": {\"p50\": %.1f, \"p99\": %.1f}}%n", customers, restore, rate,
+            percentile(paced, 0.5), percentile(paced, 0.99), max, percentile(fresh, 0.5),
+            percentile(fresh, 0.99));
+      }
+    } finally {
+      FileUtils.deleteDirectory(work.toFile());
+    }
+    return 0;
+  }
+
+  private static double seconds(long since) {
+    return (System.nanoTime() - since) / 1e9;
+  }
+
+  private static long usedHeap() {
+    Runtime runtime = Runtime.getRuntime();
+    return runtime.totalMemory() - runtime.freeMemory();
+  }
+
+  static String customerId(int i) {
+    return String.format("c-%07d", i);
+  }
+
+  /** A state like the demo's: one to three memberships, a suppression for some. */
+  static CustomerState state(int i, Instant asOf, String changeId) {
+    SplittableRandom random = new SplittableRandom(i);
+    List<CurrentMembership> memberships = new ArrayList<>();
+    List<String> audiences = List.of("activation-help", "open-support-case", "payment-trouble",
+        "trade-in-offer");
+    int count = 1 + random.nextInt(3);
+    for (int a = 0; a < count; a++) {
+      memberships.add(new CurrentMembership(audiences.get((i + a) % 4), asOf.minusSeconds(3600),
+          asOf.plus(Duration.ofDays(30))));
+    }
+    memberships.sort(java.util.Comparator.comparing(CurrentMembership::getAudienceId));
+    List<ActiveSuppression> suppressions = memberships.stream()
+        .filter(m -> m.getAudienceId().equals("open-support-case"))
+        .map(m -> new ActiveSuppression("no-marketing-during-support",
+            List.of("EMAIL", "SMS", "PUSH"), List.of("marketing", "upsell"),
+            List.of("open-support-case"), m.getExpiresAt()))
+        .toList();
+    return new CustomerState(customerId(i), asOf, memberships, suppressions, List.of(changeId));
+  }
+
+  private long write(EmbeddedKafka kafka, String topic) throws Exception {
+    KafkaOutputSerializer<CustomerState> serializer = KafkaOutputSerializer.compacted(topic,
+        CustomerState.class, "customerId", s -> s.getMemberships().isEmpty(), "asOf");
+    Properties props = producerProps(kafka, "benchmark-writer");
+    long bytes = 0;
+    Instant asOf = Instant.now();
+    try (KafkaProducer<byte[], byte[]> producer =
+        new KafkaProducer<>(props, new ByteArraySerializer(), new ByteArraySerializer())) {
+      producer.initTransactions();
+      for (int start = 0; start < customers; start += 50_000) {
+        producer.beginTransaction();
+        for (int i = start; i < Math.min(customers, start + 50_000); i++) {
+          var record = serializer.serialize(state(i, asOf, "c" + i), null, null);
+          bytes += record.value().length;
+          producer.send(record);
+        }
+        producer.commitTransaction();
+      }
+    }
+    return bytes;
+  }
+
+  private static Properties producerProps(EmbeddedKafka kafka, String transactionalId) {
+    Properties props = new Properties();
+    props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
+    props.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, transactionalId);
+    props.put(ProducerConfig.LINGER_MS_CONFIG, 5);
+    props.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
+    return props;
+  }
+
+  /**
+   * One GET on a kept-alive connection (HttpURLConnection pools them per thread and host); the
+   * status, and the body when asked for.
+   */
+  private static Answer get(String url, boolean body) {
+    try {
+      HttpURLConnection connection = (HttpURLConnection) new URL(url).openConnection();
+      connection.setConnectTimeout(5_000);
+      connection.setReadTimeout(5_000);
+      int status = connection.getResponseCode();
+      InputStream in = status < 400 ? connection.getInputStream() : connection.getErrorStream();
+      byte[] bytes = in == null ? new byte[0] : in.readAllBytes();
+      if (in != null) {
+        in.close();
+      }
+      return new Answer(status, body ? new String(bytes, StandardCharsets.UTF_8) : "");
+    } catch (IOException e) {
+      return new Answer(-1, e.toString());
+    }
+  }
+
+  private record Answer(int status, String body) {}
+
+  private String url(String base, SplittableRandom random) {
+    // One in twenty ids is unknown (a 404), as touchpoints ask about customers in no journey.
+    int i = random.nextInt(customers + customers / 20);
+    return base + "/customers/" + customerId(i);
+  }
+
+  private void warmUp(String base) {
+    SplittableRandom random = new SplittableRandom(7);
+    for (int i = 0; i < 20_000; i++) {
+      get(url(base, random), false);
+    }
+  }
+
+  /**
+   * Open loop: each request is handed to a pool of senders at its scheduled time whatever the
+   * answers do, and its latency counts from that time, so a stall shows as latency.
+   */
+  private long[] paced(String base) throws Exception {
+    ExecutorService senders = Executors.newFixedThreadPool(64);
+    long[] latencies = new long[requests];
+    AtomicLong failures = new AtomicLong();
+    try {
+      SplittableRandom random = new SplittableRandom(11);
+      List<Future<?>> sent = new ArrayList<>(requests);
+      long start = System.nanoTime();
+      long interval = 1_000_000_000L / rate;
+      for (int n = 0; n < requests; n++) {
+        long scheduled = start + n * interval;
+        long wait = scheduled - System.nanoTime();
+        if (wait > 0) {
+          LockSupport.parkNanos(wait);
+        }
+        int slot = n;
+        String url = url(base, random);
+        sent.add(senders.submit(() -> {
+          int status = get(url, false).status();
+          latencies[slot] = System.nanoTime() - scheduled;
+          if (status != 200 && status != 404) {
+            failures.incrementAndGet();
+          }
+        }));
+      }
+      for (Future<?> future : sent) {
+        future.get();
+      }
+    } finally {
+      senders.shutdownNow();
+    }
+    if (failures.get() > 0) {
+      System.out.printf("  %,d paced lookups failed%n", failures.get());
+    }
+    return latencies;
+  }
+
+  private double asFastAsPossible(String base) throws Exception {
+    ExecutorService executor = Executors.newFixedThreadPool(clients);
+    try {
+      AtomicLong left = new AtomicLong(maxRequests);
+      List<Future<?>> workers = new ArrayList<>();
+      long start = System.nanoTime();
+      for (int c = 0; c < clients; c++) {
+        SplittableRandom random = new SplittableRandom(100 + c);
+        workers.add(executor.submit(() -> {
+          while (left.getAndDecrement() > 0) {
+            get(url(base, random), false);
+          }
+        }));
+      }
+      for (Future<?> worker : workers) {
+        worker.get();
+      }
+      return maxRequests / seconds(start);
+    } finally {
+      executor.shutdownNow();
+    }
+  }
+
+  /** Commit one customer's new state, then ask until the service answers with it. */
+  private long[] freshness(EmbeddedKafka kafka, String topic, LookupService lookup)
+      throws Exception {
+    KafkaOutputSerializer<CustomerState> serializer = KafkaOutputSerializer.compacted(topic,
+        CustomerState.class, "customerId", s -> s.getMemberships().isEmpty(), "asOf");
+    long[] samples = new long[freshnessSamples];
+    try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(
+        producerProps(kafka, "benchmark-freshness"), new ByteArraySerializer(),
+        new ByteArraySerializer())) {
+      producer.initTransactions();
+      for (int n = 0; n < freshnessSamples; n++) {
+        int i = n * 4_999 % customers;
+        String changeId = "fresh-" + n;
+        producer.beginTransaction();
+        producer.send(serializer.serialize(state(i, Instant.now(), changeId), null, null));
+        producer.commitTransaction();
+        long committed = System.nanoTime();
+        String url = lookup.baseUrl() + "/customers/" + customerId(i);
+        while (!get(url, true).body().contains(changeId)) {
+          Thread.onSpinWait();
+        }
+        samples[n] = System.nanoTime() - committed;
+      }
+    }
+    return samples;
+  }
+
+  private static double percentile(long[] nanos, double p) {
+    long[] sorted = nanos.clone();
+    Arrays.sort(sorted);
+    int index = (int) Math.min(sorted.length - 1, Math.ceil(p * sorted.length) - 1);
+    return sorted[Math.max(0, index)] / 1e6;
+  }
+}
