@@ -348,6 +348,12 @@ project_classpath() {
 # run_java main-class args...: a JVM with the project's classpath, Flink's Java 17 flags and the
 # quiet local logging configuration, started from the repository root.
 run_java() {
+  (exec_java "$@")
+}
+
+# exec_java main-class args...: replaces the shell with a JVM running a main class of the project
+# (built first) from the repository root, with the project's classpath and Java options.
+exec_java() {
   local root cp
   local -a opens extra
   root="$(repo_root)"
@@ -355,9 +361,10 @@ run_java() {
   cp="$(project_classpath)"
   read -ra opens <<<"$(java_opts_flink17)"
   read -ra extra <<<"${JOURNEY_JAVA_OPTS:-}"
-  (cd "$root" && exec java "${opens[@]}" "${extra[@]}" \
+  cd "$root"
+  exec java "${opens[@]}" "${extra[@]}" \
     -Dlog4j2.configurationFile="$root/flink-conf/local/log4j2.properties" \
-    -cp "$cp" "$@")
+    -cp "$cp" "$@"
 }
 
 # exec_test_main heap main-class args...: replaces the shell with a JVM running a main class of the
@@ -386,17 +393,7 @@ journey_cli() {
 # exec_journey_cli args...: replaces the shell with the CLI, so signals (SIGTERM from a process
 # manager, Ctrl-C) reach the JVM itself; for long-running services.
 exec_journey_cli() {
-  local root cp
-  local -a opens extra
-  root="$(repo_root)"
-  ensure_built
-  cp="$(project_classpath)"
-  read -ra opens <<<"$(java_opts_flink17)"
-  read -ra extra <<<"${JOURNEY_JAVA_OPTS:-}"
-  cd "$root"
-  exec java "${opens[@]}" "${extra[@]}" \
-    -Dlog4j2.configurationFile="$root/flink-conf/local/log4j2.properties" \
-    -cp "$cp" io.journeyorchestrator.cli.JourneyCli "$@"
+  exec_java io.journeyorchestrator.cli.JourneyCli "$@"
 }
 
 # Flink cluster -------------------------------------------------------------------------------------

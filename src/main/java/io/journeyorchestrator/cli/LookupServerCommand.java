@@ -103,21 +103,10 @@ final class LookupServerCommand implements Callable<Integer> {
         bootstrapServers == null ? job.settings().bootstrapServers() : bootstrapServers, topic,
         applicationId == null ? "journey-lookup-" + job.settings().name() : applicationId,
         client, stateDir)) {
-      LookupRequests.StoreStatus status = new LookupRequests.StoreStatus() {
-        @Override
-        public boolean ready() {
-          return view.ready();
-        }
-
-        @Override
-        public boolean alive() {
-          return view.alive();
-        }
-      };
-      LookupRequests requests = new LookupRequests(view::get, status, Optional.of(audiences),
+      LookupRequests requests = new LookupRequests(view::get, view, Optional.of(audiences),
           token, Clock.systemUTC());
       try (LookupServer server =
-          new LookupServer(address, port, threads, requests, status, view::customers)) {
+          new LookupServer(address, port, threads, requests, view, view::customers)) {
         // On SIGTERM: stop serving, close the store, then let the JVM go.
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
           stopped.countDown();

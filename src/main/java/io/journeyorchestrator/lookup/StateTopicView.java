@@ -27,7 +27,7 @@ import org.apache.kafka.streams.state.Stores;
  * has not reached yet). Only committed records are read, so a lookup never sees a state the job
  * rolled back. Values stay encoded in the store and are decoded per lookup.
  */
-public final class StateTopicView implements AutoCloseable {
+public final class StateTopicView implements LookupRequests.StoreStatus, AutoCloseable {
   static final String STORE = "customer-state";
 
   private final KafkaStreams streams;
@@ -64,11 +64,13 @@ public final class StateTopicView implements AutoCloseable {
   }
 
   /** Whether the store is restored and followed: lookups answer from it. */
+  @Override
   public boolean ready() {
     return streams.state() == KafkaStreams.State.RUNNING;
   }
 
   /** Whether it can still become or stay ready (not failed or shut down). */
+  @Override
   public boolean alive() {
     KafkaStreams.State state = streams.state();
     return state.isRunningOrRebalancing() || state == KafkaStreams.State.CREATED;

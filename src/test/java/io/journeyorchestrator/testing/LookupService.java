@@ -53,19 +53,8 @@ public final class LookupService implements AutoCloseable {
     this.token = token;
     view = new StateTopicView(bootstrapServers, topic, "lookup-test-" + System.nanoTime(),
         new Properties(), stateDir);
-    LookupRequests.StoreStatus status = new LookupRequests.StoreStatus() {
-      @Override
-      public boolean ready() {
-        return view.ready();
-      }
-
-      @Override
-      public boolean alive() {
-        return view.alive();
-      }
-    };
     server = new LookupServer(address, 0, 4,
-        new LookupRequests(view::get, status, Optional.of(audiences), token, clock), status,
+        new LookupRequests(view::get, view, Optional.of(audiences), token, clock), view,
         view::customers);
     view.start();
     server.start();
