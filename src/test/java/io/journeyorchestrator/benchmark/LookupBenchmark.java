@@ -5,8 +5,9 @@ import io.journeyorchestrator.avro.CurrentMembership;
 import io.journeyorchestrator.avro.CustomerState;
 import io.journeyorchestrator.io.KafkaOutputSerializer;
 import io.journeyorchestrator.testing.EmbeddedKafka;
-import io.journeyorchestrator.testing.LookupService;
-import java.net.InetAddress;
+import io.journeyorchestrator.config.JobDefinition;
+import io.journeyorchestrator.config.JobLoader;
+import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.HttpURLConnection;
@@ -14,23 +15,22 @@ import java.net.URL;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Properties;
-import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
-import org.apache.commons.io.FileUtils;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -42,7 +42,8 @@ import picocli.CommandLine.Option;
 
 /**
  * The lookup service under load, on loopback: an in-JVM broker holding a compacted state topic
- * of N customers, the service restoring it (timed), then a paced (open-loop) load of GETs at a
+ * of N customers, the service as it ships ({@code scripts/lookup-server.sh}, its own JVM)
+ * restoring it (timed), then a paced (open-loop) load of GETs at a
  * fixed rate, latency counted from each request's scheduled time so a stall is not hidden, then
  * as many lookups as a few client threads can make, and freshness: how long after a
  * transaction's commit the service answers with what it wrote.
@@ -50,8 +51,8 @@ import picocli.CommandLine.Option;
 @Command(name = "benchmark-lookup", mixinStandardHelpOptions = true,
     description = "Lookups per second, latency p50/p99 and freshness of the lookup service.")
 public final class LookupBenchmark implements java.util.concurrent.Callable<Integer> {
-  private static final Set<String> AUDIENCES = Set.of("open-support-case", "payment-trouble",
-      "trade-in-offer", "activation-help");
+  @Option(names = "--job", description = "Job folder the service runs for (default ${DEFAULT-VALUE})")
+  Path jobDir = Path.of("jobs/telecom-demo");
 
   @Option(names = "--customers", description = "Customers in the store (default ${DEFAULT-VALUE})")
   int customers = 1_000_000;
@@ -73,14 +74,18 @@ public final class LookupBenchmark implements java.util.concurrent.Callable<Inte
   int freshnessSamples = 200;
 
   public static void main(String[] args) {
+    // HttpURLConnection keeps at most 5 idle connections per host by default: the paced run's 64
+    // senders would then open a new connection for most lookups and measure TCP set-up, not the
+    // service. Read once, before the first connection.
+    System.setProperty("http.maxConnections", "128");
     System.exit(new CommandLine(new LookupBenchmark()).execute(args));
   }
 
   @Override
   public Integer call() throws Exception {
-    Path work = Files.createTempDirectory("lookup-benchmark-");
+    JobDefinition job = JobLoader.load(jobDir);
+    String topic = job.settings().topics().customerState();
     try (EmbeddedKafka kafka = EmbeddedKafka.start()) {
-      String topic = "customer-state";
       try (Admin admin = Admin.create(Map.of("bootstrap.servers", kafka.bootstrapServers()))) {
         admin.createTopics(List.of(new NewTopic(topic, 4, (short) 1)
             .configs(Map.of("cleanup.policy", "compact")))).all().get();
@@ -90,18 +95,13 @@ public final class LookupBenchmark implements java.util.concurrent.Callable<Inte
       System.out.printf("Wrote %,d customer states (%,d bytes of values) in %.1f s%n", customers,
           bytes, seconds(writeStart));
 
-      System.gc();
-      long heapBefore = usedHeap();
-      long restoreStart = System.nanoTime();
-      try (LookupService lookup = new LookupService(kafka.bootstrapServers(), topic,
-          work.resolve("store"), AUDIENCES, Optional.empty(), Clock.systemUTC(),
-          InetAddress.getLoopbackAddress()).awaitReady(Duration.ofMinutes(10))) {
-        double restore = seconds(restoreStart);
-        System.gc();
-        long heap = usedHeap() - heapBefore;
-        System.out.printf("Restored %,d customers in %.1f s; store heap about %,d MB"
-            + " (%,d bytes per customer)%n", lookup.customers(), restore, heap >> 20,
-            heap / Math.max(1, lookup.customers()));
+      try (ServiceProcess lookup = ServiceProcess.start(jobDir, kafka.bootstrapServers(),
+          Duration.ofMinutes(10))) {
+        System.out.printf("Restored %,d customers in %.1f s (the service's own figure: %s);"
+            + " heap used after a full GC %,d MB (%,d bytes per customer), resident %,d MB%n",
+            lookup.customers(), lookup.restoreSeconds(), lookup.readyLine(),
+            lookup.heapUsedAfterGc() >> 20, lookup.heapUsedAfterGc() / Math.max(1, customers),
+            lookup.residentBytes() >> 20);
         String base = lookup.baseUrl();
 
         warmUp(base);
@@ -110,23 +110,145 @@ public final class LookupBenchmark implements java.util.concurrent.Callable<Inte
             + " max %.2f ms (from each request's scheduled time)%n", paced.length, rate,
             percentile(paced, 0.50), percentile(paced, 0.99), percentile(paced, 0.999),
             percentile(paced, 1.0));
+        System.out.println("  " + slowest(paced));
+        System.out.println("  " + perSecond(paced));
+        System.out.println("  the service's own timing (request read to response written): "
+            + lookup.serverTiming());
         double max = asFastAsPossible(base);
         System.out.printf("As fast as possible: %,.0f lookups/s with %d client threads%n", max,
             clients);
-        long[] fresh = freshness(kafka, topic, lookup);
+        long[] fresh = freshness(kafka, topic, base);
         System.out.printf("Freshness: %d commits, visible in the service p50 %.1f ms, p99 %.1f ms"
             + " after commitTransaction returned%n", fresh.length, percentile(fresh, 0.5),
             percentile(fresh, 0.99));
         System.out.printf("{\"customers\": %d, \"restoreSeconds\": %.1f, \"pacedRate\": %d,"
             + " \"latencyMs\": {\"p50\": %.3f, \"p99\": %.3f}, \"maxLookupsPerSecond\": %.0f,"
-            + " \"freshnessMs\": {\"p50\": %.1f, \"p99\": %.1f}}%n", customers, restore, rate,
-            percentile(paced, 0.5), percentile(paced, 0.99), max, percentile(fresh, 0.5),
-            percentile(fresh, 0.99));
+            + " \"freshnessMs\": {\"p50\": %.1f, \"p99\": %.1f}}%n", customers,
+            lookup.restoreSeconds(), rate, percentile(paced, 0.5), percentile(paced, 0.99), max,
+            percentile(fresh, 0.5), percentile(fresh, 0.99));
       }
-    } finally {
-      FileUtils.deleteDirectory(work.toFile());
     }
     return 0;
+  }
+
+  /**
+   * The service as it ships: {@code scripts/lookup-server.sh} in a JVM of its own (so neither the
+   * broker's nor the load generator's garbage collection pauses it), on a free loopback port.
+   */
+  private static final class ServiceProcess implements AutoCloseable {
+    private static final Pattern SERVING = Pattern.compile("serving .* on (http://\\S+)");
+    private static final Pattern READY = Pattern.compile("ready, .* restored in ([0-9.]+) s");
+    private final Process process;
+    private final String baseUrl;
+    private final String readyLine;
+    private final double restoreSeconds;
+
+    private ServiceProcess(Process process, String baseUrl, String readyLine,
+        double restoreSeconds) {
+      this.process = process;
+      this.baseUrl = baseUrl;
+      this.readyLine = readyLine;
+      this.restoreSeconds = restoreSeconds;
+    }
+
+    static ServiceProcess start(Path jobDir, String bootstrapServers, Duration timeout)
+        throws Exception {
+      long started = System.nanoTime();
+      Process process = new ProcessBuilder("bash", "scripts/lookup-server.sh", "--job",
+          jobDir.toString(), "--bootstrap-servers", bootstrapServers, "--port", "0",
+          "--application-id", "lookup-benchmark-" + ProcessHandle.current().pid())
+          .redirectError(ProcessBuilder.Redirect.INHERIT).start();
+      process.getOutputStream().close();
+      BufferedReader out = process.inputReader(StandardCharsets.UTF_8);
+      String baseUrl = null;
+      long deadline = System.nanoTime() + timeout.toNanos();
+      try {
+        String line;
+        while ((line = out.readLine()) != null && System.nanoTime() < deadline) {
+          Matcher serving = SERVING.matcher(line);
+          if (serving.find()) {
+            baseUrl = serving.group(1);
+          }
+          Matcher ready = READY.matcher(line);
+          if (ready.find() && baseUrl != null) {
+            double fromStart = seconds(started);
+            Thread drain = new Thread(() -> out.lines().forEach(System.out::println));
+            drain.setDaemon(true);
+            drain.start();
+            return new ServiceProcess(process, baseUrl, line.trim(), fromStart);
+          }
+        }
+      } catch (RuntimeException | IOException e) {
+        process.destroyForcibly();
+        throw e;
+      }
+      process.destroyForcibly();
+      throw new IllegalStateException("the lookup service did not get ready");
+    }
+
+    String baseUrl() {
+      return baseUrl;
+    }
+
+    /** From starting the script to the service saying it is ready: JVM start included. */
+    double restoreSeconds() {
+      return restoreSeconds;
+    }
+
+    String readyLine() {
+      return readyLine;
+    }
+
+    long customers() {
+      String metrics = get(baseUrl + "/metrics", true).body();
+      Matcher gauge = Pattern.compile("(?m)^journey_lookup_customers ([0-9.E]+)$").matcher(metrics);
+      return gauge.find() ? (long) Double.parseDouble(gauge.group(1)) : -1;
+    }
+
+    /** Cumulative counts of the service's latency histogram for customer lookups. */
+    String serverTiming() {
+      String metrics = get(baseUrl + "/metrics", true).body();
+      Matcher bucket = Pattern.compile(
+          "(?m)^journey_lookup_request_seconds_bucket\\{route=\"customer\",le=\"([^\"]+)\",?\\} ([0-9.E]+)$")
+          .matcher(metrics);
+      StringBuilder text = new StringBuilder();
+      while (bucket.find()) {
+        text.append(text.length() == 0 ? "" : ", ").append("<=").append(bucket.group(1))
+            .append(" s: ").append((long) Double.parseDouble(bucket.group(2)));
+      }
+      return text.toString();
+    }
+
+    long heapUsedAfterGc() throws Exception {
+      jcmd("GC.run");
+      Matcher used = Pattern.compile("used (\\d+)K").matcher(jcmd("GC.heap_info"));
+      return used.find() ? Long.parseLong(used.group(1)) << 10 : -1;
+    }
+
+    long residentBytes() throws IOException {
+      for (String line : Files.readAllLines(Path.of("/proc/" + process.pid() + "/status"))) {
+        if (line.startsWith("VmRSS:")) {
+          return Long.parseLong(line.replaceAll("\\D", "")) << 10;
+        }
+      }
+      return -1;
+    }
+
+    private String jcmd(String command) throws Exception {
+      Process jcmd = new ProcessBuilder("jcmd", Long.toString(process.pid()), command)
+          .redirectErrorStream(true).start();
+      String text = new String(jcmd.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+      jcmd.waitFor();
+      return text;
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+      process.destroy();
+      if (!process.waitFor(60, TimeUnit.SECONDS)) {
+        process.destroyForcibly();
+      }
+    }
   }
 
   private static double seconds(long since) {
@@ -295,8 +417,7 @@ public final class LookupBenchmark implements java.util.concurrent.Callable<Inte
   }
 
   /** Commit one customer's new state, then ask until the service answers with it. */
-  private long[] freshness(EmbeddedKafka kafka, String topic, LookupService lookup)
-      throws Exception {
+  private long[] freshness(EmbeddedKafka kafka, String topic, String base) throws Exception {
     KafkaOutputSerializer<CustomerState> serializer = KafkaOutputSerializer.compacted(topic,
         CustomerState.class, "customerId", s -> s.getMemberships().isEmpty(), "asOf");
     long[] samples = new long[freshnessSamples];
@@ -311,7 +432,7 @@ public final class LookupBenchmark implements java.util.concurrent.Callable<Inte
         producer.send(serializer.serialize(state(i, Instant.now(), changeId), null, null));
         producer.commitTransaction();
         long committed = System.nanoTime();
-        String url = lookup.baseUrl() + "/customers/" + customerId(i);
+        String url = base + "/customers/" + customerId(i);
         while (!get(url, true).body().contains(changeId)) {
           Thread.onSpinWait();
         }
@@ -319,6 +440,35 @@ public final class LookupBenchmark implements java.util.concurrent.Callable<Inte
       }
     }
     return samples;
+  }
+
+  /** The p99 of each second of the paced run: a stall shows as a few bad seconds. */
+  private String perSecond(long[] nanos) {
+    StringBuilder text = new StringBuilder("p99 per second (ms):");
+    for (int from = 0; from < nanos.length; from += rate) {
+      long[] second = Arrays.copyOfRange(nanos, from, Math.min(nanos.length, from + rate));
+      text.append(String.format(" %.1f", percentile(second, 0.99)));
+    }
+    return text.toString();
+  }
+
+  /** How the slow lookups spread, to tell a pause (all at once) from a per-request cost. */
+  private static String slowest(long[] nanos) {
+    long[] bounds = {1, 5, 10, 20, 40, 80};
+    long[] counts = new long[bounds.length + 1];
+    for (long n : nanos) {
+      int b = 0;
+      while (b < bounds.length && n >= bounds[b] * 1_000_000) {
+        b++;
+      }
+      counts[b]++;
+    }
+    StringBuilder text = new StringBuilder("lookups by latency:");
+    for (int b = 0; b <= bounds.length; b++) {
+      text.append(b == 0 ? " <" + bounds[0] : b == bounds.length ? ", >=" + bounds[b - 1]
+          : ", " + bounds[b - 1] + "-" + bounds[b]).append(" ms: ").append(counts[b]);
+    }
+    return text.toString();
   }
 
   private static double percentile(long[] nanos, double p) {

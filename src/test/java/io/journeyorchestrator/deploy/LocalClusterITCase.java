@@ -3,6 +3,10 @@ package io.journeyorchestrator.deploy;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.journeyorchestrator.testing.Scripts;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -82,8 +86,12 @@ class LocalClusterITCase {
       }
       assertThat(lines).as("run-local.sh printed a decision")
           .anyMatch(LocalClusterITCase::isDecision);
+      assertThat(lookupAnswersForAnEnteredCustomer(lines, deadline))
+          .as("the lookup service run-local.sh started answers for a customer who entered")
+          .contains("\"memberships\"");
       List<ProcessHandle> started = runLocal.descendants().toList();
-      assertThat(started).as("the broker, the job, the producer and the reader").hasSizeGreaterThan(3);
+      assertThat(started).as("the broker, the job, the producer, the lookup service and the reader")
+          .hasSizeGreaterThan(4);
 
       runLocal.destroy();
       assertThat(runLocal.waitFor(90, TimeUnit.SECONDS)).as("stopped after TERM").isTrue();
@@ -94,6 +102,37 @@ class LocalClusterITCase {
       runLocal.destroyForcibly();
       pump.join(10_000);
     }
+  }
+
+  /**
+   * Asks the lookup service on its default port about the customers who entered an audience, as
+   * the sample curl run-local.sh prints does, until one is answered with a state (a customer may
+   * have left again, and the service follows the commits a little behind the printed lines).
+   */
+  private static String lookupAnswersForAnEnteredCustomer(List<String> lines, long deadline)
+      throws Exception {
+    HttpClient client = HttpClient.newHttpClient();
+    while (System.nanoTime() < deadline) {
+      List<String> entered;
+      synchronized (lines) {
+        entered = lines.stream().filter(line -> isDecision(line) && line.contains(" ENTERED "))
+            .map(line -> line.split("\\s+")[2]).distinct().toList();
+      }
+      for (String customer : entered) {
+        try {
+          HttpResponse<String> answer = client.send(HttpRequest.newBuilder(
+                  URI.create("http://127.0.0.1:8088/customers/" + customer)).build(),
+              HttpResponse.BodyHandlers.ofString());
+          if (answer.statusCode() == 200) {
+            return answer.body();
+          }
+        } catch (java.io.IOException notYetListening) {
+          break;
+        }
+      }
+      Thread.sleep(1_000);
+    }
+    return "no answer before the deadline";
   }
 
   private static boolean isDecision(String line) {
