@@ -70,6 +70,14 @@ public final class LookupBenchmark implements java.util.concurrent.Callable<Inte
   @Option(names = "--clients", description = "Client threads of that run (default ${DEFAULT-VALUE})")
   int clients = 4;
 
+  @Option(names = "--senders",
+      description = "Threads sending the paced lookups (default ${DEFAULT-VALUE})")
+  int senders = 8;
+
+  @Option(names = "--service-threads",
+      description = "The service's --threads (default ${DEFAULT-VALUE}, its own default)")
+  int serviceThreads = 8;
+
   @Option(names = "--freshness-samples", description = "Default ${DEFAULT-VALUE}")
   int freshnessSamples = 200;
 
@@ -95,7 +103,7 @@ public final class LookupBenchmark implements java.util.concurrent.Callable<Inte
       System.out.printf("Wrote %,d customer states (%,d bytes of values) in %.1f s%n", customers,
           bytes, seconds(writeStart));
 
-      try (ServiceProcess lookup = ServiceProcess.start(jobDir, kafka.bootstrapServers(),
+      try (ServiceProcess lookup = ServiceProcess.start(jobDir, kafka.bootstrapServers(), serviceThreads,
           Duration.ofMinutes(10))) {
         System.out.printf("Restored %,d customers in %.1f s (the service's own figure: %s);"
             + " heap used after a full GC %,d MB (%,d bytes per customer), resident %,d MB%n",
@@ -151,11 +159,13 @@ public final class LookupBenchmark implements java.util.concurrent.Callable<Inte
       this.restoreSeconds = restoreSeconds;
     }
 
-    static ServiceProcess start(Path jobDir, String bootstrapServers, Duration timeout)
+    static ServiceProcess start(Path jobDir, String bootstrapServers, int threads,
+        Duration timeout)
         throws Exception {
       long started = System.nanoTime();
       Process process = new ProcessBuilder("bash", "scripts/lookup-server.sh", "--job",
           jobDir.toString(), "--bootstrap-servers", bootstrapServers, "--port", "0",
+          "--threads", Integer.toString(threads),
           "--application-id", "lookup-benchmark-" + ProcessHandle.current().pid())
           .redirectError(ProcessBuilder.Redirect.INHERIT).start();
       process.getOutputStream().close();
@@ -357,7 +367,7 @@ public final class LookupBenchmark implements java.util.concurrent.Callable<Inte
    * answers do, and its latency counts from that time, so a stall shows as latency.
    */
   private long[] paced(String base) throws Exception {
-    ExecutorService senders = Executors.newFixedThreadPool(64);
+    ExecutorService pool = Executors.newFixedThreadPool(senders);
     long[] latencies = new long[requests];
     AtomicLong failures = new AtomicLong();
     try {
@@ -373,7 +383,7 @@ public final class LookupBenchmark implements java.util.concurrent.Callable<Inte
         }
         int slot = n;
         String url = url(base, random);
-        sent.add(senders.submit(() -> {
+        sent.add(pool.submit(() -> {
           int status = get(url, false).status();
           latencies[slot] = System.nanoTime() - scheduled;
           if (status != 200 && status != 404) {
@@ -385,7 +395,7 @@ public final class LookupBenchmark implements java.util.concurrent.Callable<Inte
         future.get();
       }
     } finally {
-      senders.shutdownNow();
+      pool.shutdownNow();
     }
     if (failures.get() > 0) {
       System.out.printf("  %,d paced lookups failed%n", failures.get());
