@@ -169,9 +169,8 @@ public final class JourneyEngineFunction
    */
   void releaseWaiting(long watermark, TimerService timers, TimestampedCollector<DetectedMatch> out)
       throws Exception {
-    for (String customer : active.waitingUpTo(watermark)) {
-      keys.select(customer);
-      TimelineState state = active.of(customer, timers);
+    for (TimelineState state : active.waitingUpTo(watermark)) {
+      keys.select(ActiveCustomers.customerOf(state));
       long firing = ActiveCustomers.earliestWaiting(state);
       out.setAbsoluteTimestamp(firing);
       release(state, firing, watermark, timers, out);

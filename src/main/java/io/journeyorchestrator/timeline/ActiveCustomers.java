@@ -112,18 +112,24 @@ public final class ActiveCustomers {
   }
 
   /**
-   * Takes the customers whose earliest waiting event the watermark passed, in order of that event;
-   * the owner selects each and releases its timeline ({@link #earliestWaiting(TimelineState)}
-   * is the time the release stands for).
+   * Takes the timelines whose earliest waiting event the watermark passed, in order of that event;
+   * the owner selects each one's customer ({@link #customerOf}) and releases it ({@link
+   * #earliestWaiting(TimelineState)} is the time the release stands for). They stay on the heap
+   * meanwhile: a release loads no other customer, so none is evicted.
    */
-  public List<String> waitingUpTo(long watermark) {
-    List<String> due = new ArrayList<>();
+  public List<TimelineState> waitingUpTo(long watermark) {
+    List<TimelineState> due = new ArrayList<>();
     while (!waiting.isEmpty() && waiting.first().earliestWaiting <= watermark) {
       Slot slot = waiting.pollFirst();
       slot.indexed = false;
-      due.add(slot.customer);
+      due.add(slot);
     }
     return due;
+  }
+
+  /** The customer of a timeline of this heap. */
+  public static String customerOf(TimelineState state) {
+    return ((Slot) state).customer;
   }
 
   /** The time of the earliest event waiting in a timeline of this heap (Long.MAX_VALUE: none). */
