@@ -103,6 +103,7 @@ pipeline:
 journey:
   engine:
     active-customers: 100000
+    write-back-after: 5s
 state:
   backend:
     type: rocksdb

@@ -47,7 +47,8 @@ import org.apache.flink.util.Collector;
  * heap between checkpoints ({@link ActiveCustomers}, at most {@code activeCustomers} per subtask):
  * a new watermark releases their waiting events without timers ({@link JourneyEngineOperator}
  * calls {@link #releaseWaiting}), and they are written back to keyed state before each
- * checkpoint barrier and when evicted. A customer not on the heap is read once when an event
+ * checkpoint barrier, when evicted, and at a watermark once unchanged for a while ({@link
+ * JourneyEngineOperator}). A customer not on the heap is read once when an event
  * arrives; a timer of a customer not on the heap releases its timeline in keyed state. Per
  * release, each distinct condition that an event's type can satisfy is evaluated once ({@link
  * StepConditionIndex}) and each pattern with a holding step or a partial match runs its matcher.
@@ -150,6 +151,7 @@ public final class JourneyEngineFunction
   public void processElement(InteractionEvent event, Context ctx, Collector<DetectedMatch> out)
       throws Exception {
     TimerService timers = ctx.timerService();
+    active.now(timers.currentProcessingTime());
     if (!timeline.arrive(active.of(ctx.getCurrentKey(), timers), event, timers)) {
       ctx.output(JobState.LATE_EVENTS, LateEvents.behindWatermark(event, timers.currentWatermark()));
     }
@@ -159,6 +161,7 @@ public final class JourneyEngineFunction
   public void onTimer(long timestamp, OnTimerContext ctx, Collector<DetectedMatch> out)
       throws Exception {
     TimerService timers = ctx.timerService();
+    active.now(timers.currentProcessingTime());
     release(active.ofTimer(ctx.getCurrentKey(), timeline.keyedState()), timestamp,
         timers.currentWatermark(), timers, out);
   }
@@ -167,14 +170,20 @@ public final class JourneyEngineFunction
    * Releases the customers on the heap whose waiting events a new watermark passed, as their
    * timers would have; called before the timers of that watermark fire.
    */
-  void releaseWaiting(long watermark, TimerService timers, TimestampedCollector<DetectedMatch> out)
-      throws Exception {
+  void releaseWaiting(long watermark, long processingTime, TimerService timers,
+      TimestampedCollector<DetectedMatch> out) throws Exception {
+    active.now(processingTime);
     for (TimelineState state : active.waitingUpTo(watermark)) {
       keys.select(ActiveCustomers.customerOf(state));
       long firing = ActiveCustomers.earliestWaiting(state);
       out.setAbsoluteTimestamp(firing);
       release(state, firing, watermark, timers, out);
     }
+  }
+
+  /** Writes back the customers on the heap unchanged since then (processing time). */
+  void writeBackUnchangedSince(long processingTime, TimerService timers) throws Exception {
+    active.writeBackUnchangedSince(processingTime, timers);
   }
 
   /** Writes the customers on the heap back to keyed state, before a checkpoint. */

@@ -7,6 +7,7 @@ import io.journeyorchestrator.keyed.JobState;
 import io.journeyorchestrator.matching.CompiledPattern;
 import io.journeyorchestrator.matching.PatternRuntime;
 import io.journeyorchestrator.timeline.CustomerTimeline;
+import java.time.Duration;
 import java.util.List;
 import org.apache.flink.configuration.ConfigOption;
 import org.apache.flink.configuration.ConfigOptions;
@@ -33,6 +34,17 @@ public final class JourneyEngineRuntime implements PatternRuntime {
           .withDescription("Customers each subtask of the journey engine keeps on the heap"
               + " between checkpoints (about 1 KB each)");
   /**
+   * How long a customer on the heap must stay unchanged (processing time) before a watermark
+   * writes it back, ahead of the checkpoint: the barrier's write-back then holds only the
+   * customers changed in that last stretch. Shorter means shorter barrier stalls but more writes
+   * for customers in a session.
+   */
+  public static final ConfigOption<Duration> WRITE_BACK_AFTER =
+      ConfigOptions.key("journey.engine.write-back-after").durationType()
+          .defaultValue(Duration.ofSeconds(5))
+          .withDescription("How long a customer on the journey engine's heap stays unchanged"
+              + " before it is written back to state ahead of the next checkpoint");
+  /**
    * The uid of the engine's own operator in builds where it ran after the timeline operator: a
    * savepoint of such a build has it, and the upgrade drops its partial matches once.
    */
@@ -45,7 +57,8 @@ public final class JourneyEngineRuntime implements PatternRuntime {
         .transform("customer timeline and journey engine", new AvroTypeInfo<>(DetectedMatch.class),
             new JourneyEngineOperator(new JourneyEngineFunction(CustomerTimeline.of(job, patterns),
                 patterns, MAX_PARTIAL_MATCHES,
-                events.getExecutionEnvironment().getConfiguration().get(ACTIVE_CUSTOMERS))))
+                events.getExecutionEnvironment().getConfiguration().get(ACTIVE_CUSTOMERS)),
+            events.getExecutionEnvironment().getConfiguration().get(WRITE_BACK_AFTER)))
         .uid(CustomerTimeline.OPERATOR_UID);
     return new Outputs(engine, engine.getSideOutput(JobState.LATE_EVENTS));
   }

@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
@@ -17,8 +18,9 @@ import org.apache.flink.streaming.api.TimerService;
 
 /**
  * The timelines of recently active customers, kept on the heap and written back to keyed state
- * before each checkpoint ({@link #writeBack}) or when evicted, least recently used first, to keep
- * at most {@code capacity} customers. A customer's events mostly come in sessions, so most of
+ * before each checkpoint ({@link #writeBack}), once unchanged for a while ({@link
+ * #writeBackUnchangedSince}, so that the checkpoint's write-back is short), or when evicted,
+ * least recently used first, to keep at most {@code capacity} customers. A customer's events mostly come in sessions, so most of
  * them find the timeline on the heap: an arrival and its release then cost no state access, no
  * serialization and no timer; a checkpoint writes each changed customer once.
  *
@@ -49,10 +51,16 @@ public final class ActiveCustomers {
   private final KeySwitch keys;
   private final LinkedHashMap<String, Slot> slots;
   private final TreeSet<Slot> waiting = new TreeSet<>(BY_EARLIEST_WAITING);
-  /** The slots changed since the last write-back (evicted ones were written when evicted). */
-  private final List<Slot> changed = new ArrayList<>();
+  /**
+   * The slots changed since they were last written back, least recently changed first (evicted
+   * ones are written when evicted and leave it).
+   */
+  private final LinkedHashSet<Slot> changed = new LinkedHashSet<>();
+  /** The processing time of the latest change, as the owner last told it ({@link #now}). */
+  private long now = Long.MIN_VALUE;
   private final Counter loads;
   private final Counter evictions;
+  private final Counter earlyWriteBacks;
 
   ActiveCustomers(ListState<TimelineEntry> list, ValueState<CustomerProfile> profiles,
       int capacity, KeySwitch keys, MetricGroup metrics) {
@@ -66,6 +74,7 @@ public final class ActiveCustomers {
     this.slots = new LinkedHashMap<>(Math.min(capacity, 1 << 16), 0.75f, true);
     this.loads = metrics.counter("activeCustomerLoads");
     this.evictions = metrics.counter("activeCustomerEvictions");
+    this.earlyWriteBacks = metrics.counter("activeCustomerEarlyWriteBacks");
     metrics.gauge("activeCustomers", slots::size);
   }
 
@@ -83,6 +92,7 @@ public final class ActiveCustomers {
       Slot evicted = eldest.next();
       eldest.remove();
       evicted.unindex();
+      changed.remove(evicted);
       if (evicted.changed()) {
         keys.select(evicted.customer);
         store(evicted, timers);
@@ -140,12 +150,43 @@ public final class ActiveCustomers {
   /** Writes every changed timeline back to keyed state, with the timers it needs there. */
   public void writeBack(TimerService timers) throws Exception {
     for (Slot slot : changed) {
-      if (slot.changed()) {
-        keys.select(slot.customer);
-        store(slot, timers);
-      }
+      keys.select(slot.customer);
+      store(slot, timers);
     }
     changed.clear();
+  }
+
+  /**
+   * Sets the processing time that changes from now on are stamped with (the owner calls it at
+   * each watermark, before releasing).
+   */
+  public void now(long processingTime) {
+    now = processingTime;
+  }
+
+  /**
+   * Writes back the timelines that have not changed since {@code unchangedSince} (processing
+   * time), least recently changed first. Called at watermarks, so that the write-back before a
+   * checkpoint barrier, which holds up every event behind it, finds only the recent changes;
+   * a customer still in a session is left for later, so its events are not written once each.
+   *
+   * @return how many were written
+   */
+  public int writeBackUnchangedSince(long unchangedSince, TimerService timers) throws Exception {
+    int written = 0;
+    Iterator<Slot> oldest = changed.iterator();
+    while (oldest.hasNext()) {
+      Slot slot = oldest.next();
+      if (slot.changedAt > unchangedSince) {
+        break;
+      }
+      oldest.remove();
+      keys.select(slot.customer);
+      store(slot, timers);
+      written++;
+    }
+    earlyWriteBacks.inc(written);
+    return written;
   }
 
   /** The number of customers on the heap. */
@@ -199,6 +240,8 @@ public final class ActiveCustomers {
     private boolean profileLoaded;
     private boolean listChanged;
     private boolean profileChanged;
+    /** The owner's processing time at the latest change. */
+    private long changedAt;
     private long earliestWaiting = Long.MAX_VALUE;
     private boolean indexed;
     /** What the last release said about forgetting released ids. */
@@ -216,9 +259,10 @@ public final class ActiveCustomers {
     }
 
     void markChanged() {
-      if (!changed()) {
-        changed.add(this);
-      }
+      changedAt = now;
+      // To the end of the order, whether it was in it or not.
+      changed.remove(this);
+      changed.add(this);
     }
 
     void index(long earliest) {

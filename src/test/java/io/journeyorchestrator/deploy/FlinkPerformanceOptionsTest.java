@@ -47,7 +47,8 @@ class FlinkPerformanceOptionsTest {
       RocksDBConfigurableOptions.USE_BLOOM_FILTER,
       CheckpointingOptions.INCREMENTAL_CHECKPOINTS,
       CheckpointingOptions.CHECKPOINTING_INTERVAL,
-      JourneyEngineRuntime.ACTIVE_CUSTOMERS);
+      JourneyEngineRuntime.ACTIVE_CUSTOMERS,
+      JourneyEngineRuntime.WRITE_BACK_AFTER);
 
   private static final Path ROOT = Path.of("").toAbsolutePath();
   private static final Path CHART = ROOT.resolve("helm/journey-orchestrator");

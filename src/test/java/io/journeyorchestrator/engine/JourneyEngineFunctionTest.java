@@ -58,6 +58,8 @@ class JourneyEngineFunctionTest {
       within: 30m
       """;
 
+  private static final Duration WRITE_BACK_AFTER = Duration.ofSeconds(2);
+
   @TempDir Path dir;
   private KeyedOneInputStreamOperatorTestHarness<String, InteractionEvent, DetectedMatch> harness;
 
@@ -87,7 +89,7 @@ class JourneyEngineFunctionTest {
         new JourneyEngineOperator(new JourneyEngineFunction(
             new CustomerTimeline(Duration.ofDays(400).toMillis(), Duration.ofMinutes(10).toMillis(),
                 ProfileReads.everyType()),
-            patterns, 1_000, activeCustomers)),
+            patterns, 1_000, activeCustomers), WRITE_BACK_AFTER),
         InteractionEvent::getCustomerId, Types.STRING);
     harness.setStateBackend(new EmbeddedRocksDBStateBackend());
     if (restored != null) {
@@ -102,6 +104,15 @@ class JourneyEngineFunctionTest {
     try (Stream<String> keys =
         backend.getKeys(JobState.timelineDescriptor().getName(), VoidNamespace.INSTANCE)) {
       return keys.count();
+    }
+  }
+
+  private List<String> customersInKeyedState() {
+    KeyedStateBackend<String> backend =
+        ((AbstractStreamOperator<?>) harness.getOperator()).getKeyedStateBackend();
+    try (Stream<String> keys =
+        backend.getKeys(JobState.timelineDescriptor().getName(), VoidNamespace.INSTANCE)) {
+      return keys.toList();
     }
   }
 
@@ -230,6 +241,41 @@ class JourneyEngineFunctionTest {
         .as("written back: a timer for the event still waiting, beside the deadline")
         .isEqualTo(2);
     assertThat(timelinesInKeyedState()).isPositive();
+  }
+
+  /** The checkpoint barrier's write-back waits for every event behind it: keep it short. */
+  @Test
+  void shouldWriteBackCustomersUnchangedForAWhileAtAWatermarkAheadOfTheCheckpoint()
+      throws Exception {
+    start(patterns("job", A_THEN_B.formatted("1h")), null);
+    harness.setProcessingTime(10_000);
+    send("alice", "a1", minutes(1), "a");
+    harness.processWatermark(minutes(2).toEpochMilli());
+
+    harness.setProcessingTime(11_000);
+    send("bob", "a2", minutes(3), "a");
+    harness.processWatermark(minutes(4).toEpochMilli());
+    assertThat(timelinesInKeyedState()).as("alice unchanged for 1 s only").isZero();
+
+    harness.setProcessingTime(12_000);
+    harness.processWatermark(minutes(5).toEpochMilli());
+    assertThat(customersInKeyedState()).as("alice unchanged for 2 s, bob for 1 s")
+        .containsExactly("alice");
+
+    send("alice", "b1", minutes(6), "b");
+    harness.setProcessingTime(14_000);
+    harness.processWatermark(minutes(7).toEpochMilli());
+    assertThat(matches()).containsExactly("a-then-b a1,b1");
+    assertThat(customersInKeyedState()).as("bob now too; alice changed again at 12 s")
+        .containsExactlyInAnyOrder("alice", "bob");
+
+    OperatorSubtaskState restored = savepoint();
+    harness.close();
+    start(patterns("job", A_THEN_B.formatted("1h")), restored);
+    send("bob", "b2", minutes(8), "b");
+    harness.processWatermark(minutes(9).toEpochMilli());
+    assertThat(matches()).as("bob's partial match was written back early and restored")
+        .containsExactly("a-then-b a2,b2");
   }
 
   @Test
