@@ -100,6 +100,7 @@ pipeline:
   object-reuse: true
   max-parallelism: 720
   generic-types: false
+  auto-watermark-interval: 50ms
 journey:
   engine:
     active-customers: 100000

@@ -40,6 +40,7 @@ class FlinkPerformanceOptionsTest {
       PipelineOptions.OBJECT_REUSE,
       PipelineOptions.MAX_PARALLELISM,
       PipelineOptions.GENERIC_TYPES,
+      PipelineOptions.AUTO_WATERMARK_INTERVAL,
       StateBackendOptions.STATE_BACKEND,
       RocksDBOptions.TIMER_SERVICE_FACTORY,
       RocksDBOptions.PREDEFINED_OPTIONS,
