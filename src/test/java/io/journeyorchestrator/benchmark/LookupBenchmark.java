@@ -23,15 +23,20 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.SplittableRandom;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.LockSupport;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.apache.kafka.clients.admin.Admin;
+import org.eclipse.jetty.client.BufferingResponseListener;
+import org.eclipse.jetty.client.HttpClient;
+import org.eclipse.jetty.client.Result;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -71,7 +76,7 @@ public final class LookupBenchmark implements java.util.concurrent.Callable<Inte
   int clients = 4;
 
   @Option(names = "--senders",
-      description = "Threads sending the paced lookups (default ${DEFAULT-VALUE})")
+      description = "Connections of the paced lookups (default ${DEFAULT-VALUE})")
   int senders = 8;
 
   @Option(names = "--service-threads",
@@ -82,9 +87,9 @@ public final class LookupBenchmark implements java.util.concurrent.Callable<Inte
   int freshnessSamples = 200;
 
   public static void main(String[] args) {
-    // HttpURLConnection keeps at most 5 idle connections per host by default: the paced run's 64
-    // senders would then open a new connection for most lookups and measure TCP set-up, not the
-    // service. Read once, before the first connection.
+    // HttpURLConnection (the warm-up, the fastest run and freshness) keeps at most 5 idle
+    // connections per host by default: more clients would then open a new connection for most
+    // lookups and measure TCP set-up, not the service. Read once, before the first connection.
     System.setProperty("http.maxConnections", "128");
     System.exit(new CommandLine(new LookupBenchmark()).execute(args));
   }
@@ -375,41 +380,59 @@ public final class LookupBenchmark implements java.util.concurrent.Callable<Inte
    * answers do, and its latency counts from that time, so a stall shows as latency.
    */
   private long[] paced(String base) throws Exception {
-    ExecutorService pool = Executors.newFixedThreadPool(senders);
-    long[] latencies = new long[requests];
-    AtomicLong failures = new AtomicLong();
+    HttpClient client = new HttpClient();
+    client.setMaxConnectionsPerDestination(senders);
+    client.setMaxRequestsQueuedPerDestination(Math.max(1024, rate * 2));
+    client.start();
     try {
-      SplittableRandom random = new SplittableRandom(11);
-      List<Future<?>> sent = new ArrayList<>(requests);
-      long start = System.nanoTime();
-      long interval = 1_000_000_000L / rate;
-      for (int n = 0; n < requests; n++) {
-        long scheduled = start + n * interval;
-        long wait = scheduled - System.nanoTime();
-        if (wait > 0) {
-          LockSupport.parkNanos(wait);
-        }
-        int slot = n;
-        String url = url(base, random);
-        sent.add(pool.submit(() -> {
-          int status = get(url, false).status();
-          latencies[slot] = System.nanoTime() - scheduled;
-          if (status != 200 && status != 404) {
-            failures.incrementAndGet();
-          }
-        }));
-      }
-      for (Future<?> future : sent) {
-        future.get();
-      }
+      // Its connections opened and its code compiled: five seconds at the rate, not counted (in
+      // the first second, requests queue up beyond the client's limit while connections open).
+      paced("warm-up", client, base, rate * 5, new SplittableRandom(5));
+      return paced("paced", client, base, requests, new SplittableRandom(11));
     } finally {
-      pool.shutdownNow();
+      client.stop();
+    }
+  }
+
+  private long[] paced(String what, HttpClient client, String base, int count,
+      SplittableRandom random) throws Exception {
+    long[] latencies = new long[count];
+    AtomicLong failures = new AtomicLong();
+    AtomicReference<String> firstFailure = new AtomicReference<>();
+    CountDownLatch answered = new CountDownLatch(count);
+    long start = System.nanoTime();
+    long interval = 1_000_000_000L / rate;
+    for (int n = 0; n < count; n++) {
+      long scheduled = start + n * interval;
+      long wait = scheduled - System.nanoTime();
+      if (wait > 0) {
+        LockSupport.parkNanos(wait);
+      }
+      int slot = n;
+      client.newRequest(url(base, random)).timeout(5, TimeUnit.SECONDS)
+          .send(new BufferingResponseListener() {
+            @Override
+            public void onComplete(Result result) {
+              latencies[slot] = System.nanoTime() - scheduled;
+              int status = result.isFailed() ? -1 : result.getResponse().getStatus();
+              if (status != 200 && status != 404 && failures.incrementAndGet() == 1) {
+                firstFailure.set(result.isFailed() ? result.getFailure().toString()
+                    : "status " + status);
+              }
+              answered.countDown();
+            }
+          });
+    }
+    if (!answered.await(1, TimeUnit.MINUTES)) {
+      throw new IllegalStateException("paced lookups unanswered: " + answered.getCount());
     }
     if (failures.get() > 0) {
-      System.out.printf("  %,d paced lookups failed%n", failures.get());
+      System.out.printf("  %s: %,d of %,d lookups failed, the first: %s%n", what,
+          failures.get(), count, firstFailure.get());
     }
     return latencies;
   }
+
 
   private double asFastAsPossible(String base) throws Exception {
     ExecutorService executor = Executors.newFixedThreadPool(clients);
