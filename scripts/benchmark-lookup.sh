@@ -1,13 +1,15 @@
 #!/usr/bin/env bash
 # Benchmark of the customer lookup service on loopback: an in-JVM Kafka broker with a compacted
-# state topic of --customers customers (default 1,000,000), the service restoring it (timed, with
-# the heap its store takes), a paced load of GET /customers/{id} (--rate per second, --requests in
-# all; latency p50/p99 from each request's scheduled time), the most lookups --clients threads
-# can make, and freshness: how long after a transaction's commit the service answers with it.
-# The last line is one JSON object.
+# state topic of --customers customers (default 1,000,000), the service as it ships
+# (scripts/lookup-server.sh, its own JVM) restoring it (timed), a paced load of
+# GET /customers/{id} (--rate per second, --requests in all, on --connections connections;
+# latency p50/p99 from each request's scheduled time), the most lookups --clients threads can
+# make, freshness (how long after a transaction's commit the service answers with it) and the
+# service's heap. The last line is one JSON object.
 #
-# Usage: scripts/benchmark-lookup.sh [--customers N] [--rate R] [--requests N]
+# Usage: scripts/benchmark-lookup.sh [--customers N] [--rate R] [--requests N] [--connections N]
 #                                    [--max-requests N] [--clients N] [--freshness-samples N]
+#                                    [--service-threads N] [--job DIR]
 set -euo pipefail
 # shellcheck source=scripts/lib.sh
 source "$(dirname -- "${BASH_SOURCE[0]}")/lib.sh"

@@ -20,8 +20,8 @@ import org.apache.flink.streaming.api.TimerService;
  * The timelines of recently active customers, kept on the heap and written back to keyed state
  * before each checkpoint ({@link #writeBack}), once unchanged for a while ({@link
  * #writeBackUnchangedSince}, so that the checkpoint's write-back is short), or when evicted,
- * least recently used first, to keep at most {@code capacity} customers. A customer's events mostly come in sessions, so most of
- * them find the timeline on the heap: an arrival and its release then cost no state access, no
+ * least recently used first, to keep at most {@code capacity} customers. A customer's events
+ * mostly come in sessions, so most of them find the timeline on the heap: an arrival and its release then cost no state access, no
  * serialization and no timer; a checkpoint writes each changed customer once.
  *
  * <p>Events waiting on the heap are released by the owner when the watermark passes them
@@ -157,8 +157,8 @@ public final class ActiveCustomers {
   }
 
   /**
-   * Sets the processing time that changes from now on are stamped with (the owner calls it at
-   * each watermark, before releasing).
+   * Sets the processing time that changes from now on are stamped with (the owner calls it
+   * before each event, timer and watermark it handles).
    */
   public void now(long processingTime) {
     now = processingTime;
@@ -169,10 +169,8 @@ public final class ActiveCustomers {
    * time), least recently changed first. Called at watermarks, so that the write-back before a
    * checkpoint barrier, which holds up every event behind it, finds only the recent changes;
    * a customer still in a session is left for later, so its events are not written once each.
-   *
-   * @return how many were written
    */
-  public int writeBackUnchangedSince(long unchangedSince, TimerService timers) throws Exception {
+  public void writeBackUnchangedSince(long unchangedSince, TimerService timers) throws Exception {
     int written = 0;
     Iterator<Slot> oldest = changed.iterator();
     while (oldest.hasNext()) {
@@ -186,7 +184,6 @@ public final class ActiveCustomers {
       written++;
     }
     earlyWriteBacks.inc(written);
-    return written;
   }
 
   /** The number of customers on the heap. */
@@ -259,6 +256,10 @@ public final class ActiveCustomers {
     }
 
     void markChanged() {
+      if (changed() && changedAt == now) {
+        // Already in the order, and every slot after it carries the same time: no move needed.
+        return;
+      }
       changedAt = now;
       // To the end of the order, whether it was in it or not.
       changed.remove(this);

@@ -75,9 +75,9 @@ public final class LookupBenchmark implements java.util.concurrent.Callable<Inte
   @Option(names = "--clients", description = "Client threads of that run (default ${DEFAULT-VALUE})")
   int clients = 4;
 
-  @Option(names = "--senders",
+  @Option(names = "--connections",
       description = "Connections of the paced lookups (default ${DEFAULT-VALUE})")
-  int senders = 8;
+  int connections = 8;
 
   @Option(names = "--service-threads",
       description = "The service's --threads (default ${DEFAULT-VALUE}, its own default)")
@@ -376,12 +376,12 @@ public final class LookupBenchmark implements java.util.concurrent.Callable<Inte
   }
 
   /**
-   * Open loop: each request is handed to a pool of senders at its scheduled time whatever the
-   * answers do, and its latency counts from that time, so a stall shows as latency.
+   * Open loop: each request is sent asynchronously at its scheduled time whatever the answers do,
+   * and its latency counts from that time, so a stall shows as latency.
    */
   private long[] paced(String base) throws Exception {
     HttpClient client = new HttpClient();
-    client.setMaxConnectionsPerDestination(senders);
+    client.setMaxConnectionsPerDestination(connections);
     client.setMaxRequestsQueuedPerDestination(Math.max(1024, rate * 2));
     client.start();
     try {
