@@ -58,7 +58,7 @@ public final class JourneyRuns {
 
   /** Journeys over 9 days from {@code ago} before now, and a clock event a day later. */
   public static List<InteractionEvent> journeys(long seed, int customers, Duration ago) {
-    Instant start = Instant.now().minus(ago).truncatedTo(ChronoUnit.MINUTES);
+    Instant start = Instant.now().minus(ago).truncatedTo(ChronoUnit.DAYS);
     List<InteractionEvent> events = new ArrayList<>();
     new JourneyGenerator(JourneyGenerator.Settings.defaults().withSeed(seed)
         .withCustomers(customers).withStart(start).withSpan(Duration.ofDays(9)))
