@@ -375,6 +375,7 @@ exec_test_main() {
   shift 2
   root="$(repo_root)"
   ensure_built
+  mkdir -p "$root/.local"
   (cd "$root" && mvn -q -B -DskipTests test-compile >"$root/.local/build.log" 2>&1) ||
     die "test-compile failed (log: .local/build.log)"
   cp="$(project_classpath)"
