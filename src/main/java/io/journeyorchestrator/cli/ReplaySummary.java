@@ -15,7 +15,6 @@ import io.journeyorchestrator.job.ReplayJob;
 import java.io.PrintWriter;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.TreeMap;
 
 /**
@@ -43,7 +42,7 @@ final class ReplaySummary {
 
   /** @param afterUntil events after --until, or null when the replay had no --until */
   static void print(PrintWriter out, JobDefinition job, ReplayJob.Result result,
-      Integer afterUntil, Optional<EventCatalogCheck> catalogCheck) {
+      Integer afterUntil) {
     long conditionErrors = total(result.conditionErrors()) + total(result.enterWhenErrors());
     out.printf(FACT, "lines read", count(result.linesRead()));
     out.printf(FACT, "dead letters", count(result.of(OutputLines.DEAD_LETTERS).size()));
@@ -56,7 +55,7 @@ final class ReplaySummary {
     if (afterUntil != null) {
       out.printf(FACT, "after --until", count(afterUntil) + " (ignored)");
     }
-    catalogCheck.ifPresent(check -> printCatalogReport(out, check));
+    result.catalogCheck().ifPresent(check -> printCatalogReport(out, check));
 
     out.printf(TITLE + NUMBER + "%n", "Patterns", "matches");
     Map<String, Integer> matches = countByLabel(result.of(OutputLines.MATCHES));

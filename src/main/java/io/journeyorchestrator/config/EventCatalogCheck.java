@@ -2,6 +2,7 @@ package io.journeyorchestrator.config;
 
 import io.journeyorchestrator.avro.InteractionEvent;
 import io.journeyorchestrator.config.EventCatalog.Attribute;
+import java.io.Serializable;
 import java.util.Collections;
 import java.util.EnumMap;
 import java.util.Map;
@@ -14,16 +15,16 @@ import java.util.SortedMap;
  * neither changed nor dropped. The attributes of {@value EventCatalog#PROFILE_UPDATE_TYPE} events are
  * checked against the profile facts.
  *
- * <p>The replay command runs it in a pass of its own over the events file, before the job runs,
- * rather than in the job's parse operator: it is a report about the file, not part of the graph
- * the Kafka job shares, and "first" needs file order, which a pass in one thread gives for free (an
- * accumulator would have to carry examples across subtasks). The pass parses each line once more;
- * see the class that calls it for its cost.
+ * <p>Replay runs it in its parse operator, which reads the file in order in one subtask, so
+ * "first" is the first in the file; checks of several parts of a file {@link #merge} by line. It
+ * used to run in a pass of its own before the job, which parsed every line once more: 3.4 s of a
+ * 21 s replay of a million events.
  *
  * <p>Per event: one map lookup for the type, one per attribute and one per declared attribute;
  * text is built only for what does not fit.
  */
-public final class EventCatalogCheck {
+public final class EventCatalogCheck implements Serializable {
+  private static final long serialVersionUID = 1L;
 
   /** The kinds of misfit, in the order the summary lists them. */
   public enum Finding {
@@ -45,11 +46,22 @@ public final class EventCatalogCheck {
   }
 
   /** How often a finding occurred, and where first ({@code firstLine} 0 when never). */
-  public record Tally(long count, long firstLine, String first) {
+  public record Tally(long count, long firstLine, String first) implements Serializable {
     static final Tally NONE = new Tally(0, 0, "");
 
     Tally plus(long line, String example) {
       return count == 0 ? new Tally(1, line, example) : new Tally(count + 1, firstLine, first);
+    }
+
+    Tally plus(Tally other) {
+      if (other.count == 0) {
+        return this;
+      }
+      if (count == 0) {
+        return other;
+      }
+      Tally earlier = firstLine <= other.firstLine ? this : other;
+      return new Tally(count + other.count, earlier.firstLine, earlier.first);
     }
   }
 
@@ -93,6 +105,11 @@ public final class EventCatalogCheck {
         add(Finding.MISSING_REQUIRED, line, type + " without \"" + name + "\"");
       }
     });
+  }
+
+  /** Adds another check's findings; the first example is the one of the lower line. */
+  public void merge(EventCatalogCheck other) {
+    other.tallies.forEach((finding, tally) -> tallies.put(finding, tallies.get(finding).plus(tally)));
   }
 
   /** Every finding, zero or not, in {@link Finding} order. */

@@ -2,11 +2,14 @@ package io.journeyorchestrator.io;
 
 import io.journeyorchestrator.avro.DeadLetter;
 import io.journeyorchestrator.avro.InteractionEvent;
+import io.journeyorchestrator.config.EventCatalog;
+import io.journeyorchestrator.config.EventCatalogCheck;
 import io.journeyorchestrator.keyed.JobState;
 import io.journeyorchestrator.keyed.LateEvents;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.util.Optional;
 import org.apache.flink.api.common.accumulators.LongCounter;
 import org.apache.flink.api.common.accumulators.LongMaximum;
 import org.apache.flink.api.common.functions.OpenContext;
@@ -21,28 +24,38 @@ import org.slf4j.LoggerFactory;
  * event becomes a dead letter naming file and line. Lateness is decided here, in file order, so
  * a replay is deterministic: an event older than the newest event before it by more than the
  * allowed out-of-orderness is late. Events after the replay's end instant are dropped (counted
- * by the caller from the side output), since time stops there.
+ * by the caller from the side output), since time stops there. With an events catalog, every
+ * event parsed, after the end instant too, is checked against it ({@link EventCatalogCheck}, the
+ * {@value #CATALOG_CHECK} accumulator).
  */
 public final class ReplayEventParser
     extends ProcessFunction<Tuple2<Long, String>, InteractionEvent> {
   private final String fileName;
   private final long maxOutOfOrdernessMillis;
   private final long untilMillis;
+  private final EventCatalog catalog;
   private static final Logger LOG = LoggerFactory.getLogger(ReplayEventParser.class);
 
   public static final String LINES_READ = "replay.linesRead";
   public static final String NEWEST_EVENT = "replay.newestEvent";
+  public static final String CATALOG_CHECK = "replay.catalogCheck";
   public static final long PROGRESS_EVERY_LINES = 100_000;
 
   private long newestTimestamp = Long.MIN_VALUE;
   private transient LongCounter linesRead;
   private transient LongMaximum newestEvent;
+  private transient EventCatalogCheck catalogCheck;
 
-  /** @param untilMillis the replay's end instant, or {@code Long.MAX_VALUE} for none */
-  public ReplayEventParser(String fileName, long maxOutOfOrdernessMillis, long untilMillis) {
+  /**
+   * @param untilMillis the replay's end instant, or {@code Long.MAX_VALUE} for none
+   * @param catalog the job's events catalog, to check events against
+   */
+  public ReplayEventParser(String fileName, long maxOutOfOrdernessMillis, long untilMillis,
+      Optional<EventCatalog> catalog) {
     this.fileName = fileName;
     this.maxOutOfOrdernessMillis = maxOutOfOrdernessMillis;
     this.untilMillis = untilMillis;
+    this.catalog = catalog.orElse(null);
   }
 
   @Override
@@ -51,6 +64,11 @@ public final class ReplayEventParser
     newestEvent = new LongMaximum(Long.MIN_VALUE);
     getRuntimeContext().addAccumulator(LINES_READ, linesRead);
     getRuntimeContext().addAccumulator(NEWEST_EVENT, newestEvent);
+    if (catalog != null) {
+      CatalogCheckAccumulator check = new CatalogCheckAccumulator(catalog);
+      catalogCheck = check.check();
+      getRuntimeContext().addAccumulator(CATALOG_CHECK, check);
+    }
   }
 
   @Override
@@ -74,6 +92,9 @@ public final class ReplayEventParser
           .setAt(Instant.ofEpochMilli(Math.max(newestTimestamp, 0)))
           .build());
       return;
+    }
+    if (catalogCheck != null) {
+      catalogCheck.check(line.f0, event);
     }
     long timestamp = event.getTimestamp().toEpochMilli();
     if (timestamp > untilMillis) {

@@ -2,6 +2,7 @@ package io.journeyorchestrator.job;
 
 import io.journeyorchestrator.avro.DeadLetter;
 import io.journeyorchestrator.avro.InteractionEvent;
+import io.journeyorchestrator.config.EventCatalogCheck;
 import io.journeyorchestrator.config.JobDefinition;
 import io.journeyorchestrator.diagnostics.ErrorTally;
 import io.journeyorchestrator.diagnostics.RunDiagnostics;
@@ -83,10 +84,11 @@ public final class ReplayJob {
    * @param enterWhenErrors enterWhen conditions that failed on matches, by audience id
    * @param duplicatesDropped events dropped as repeats of an event id within the dedup window
    * @param unusedDropped events of types nothing in the job uses, dropped before the timeline
+   * @param catalogCheck the events against the job's events catalog, if it has one
    */
   public record Result(Map<String, List<OutputLine>> outputs, long linesRead, Instant endOfTime,
       Map<String, ErrorTally.Entry> conditionErrors, Map<String, ErrorTally.Entry> enterWhenErrors,
-      long duplicatesDropped, long unusedDropped) {
+      long duplicatesDropped, long unusedDropped, Optional<EventCatalogCheck> catalogCheck) {
     public List<OutputLine> of(String kind) {
       return outputs.getOrDefault(kind, List.of());
     }
@@ -119,7 +121,7 @@ public final class ReplayJob {
         .setParallelism(1)
         .process(new ReplayEventParser(eventsFile.getFileName().toString(),
             job.settings().maxOutOfOrderness().toMillis(),
-            until.map(Instant::toEpochMilli).orElse(Long.MAX_VALUE)))
+            until.map(Instant::toEpochMilli).orElse(Long.MAX_VALUE), job.catalogOptional()))
         .returns(new AvroTypeInfo<>(InteractionEvent.class))
         .setParallelism(1)
         .name("parse events")
@@ -167,7 +169,9 @@ public final class ReplayJob {
         Objects.requireNonNullElse(
             result.<Long>getAccumulatorResult(RunDiagnostics.DUPLICATES_DROPPED), 0L),
         Objects.requireNonNullElse(
-            result.<Long>getAccumulatorResult(RunDiagnostics.UNUSED_EVENTS_DROPPED), 0L));
+            result.<Long>getAccumulatorResult(RunDiagnostics.UNUSED_EVENTS_DROPPED), 0L),
+        Optional.ofNullable(result.<EventCatalogCheck>getAccumulatorResult(
+            ReplayEventParser.CATALOG_CHECK)));
   }
 
   /** Empty when no operator registered the tally, e.g. a job without audiences. */

@@ -81,10 +81,10 @@ class ReplaySummaryTest {
             "evaluation error at <input>:51: key 'minutes' is not present in map."))),
         Map.of("payment-trouble", new Entry(7, new Sample("payment-trouble", BEGINNING, "e-9",
             "evaluation error at <input>:7: key 'tier' is not present in map."))),
-        2, 40);
+        2, 40, Optional.empty());
 
     StringWriter text = new StringWriter();
-    ReplaySummary.print(new PrintWriter(text), job, result, null, Optional.empty());
+    ReplaySummary.print(new PrintWriter(text), job, result, null);
 
     assertThat(text.toString().lines()).containsExactly(
         "  lines read          9,820",

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.journeyorchestrator.config.EventCatalogCheck;
 import io.journeyorchestrator.config.JobFolder;
 import io.journeyorchestrator.diagnostics.ErrorTally;
 import io.journeyorchestrator.io.OutputLines;
@@ -396,5 +397,27 @@ class JourneyReplayITCase {
       assertThat(ReplayRunner.json(first, kind)).as(kind).isNotEmpty()
           .isEqualTo(ReplayRunner.json(second, kind));
     }
+  }
+
+  @Test
+  void shouldCheckEveryParsedEventAgainstTheCatalogInFileOrder() throws Exception {
+    List<String> lines = List.of(
+        "{\"eventId\":\"e1\",\"customerId\":\"c1\",\"timestamp\":1000,\"type\":\"call.inbound\","
+            + "\"channel\":\"CALL_CENTER\",\"attributes\":{\"reason\":\"billing\"}}",
+        "{not an event",
+        "{\"eventId\":\"e2\",\"customerId\":\"c1\",\"timestamp\":2000,\"type\":\"call.inbund\","
+            + "\"channel\":\"CALL_CENTER\"}",
+        "{\"eventId\":\"e3\",\"customerId\":\"c2\",\"timestamp\":9000000,\"type\":\"call.inbund\","
+            + "\"channel\":\"CALL_CENTER\"}");
+
+    ReplayJob.Result demo = ReplayRunner.replay(Path.of("jobs/telecom-demo"), dir, lines,
+        Optional.of(Instant.ofEpochMilli(5000)));
+
+    // The event after --until is checked too; the malformed line is a dead letter only.
+    assertThat(demo.catalogCheck()).get()
+        .extracting(check -> check.tallies().get(EventCatalogCheck.Finding.UNKNOWN_TYPE))
+        .isEqualTo(new EventCatalogCheck.Tally(2, 3, "type \"call.inbund\""));
+    assertThat(demo.of(OutputLines.DEAD_LETTERS)).hasSize(1);
+    assertThat(ReplayRunner.replay(job, dir, lines).catalogCheck()).isEmpty();
   }
 }
