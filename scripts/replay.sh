@@ -4,8 +4,10 @@
 # events as JSON lines, then prints a summary.
 #
 # Usage: scripts/replay.sh --job jobs/<job> --events <file.jsonl> --out <dir>
-#            [--until <ISO instant>] [--parallelism <n>]
+#            [--until <ISO instant>] [--compare-to <job folder>] [--parallelism <n>]
 #   --until        stop time at this instant, e.g. 2026-03-09T00:00:00Z (default: the newest event)
+#   --compare-to   the job folder before an edit: replays it too (outputs in <out>/before/) and
+#                  reports what the edit changes (comparison.txt, comparison.json)
 #   --parallelism  of the local run, default 2 (results do not depend on it)
 set -euo pipefail
 # shellcheck source=scripts/lib.sh
@@ -20,7 +22,7 @@ fi
 args=()
 while (($#)); do
   case $1 in
-    --job | --events | --out)
+    --job | --events | --out | --compare-to)
       [[ $# -ge 2 ]] || die "$1 needs a value"
       mkdir -p "$(dirname -- "$2")"
       args+=("$1" "$(absolute_path "$2")")

@@ -1,5 +1,6 @@
 package io.journeyorchestrator.cli;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.journeyorchestrator.config.JobDefinition;
 import io.journeyorchestrator.internal.avro.OutputLine;
 import io.journeyorchestrator.io.OutputLines;
@@ -7,6 +8,7 @@ import io.journeyorchestrator.job.ReplayJob;
 import java.io.BufferedWriter;
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -37,6 +39,9 @@ final class ReplayCommand implements Callable<Integer> {
 
   /** Each customer's state at the end, as a reader of the compacted current-state topic sees it. */
   static final String CURRENT_STATE_FILE = "customer-state.jsonl";
+  /** With --compare-to: the folder, under the outputs, of the replay before the edit. */
+  static final String BEFORE_FOLDER = "before";
+  static final String COMPARISON_FILE = "comparison";
 
   @Option(names = "--job", required = true, description = "Job folder, e.g. jobs/telecom-demo")
   Path jobDir;
@@ -51,6 +56,11 @@ final class ReplayCommand implements Callable<Integer> {
       description = "Stop time at this ISO-8601 instant, e.g. 2026-03-09T00:00:00Z"
           + " (default: the newest event)")
   Instant until;
+
+  @Option(names = "--compare-to", description = "The job folder before an edit: it is replayed"
+      + " over the same events too (its files in <out>/before/), and what the edit changes is"
+      + " reported and written to comparison.txt and comparison.json")
+  Path compareTo;
 
   @Option(names = "--parallelism", defaultValue = "2",
       description = "Parallelism of the local run (results do not depend on it)")
@@ -72,25 +82,53 @@ final class ReplayCommand implements Callable<Integer> {
       err.flush();
       return JourneyCli.INVALID;
     }
+    Optional<JobDefinition> before = Optional.empty();
+    if (compareTo != null) {
+      before = ValidateCommand.loadOrReport(compareTo, err);
+      if (before.isEmpty()) {
+        return JourneyCli.INVALID;
+      }
+    }
+    long started = System.nanoTime();
+    ReplayJob.Result result = replay(job.get(), outDir);
+    printSummary(out, job.get(), result,
+        (System.nanoTime() - started) / 1_000_000);
+    if (before.isPresent()) {
+      ReplayJob.Result beforeResult = replay(before.get(), outDir.resolve(BEFORE_FOLDER));
+      ReplayComparison comparison =
+          ReplayComparison.of(before.get(), beforeResult, job.get(), result);
+      StringWriter text = new StringWriter();
+      comparison.print(new PrintWriter(text), compareTo.toString(), jobDir.toString());
+      out.print(text);
+      out.println("Comparison in " + outDir + "/: " + COMPARISON_FILE + ".txt, "
+          + COMPARISON_FILE + ".json; the outputs before the edit in " + BEFORE_FOLDER + "/");
+      out.flush();
+      Files.writeString(outDir.resolve(COMPARISON_FILE + ".txt"), text.toString());
+      new ObjectMapper().writerWithDefaultPrettyPrinter().writeValue(
+          outDir.resolve(COMPARISON_FILE + ".json").toFile(),
+          comparison.toJson(compareTo.toString(), jobDir.toString()));
+    }
+    return 0;
+  }
+
+  /** Replays one job folder over the events and writes its output files to the folder. */
+  private ReplayJob.Result replay(JobDefinition job, Path folder) throws Exception {
     Configuration flink = new Configuration();
     flink.set(CoreOptions.DEFAULT_PARALLELISM, parallelism);
     flink.set(StateBackendOptions.STATE_BACKEND, "hashmap");
-    long started = System.nanoTime();
-    Files.createDirectories(outDir);
-    Path parts = Files.createTempDirectory(outDir, ".parts-");
+    Files.createDirectories(folder);
+    Path parts = Files.createTempDirectory(folder, ".parts-");
     ReplayJob.Result result;
     try {
-      result = new ReplayJob(job.get(), flink).run(eventsFile, Optional.ofNullable(until), parts);
+      result = new ReplayJob(job, flink).run(eventsFile, Optional.ofNullable(until), parts);
     } finally {
       FileUtils.deleteDirectory(parts.toFile());
     }
     for (String kind : OUTPUT_FILES) {
-      write(outDir.resolve(kind + ".jsonl"), result.of(kind));
+      write(folder.resolve(kind + ".jsonl"), result.of(kind));
     }
-    write(outDir.resolve(CURRENT_STATE_FILE), result.currentStates());
-    printSummary(out, job.get(), result,
-        (System.nanoTime() - started) / 1_000_000);
-    return 0;
+    write(folder.resolve(CURRENT_STATE_FILE), result.currentStates());
+    return result;
   }
 
   private static void write(Path file, List<OutputLine> lines) throws IOException {

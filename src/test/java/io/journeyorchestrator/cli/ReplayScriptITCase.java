@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
+import org.apache.flink.util.FileUtils;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -46,5 +47,49 @@ class ReplayScriptITCase {
     }
     // The entries, extensions and exits the summary counts, one line each.
     assertThat(Files.readAllLines(out.resolve("audience-changes.jsonl"))).hasSize(382 + 117 + 299);
+  }
+
+  @Test
+  void shouldReportWhatAnEditOfTheDemoJobChanges() throws Exception {
+    Path edited = out.resolve("edited");
+    FileUtils.copy(new org.apache.flink.core.fs.Path(Path.of("jobs/telecom-demo").toUri()),
+        new org.apache.flink.core.fs.Path(edited.toUri()), false);
+    Path audience = edited.resolve("audiences/trade-in-offer.yaml");
+    String narrowed = Files.readString(audience).replace("""
+        enterWhen: >-
+          profile.tier == "gold" ||
+          (has(profile.tenureMonths) && profile.tenureMonths >= 24)""",
+        "enterWhen: profile.tier == \"gold\"");
+    assertThat(narrowed).as("the edit applies").contains("enterWhen: profile.tier == \"gold\"\n");
+    Files.writeString(audience, narrowed);
+    Path outputs = out.resolve("outputs");
+
+    Scripts.Result result = Scripts.run(Duration.ofMinutes(3), "scripts/replay.sh",
+        "--job", edited.toString(), "--compare-to", "jobs/telecom-demo",
+        "--events", "jobs/telecom-demo/recorded-events.jsonl", "--out", outputs.toString());
+
+    assertThat(result.exitCode()).as(result.output()).isZero();
+    // Only the narrowed audience changes: no customer newly enters, some no longer do.
+    List<String> lines = result.output().lines().toList();
+    assertThat(lines).containsSubsequence(
+        "  trade-in-offer                                37        13       -24",
+        "In all: 1 changed, 24 customers affected.");
+    assertThat(lines).noneMatch(line -> line.contains("would newly enter"));
+    String lost = lines.stream().filter(line -> line.startsWith("    would no longer enter: 24"))
+        .findFirst().orElseThrow();
+    List<String> examples = Arrays.asList(
+        lost.substring(lost.indexOf("(e.g. ") + 6, lost.length() - 1).split(", "));
+    assertThat(examples).hasSize(3);
+    for (String customer : examples) {
+      String entry = "\"customerId\":\"" + customer + "\"";
+      assertThat(Files.readAllLines(outputs.resolve("before/audience-changes.jsonl")))
+          .anyMatch(line -> line.contains(entry) && line.contains("trade-in-offer"));
+      assertThat(Files.readAllLines(outputs.resolve("audience-changes.jsonl")))
+          .noneMatch(line -> line.contains(entry) && line.contains("trade-in-offer"));
+    }
+    assertThat(Files.readString(outputs.resolve("comparison.txt")))
+        .contains("would no longer enter: 24 customers");
+    assertThat(Files.readString(outputs.resolve("comparison.json")))
+        .contains("\"affectedCustomers\" : 24");
   }
 }
