@@ -17,6 +17,7 @@ import java.time.format.DateTimeParseException;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
+import java.util.function.Function;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.CoreOptions;
 import org.apache.flink.configuration.StateBackendOptions;
@@ -61,6 +62,10 @@ final class ReplayCommand implements Callable<Integer> {
       + " over the same events too (its files in <out>/before/), and what the edit changes is"
       + " reported and written to comparison.txt and comparison.json")
   Path compareTo;
+
+  @Option(names = "--readable", description = "Also write each output as readable lines"
+      + " (<kind>.txt: ISO times, short ids), one line per line of its .jsonl")
+  boolean readable;
 
   @Option(names = "--parallelism", defaultValue = "2",
       description = "Parallelism of the local run (results do not depend on it)")
@@ -125,16 +130,24 @@ final class ReplayCommand implements Callable<Integer> {
       FileUtils.deleteDirectory(parts.toFile());
     }
     for (String kind : OUTPUT_FILES) {
-      write(folder.resolve(kind + ".jsonl"), result.of(kind));
+      write(folder.resolve(kind + ".jsonl"), result.of(kind), OutputLine::getJson);
+      if (readable) {
+        write(folder.resolve(kind + ".txt"), result.of(kind), OutputLine::getReadable);
+      }
     }
-    write(folder.resolve(CURRENT_STATE_FILE), result.currentStates());
+    write(folder.resolve(CURRENT_STATE_FILE), result.currentStates(), OutputLine::getJson);
+    if (readable) {
+      write(folder.resolve(CURRENT_STATE_FILE.replace(".jsonl", ".txt")), result.currentStates(),
+          OutputLine::getReadable);
+    }
     return result;
   }
 
-  private static void write(Path file, List<OutputLine> lines) throws IOException {
+  private static void write(Path file, List<OutputLine> lines,
+      Function<OutputLine, String> text) throws IOException {
     try (BufferedWriter writer = Files.newBufferedWriter(file, StandardCharsets.UTF_8)) {
       for (OutputLine line : lines) {
-        writer.write(line.getJson());
+        writer.write(text.apply(line));
         writer.newLine();
       }
     }

@@ -15,7 +15,7 @@ import org.apache.flink.api.connector.sink2.WriterInitContext;
 
 /**
  * Replay's sink: appends each output line to {@code <dir>/<kind>/part-<subtask>} as
- * {@code time \t customer \t id \t label \t json}. The replay command sorts and merges the parts
+ * {@code time \t customer \t id \t label \t readable \t json}. The replay command sorts and merges the parts
  * once the job has finished. Files, not a collect stream, so that no output depends on the local
  * cluster staying up while the client reads. Replay only: no checkpoints, no exactly-once.
  */
@@ -33,9 +33,9 @@ public final class OutputLineFileSink implements Sink<OutputLine> {
 
   /** One line of a part file, read back. */
   public static OutputLine parse(String kind, String line) {
-    String[] fields = line.split("\t", 5);
+    String[] fields = line.split("\t", 6);
     return new OutputLine(kind, Long.parseLong(fields[0]), fields[1], fields[2], fields[3],
-        fields[4]);
+        fields[4], fields[5]);
   }
 
   private static final class Writer implements SinkWriter<OutputLine> {
@@ -63,6 +63,8 @@ public final class OutputLineFileSink implements Sink<OutputLine> {
       writer.write(line.getId().replace('\t', ' '));
       writer.write('\t');
       writer.write(line.getLabel().replace('\t', ' '));
+      writer.write('\t');
+      writer.write(line.getReadable().replace('\t', ' ').replace('\n', ' '));
       writer.write('\t');
       writer.write(line.getJson());
       writer.newLine();

@@ -29,13 +29,15 @@ public final class OutputLines {
 
   public static OutputLine of(PatternMatch match) {
     return new OutputLine(MATCHES, match.getEndTime().toEpochMilli(), match.getCustomerId(),
-        match.getMatchId(), match.getPatternId(), JsonRecords.toJson(match));
+        match.getMatchId(), match.getPatternId(), ReadableRecords.format(match),
+        JsonRecords.toJson(match));
   }
 
   public static OutputLine of(AudienceChange change) {
     return new OutputLine(AUDIENCE_CHANGES, change.getEventTime().toEpochMilli(),
         change.getCustomerId(), change.getChangeId(),
-        change.getAudienceId() + " " + kind(change), JsonRecords.toJson(change));
+        change.getAudienceId() + " " + kind(change), ReadableRecords.format(change),
+        JsonRecords.toJson(change));
   }
 
   /** ENTERED, EXITED or, for an ENTERED that only moves a member's expiry, EXTENDED. */
@@ -46,25 +48,27 @@ public final class OutputLines {
   public static OutputLine of(SuppressionDecision decision) {
     return new OutputLine(SUPPRESSIONS, decision.getEventTime().toEpochMilli(),
         decision.getCustomerId(), decision.getDecisionId(),
-        decision.getPolicyId() + " " + decision.getAction(), JsonRecords.toJson(decision));
+        decision.getPolicyId() + " " + decision.getAction(), ReadableRecords.format(decision),
+        JsonRecords.toJson(decision));
   }
 
   public static OutputLine of(CustomerState state) {
     return new OutputLine(CUSTOMER_STATES, state.getAsOf().toEpochMilli(), state.getCustomerId(),
         state.getCustomerId(), state.getMemberships().isEmpty() ? TOMBSTONE : "state",
-        JsonRecords.toJson(state));
+        ReadableRecords.format(state), JsonRecords.toJson(state));
   }
 
   /** Dead letters of a replay sort in file order: by line number. */
   public static OutputLine of(DeadLetter deadLetter, long lineNumber) {
     return new OutputLine(DEAD_LETTERS, lineNumber, "",
-        deadLetter.getSource(), "", JsonRecords.toJson(deadLetter));
+        deadLetter.getSource(), "", ReadableRecords.format(deadLetter),
+        JsonRecords.toJson(deadLetter));
   }
 
   public static OutputLine late(LateEvent late) {
     InteractionEvent event = late.getEvent();
     return new OutputLine(LATE_EVENTS, event.getTimestamp().toEpochMilli(), event.getCustomerId(),
-        event.getEventId(), event.getType(), JsonRecords.toJson(late));
+        event.getEventId(), event.getType(), ReadableRecords.format(late), JsonRecords.toJson(late));
   }
 
   public static OutputLine afterEnd(InteractionEvent event) {
@@ -73,6 +77,7 @@ public final class OutputLines {
 
   private static OutputLine event(String kind, InteractionEvent event) {
     return new OutputLine(kind, event.getTimestamp().toEpochMilli(), event.getCustomerId(),
-        event.getEventId(), event.getType(), JsonRecords.toJson(event));
+        event.getEventId(), event.getType(), ReadableRecords.format(event),
+        JsonRecords.toJson(event));
   }
 }

@@ -1,6 +1,9 @@
 package io.journeyorchestrator.io;
 
+import io.journeyorchestrator.avro.ActiveSuppression;
 import io.journeyorchestrator.avro.AudienceChange;
+import io.journeyorchestrator.avro.CurrentMembership;
+import io.journeyorchestrator.avro.CustomerState;
 import io.journeyorchestrator.avro.DeadLetter;
 import io.journeyorchestrator.avro.InteractionEvent;
 import io.journeyorchestrator.avro.LateEvent;
@@ -10,12 +13,20 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.List;
 import org.apache.avro.specific.SpecificRecord;
 
-/** One line per output record, for a person watching the job (scripts/run-local.sh). */
+/**
+ * One line per output record, for a person: the job's topics in {@code tail-topic --readable}
+ * (scripts/run-local.sh) and replay's {@code --readable} files. Times are ISO-8601 instants to
+ * the second in UTC; ids longer than {@value #SHORT_ID} characters (generated UUIDs) are cut to
+ * their first {@value #SHORT_ID}, enough to find them in the JSON files.
+ */
 public final class ReadableRecords {
+  static final int SHORT_ID = 8;
   private static final DateTimeFormatter TIME =
-      DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm").withZone(ZoneOffset.UTC);
+      DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss'Z'").withZone(ZoneOffset.UTC);
 
   private ReadableRecords() {}
 
@@ -34,9 +45,10 @@ public final class ReadableRecords {
           d.getUntil() == null ? "" : "  until " + time(d.getUntil()));
     }
     if (record instanceof PatternMatch m) {
-      return String.format("%s  %-9s %-8s  %-26s %d events from %s", time(m.getEndTime()),
+      return String.format("%s  %-9s %-8s  %-26s %d events from %s (%s)", time(m.getEndTime()),
           m.getCustomerId(), "MATCH", m.getPatternId(), m.getEventIds().size(),
-          time(m.getStartTime()));
+          time(m.getStartTime()), String.join(",", m.getEventIds().stream()
+              .map(ReadableRecords::shortId).toList()));
     }
     if (record instanceof DeadLetter d) {
       return String.format("%s  %-9s %-8s  %s: %s", time(d.getAt()), "", "DEAD", d.getSource(),
@@ -45,14 +57,33 @@ public final class ReadableRecords {
     if (record instanceof LateEvent l) {
       InteractionEvent e = l.getEvent();
       return String.format("%s  %-9s %-8s  %s on %s (%s), %s by %s", time(e.getTimestamp()),
-          e.getCustomerId(), "LATE", e.getType(), e.getChannel(), e.getEventId(), l.getReason(),
+          e.getCustomerId(), "LATE", e.getType(), e.getChannel(), shortId(e.getEventId()),
+          l.getReason(),
           Duration.ofMillis(l.getBehindMillis()));
     }
     if (record instanceof InteractionEvent e) {
       return String.format("%s  %-9s %-8s  %s on %s (%s)", time(e.getTimestamp()),
-          e.getCustomerId(), "EVENT", e.getType(), e.getChannel(), e.getEventId());
+          e.getCustomerId(), "EVENT", e.getType(), e.getChannel(), shortId(e.getEventId()));
+    }
+    if (record instanceof CustomerState c) {
+      List<String> holds = new ArrayList<>();
+      for (CurrentMembership m : c.getMemberships()) {
+        holds.add(m.getAudienceId() + " since " + time(m.getSince())
+            + (m.getExpiresAt() == null ? "" : " until " + time(m.getExpiresAt())));
+      }
+      for (ActiveSuppression a : c.getSuppressions()) {
+        holds.add("suppressed by " + a.getPolicyId()
+            + (a.getUntil() == null ? "" : " until " + time(a.getUntil())));
+      }
+      return String.format("%s  %-9s %-8s  %s", time(c.getAsOf()), c.getCustomerId(),
+          holds.isEmpty() ? "NOTHING" : "STATE", holds.isEmpty() ? "holds nothing"
+              : String.join("; ", holds));
     }
     return JsonRecords.toJson(record);
+  }
+
+  static String shortId(String id) {
+    return id.length() > SHORT_ID ? id.substring(0, SHORT_ID) : id;
   }
 
   private static String time(Instant instant) {

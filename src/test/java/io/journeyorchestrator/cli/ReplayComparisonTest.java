@@ -103,7 +103,7 @@ class ReplayComparisonTest {
 
   private static OutputLine change(long time, String customer, String label) {
     return OutputLine.newBuilder().setKind(OutputLines.AUDIENCE_CHANGES).setTime(time)
-        .setCustomerId(customer).setId(customer + time).setLabel(label).setJson("{}").build();
+        .setCustomerId(customer).setId(customer + time).setLabel(label).setReadable("").setJson("{}").build();
   }
 
   private static ReplayJob.Result result(OutputLine... changes) {

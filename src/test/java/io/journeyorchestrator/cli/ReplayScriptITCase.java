@@ -32,7 +32,7 @@ class ReplayScriptITCase {
   void shouldPrintTheSummaryTheReadmeDocumentsForTheDemoJob() throws Exception {
     Scripts.Result result = Scripts.run(Duration.ofMinutes(3), "scripts/replay.sh",
         "--job", "jobs/telecom-demo", "--events", "jobs/telecom-demo/recorded-events.jsonl",
-        "--out", out.toString());
+        "--out", out.toString(), "--readable");
 
     assertThat(result.exitCode()).as(result.output()).isZero();
     List<String> lines = result.output().lines().toList();
@@ -43,8 +43,13 @@ class ReplayScriptITCase {
     assertThat(documented).hasSizeGreaterThan(10);
     assertThat(lines).containsSubsequence(documented);
     for (String file : ReplayCommand.OUTPUT_FILES) {
-      assertThat(out.resolve(file + ".jsonl")).exists();
+      // --readable: one readable line per JSON line.
+      assertThat(Files.readAllLines(out.resolve(file + ".txt")))
+          .hasSameSizeAs(Files.readAllLines(out.resolve(file + ".jsonl")));
     }
+    assertThat(Files.readAllLines(out.resolve("audience-changes.txt")).get(0)).isEqualTo(
+        "2026-03-02T00:11:27Z  c-000247  ENTERED   open-support-case          "
+            + "pattern:support-case-opened  (expires 2026-04-01T00:11:27Z)");
     // The entries, extensions and exits the summary counts, one line each.
     assertThat(Files.readAllLines(out.resolve("audience-changes.jsonl"))).hasSize(382 + 117 + 299);
   }

@@ -113,7 +113,7 @@ class ReplaySummaryTest {
   private static List<OutputLine> lines(String kind, Stream<String> labels, int times) {
     return labels.flatMap(label -> IntStream.range(0, times).mapToObj(i -> OutputLine.newBuilder()
             .setKind(kind).setTime(BEGINNING).setCustomerId("c-" + i).setId(label + i)
-            .setLabel(label).setJson("{}").build()))
+            .setLabel(label).setReadable("").setJson("{}").build()))
         .toList();
   }
 }

@@ -116,7 +116,7 @@ class LocalClusterITCase {
       List<String> entered;
       synchronized (lines) {
         entered = lines.stream().filter(line -> isDecision(line) && line.contains(" ENTERED "))
-            .map(line -> line.split("\\s+")[2]).distinct().toList();
+            .map(line -> line.split("\\s+")[1]).distinct().toList();
       }
       for (String customer : entered) {
         try {
@@ -137,6 +137,6 @@ class LocalClusterITCase {
 
   private static boolean isDecision(String line) {
     return line.matches(
-        "\\d{4}-\\d{2}-\\d{2} \\d{2}:\\d{2}  \\S+  (ENTERED|EXITED|SUPPRESS|RELEASE) .*");
+        "\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}Z  \\S+  (ENTERED|EXITED|SUPPRESS|RELEASE) .*");
   }
 }
