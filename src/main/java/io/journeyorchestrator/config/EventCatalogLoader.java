@@ -21,6 +21,16 @@ import java.util.TreeMap;
  * attribute) or as a mapping ({@code amount: {type: decimal, required: true}}).
  */
 final class EventCatalogLoader {
+  // As the job loader's keys: schemas/jobs/events.schema.json lists the same.
+  /** The keys events.yaml may have. */
+  static final List<String> CATALOG_KEYS = List.of("channels", "events", "profile");
+  /** The keys an event type in events.yaml may have. */
+  static final List<String> EVENT_TYPE_KEYS = List.of("description", "attributes");
+  /** The keys an attribute written as a mapping may have. */
+  static final List<String> ATTRIBUTE_KEYS = List.of("type", "required", "description");
+  /** The keys a profile fact written as a mapping may have. */
+  static final List<String> PROFILE_FACT_KEYS = List.of("type", "description");
+
   private static final List<String> CHANNELS =
       Arrays.stream(Channel.values()).map(Enum::name).toList();
 
@@ -34,7 +44,7 @@ final class EventCatalogLoader {
     }
     YamlMapping catalog = parsed.get();
     int before = problems.size();
-    catalog.allowOnly(List.of("channels", "events", "profile"));
+    catalog.allowOnly(CATALOG_KEYS);
     List<String> channels = channels(catalog);
     SortedMap<String, EventType> events = new TreeMap<>();
     catalog.mapping("events", true, "events").ifPresent(declared -> {
@@ -81,7 +91,7 @@ final class EventCatalogLoader {
       return Optional.empty();
     }
     YamlMapping spec = declared.get();
-    spec.allowOnly(List.of("description", "attributes"));
+    spec.allowOnly(EVENT_TYPE_KEYS);
     String description = spec.string("description", false, "").orElse("");
     SortedMap<String, Attribute> attributes = new TreeMap<>();
     Optional<YamlMapping> declaredAttributes =
@@ -110,9 +120,7 @@ final class EventCatalogLoader {
           .map(type -> new Attribute(type, false, ""));
     }
     YamlMapping spec = parent.mapping(name, true, what).get();
-    spec.allowOnly(mayBeRequired
-        ? List.of("type", "required", "description")
-        : List.of("type", "description"));
+    spec.allowOnly(mayBeRequired ? ATTRIBUTE_KEYS : PROFILE_FACT_KEYS);
     Optional<AttributeType> type =
         spec.string("type", true, "string").flatMap(t -> type(spec, "type", what, t));
     boolean required = spec.bool("required").orElse(false);

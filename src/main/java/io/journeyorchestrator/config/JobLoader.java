@@ -36,6 +36,35 @@ import java.util.stream.Stream;
  */
 public final class JobLoader {
   static final String ID_REGEX = "[a-z0-9-]+";
+  // The keys of each mapping the loader reads: schemas/jobs/*.schema.json, which editors
+  // validate with, must list the same (EditorSchemasTest).
+  /** The keys job.yaml may have. */
+  static final List<String> JOB_KEYS = List.of("name", "kafka", "time", "input", "dedup", "delivery", "engine");
+  /** The keys job.yaml kafka may have. */
+  static final List<String> KAFKA_KEYS = List.of("bootstrapServers", "topics", "properties",
+      "consumerProperties", "producerProperties");
+  /** The keys job.yaml time may have. */
+  static final List<String> TIME_KEYS = List.of("maxOutOfOrderness", "idleTimeout", "maxFutureSkew");
+  /** The keys job.yaml input may have. */
+  static final List<String> INPUT_KEYS = List.of("format", "schemaRegistry");
+  /** The keys job.yaml dedup may have. */
+  static final List<String> DEDUP_KEYS = List.of("window");
+  /** The keys job.yaml input.schemaRegistry may have. */
+  static final List<String> SCHEMA_REGISTRY_KEYS = List.of("url", "basicAuth", "cacheSize", "requestTimeout", "retries");
+  /** The keys job.yaml input.schemaRegistry.basicAuth may have. */
+  static final List<String> BASIC_AUTH_KEYS = List.of("username", "password");
+  /** The keys job.yaml kafka.topics may have. */
+  static final List<String> TOPIC_KEYS = List.of("events", "matches", "audienceChanges",
+      "suppressions", "deadLetters", "lateEvents", "customerState");
+  /** The keys a pattern file may have. */
+  static final List<String> PATTERN_KEYS = List.of("id", "description", "steps", "within", "afterMatch");
+  /** The keys a pattern step may have. */
+  static final List<String> STEP_KEYS = List.of("name", "when", "times", "absent", "contiguity");
+  /** The keys an audience file may have. */
+  static final List<String> AUDIENCE_KEYS = List.of("id", "description", "enter", "enterWhen", "exit",
+      "expireAfter", "cooldown");
+  /** The keys a suppression file may have. */
+  static final List<String> SUPPRESSION_KEYS = List.of("id", "while", "channels", "categories");
   static final String ID_RULE = "use only lower-case letters, digits and '-', e.g. payment-trouble";
 
   private static final Duration MAX_REGISTRY_TIMEOUT = Duration.ofMinutes(1);
@@ -149,7 +178,7 @@ public final class JobLoader {
       return Optional.empty();
     }
     YamlMapping job = parsed.get();
-    job.allowOnly(List.of("name", "kafka", "time", "input", "dedup", "delivery", "engine"));
+    job.allowOnly(JOB_KEYS);
     Optional<String> name = job.name("name", true, ID_REGEX, ID_RULE, "telecom-demo");
 
     Optional<YamlMapping> kafka = job.mapping("kafka", true, "kafka");
@@ -157,8 +186,7 @@ public final class JobLoader {
     Optional<JobSettings.Topics> topics = Optional.empty();
     KafkaClientProperties clientProperties = KafkaClientProperties.none(display(file));
     if (kafka.isPresent()) {
-      kafka.get().allowOnly(List.of("bootstrapServers", "topics", "properties",
-          "consumerProperties", "producerProperties"));
+      kafka.get().allowOnly(KAFKA_KEYS);
       servers = kafka.get().string("bootstrapServers", true, "localhost:9092");
       topics = kafka.get().mapping("topics", true, "kafka.topics").flatMap(this::topics);
       clientProperties = new KafkaClientProperties(display(file),
@@ -172,7 +200,7 @@ public final class JobLoader {
     Optional<Duration> idle = Optional.empty();
     Duration futureSkew = Duration.ofHours(1);
     if (time.isPresent()) {
-      time.get().allowOnly(List.of("maxOutOfOrderness", "idleTimeout", "maxFutureSkew"));
+      time.get().allowOnly(TIME_KEYS);
       outOfOrder = time.get().duration("maxOutOfOrderness", true, "30s");
       idle = time.get().duration("idleTimeout", true, "1m");
       futureSkew = time.get().duration("maxFutureSkew", false, "1h").orElse(futureSkew);
@@ -182,14 +210,14 @@ public final class JobLoader {
     SchemaRegistrySettings schemaRegistry = null;
     Optional<YamlMapping> input = job.mapping("input", false, "input");
     if (input.isPresent()) {
-      input.get().allowOnly(List.of("format", "schemaRegistry"));
+      input.get().allowOnly(INPUT_KEYS);
       format = input.get().choice("format", List.of("avro", "json", "registry-avro"), "avro").get();
       schemaRegistry = schemaRegistry(input.get(), format, display(file)).orElse(null);
     }
     Duration dedupWindow = Duration.ofMinutes(10);
     Optional<YamlMapping> dedup = job.mapping("dedup", false, "dedup");
     if (dedup.isPresent()) {
-      dedup.get().allowOnly(List.of("window"));
+      dedup.get().allowOnly(DEDUP_KEYS);
       dedupWindow = dedup.get().duration("window", false, "10m").orElse(dedupWindow);
     }
     String delivery =
@@ -237,13 +265,13 @@ public final class JobLoader {
       return Optional.empty();
     }
     YamlMapping r = registry.get();
-    r.allowOnly(List.of("url", "basicAuth", "cacheSize", "requestTimeout", "retries"));
+    r.allowOnly(SCHEMA_REGISTRY_KEYS);
     Optional<URI> url = r.string("url", true, "http://schema-registry:8081")
         .flatMap(text -> registryUrl(r, text));
     SchemaRegistrySettings.BasicAuth basicAuth = null;
     Optional<YamlMapping> auth = r.mapping("basicAuth", false, "input.schemaRegistry.basicAuth");
     if (auth.isPresent()) {
-      auth.get().allowOnly(List.of("username", "password"));
+      auth.get().allowOnly(BASIC_AUTH_KEYS);
       Optional<String> username = secretValue(auth.get(), "username", "journey-orchestrator");
       Optional<String> password = secretValue(auth.get(), "password", "${REGISTRY_PASSWORD}");
       if (username.isEmpty() || password.isEmpty()) {
@@ -336,9 +364,7 @@ public final class JobLoader {
   }
 
   private Optional<JobSettings.Topics> topics(YamlMapping topics) {
-    List<String> keys = List.of(
-        "events", "matches", "audienceChanges", "suppressions", "deadLetters", "lateEvents",
-        "customerState");
+    List<String> keys = TOPIC_KEYS;
     topics.allowOnly(keys);
     List<Optional<String>> names = keys.stream()
         .map(key -> topics.name(key, true, "[a-zA-Z0-9._-]+",
@@ -361,7 +387,7 @@ public final class JobLoader {
     }
     YamlMapping pattern = parsed.get();
     int before = problems.size();
-    pattern.allowOnly(List.of("id", "description", "steps", "within", "afterMatch"));
+    pattern.allowOnly(PATTERN_KEYS);
     Optional<String> id = pattern.name("id", true, ID_REGEX, ID_RULE, "calls-after-failed-payment");
     id.ifPresent(declaredIds::add);
     String description = pattern.string("description", false, "").orElse("");
@@ -395,7 +421,7 @@ public final class JobLoader {
 
   private Optional<StepDefinition> loadStep(YamlMapping step, int index) {
     int before = problems.size();
-    step.allowOnly(List.of("name", "when", "times", "absent", "contiguity"));
+    step.allowOnly(STEP_KEYS);
     Optional<String> name = step.name("name", true, ID_REGEX, ID_RULE, "failed-payment");
     Optional<String> when = step.string("when", true, "event.type == \"payment.failed\"");
     when.ifPresent(condition -> checkCondition(step, "when", condition));
@@ -507,8 +533,7 @@ public final class JobLoader {
     }
     YamlMapping audience = parsed.get();
     int before = problems.size();
-    audience.allowOnly(List.of("id", "description", "enter", "enterWhen", "exit", "expireAfter",
-        "cooldown"));
+    audience.allowOnly(AUDIENCE_KEYS);
     Optional<String> id = audience.name("id", true, ID_REGEX, ID_RULE, "payment-trouble");
     id.ifPresent(declaredIds::add);
     String description = audience.string("description", false, "").orElse("");
@@ -581,7 +606,7 @@ public final class JobLoader {
     }
     YamlMapping policy = parsed.get();
     int before = problems.size();
-    policy.allowOnly(List.of("id", "while", "channels", "categories"));
+    policy.allowOnly(SUPPRESSION_KEYS);
     Optional<String> id =
         policy.name("id", true, ID_REGEX, ID_RULE, "no-marketing-during-support");
     List<String> whileAudiences = new ArrayList<>();

@@ -95,7 +95,7 @@ class EventCatalogLoadingTest {
         () -> JobLoader.load(dir));
 
     assertThat(e.problems()).extracting(ConfigProblem::toString).containsExactly(pattern
-        + ":5: condition in 'when' does not fit events.yaml: event type 'call.inbund' is not"
+        + ":6: condition in 'when' does not fit events.yaml: event type 'call.inbund' is not"
         + " declared; did you mean 'call.inbound'? Declared types: call.inbound, device.activated,"
         + " email.opened, order.completed, page.view, payment.failed, payment.succeeded,"
         + " profile.updated, store.visit, support.case.opened, support.case.resolved,"
