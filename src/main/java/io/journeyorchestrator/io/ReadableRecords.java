@@ -58,8 +58,8 @@ public final class ReadableRecords {
       InteractionEvent e = l.getEvent();
       return String.format("%s  %-9s %-8s  %s on %s (%s), %s by %s", time(e.getTimestamp()),
           e.getCustomerId(), "LATE", e.getType(), e.getChannel(), shortId(e.getEventId()),
-          l.getReason(),
-          Duration.ofMillis(l.getBehindMillis()));
+          l.getReason(), Duration.ofMillis(l.getBehindMillis()))
+          + (l.getSource() == null ? "" : " (" + l.getSource() + ")");
     }
     if (record instanceof InteractionEvent e) {
       return String.format("%s  %-9s %-8s  %s on %s (%s)", time(e.getTimestamp()),

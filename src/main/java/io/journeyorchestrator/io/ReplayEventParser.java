@@ -104,7 +104,8 @@ public final class ReplayEventParser
     if (newestTimestamp != Long.MIN_VALUE
         && timestamp < newestTimestamp - maxOutOfOrdernessMillis) {
       ctx.output(JobState.LATE_EVENTS,
-          LateEvents.behindNewestEvent(event, newestTimestamp, maxOutOfOrdernessMillis));
+          LateEvents.behindNewestEvent(event, newestTimestamp, maxOutOfOrdernessMillis,
+              fileName + ":" + line.f0));
       return;
     }
     newestTimestamp = Math.max(newestTimestamp, timestamp);

@@ -16,10 +16,16 @@ public final class LateEvents {
     return late(event, BEHIND_WATERMARK, watermark);
   }
 
-  /** Replay: an event more than the out-of-orderness behind the newest event read before it. */
+  /**
+   * Replay: an event more than the out-of-orderness behind the newest event read before it.
+   *
+   * @param source events file and line it was read from
+   */
   public static LateEvent behindNewestEvent(InteractionEvent event, long newestEventTime,
-      long maxOutOfOrderness) {
-    return late(event, BEHIND_NEWEST_EVENT, newestEventTime - maxOutOfOrderness);
+      long maxOutOfOrderness, String source) {
+    LateEvent late = late(event, BEHIND_NEWEST_EVENT, newestEventTime - maxOutOfOrderness);
+    late.setSource(source);
+    return late;
   }
 
   private static LateEvent late(InteractionEvent event, String reason, long eventTimeReached) {

@@ -30,12 +30,14 @@ class ReadableRecordsTest {
   }
 
   @Test
-  void shouldShowALateEventWithHowFarBehindItWas() {
+  void shouldShowALateEventWithHowFarBehindItWasAndWhereItWasRead() {
     LateEvent late = LateEvent.newBuilder().setEvent(event()).setReason("behind-newest-event")
         .setWatermark(ONE_HOUR_LATER).setBehindMillis(90_000).build();
 
     assertThat(ReadableRecords.format(late)).isEqualTo("2026-03-02T08:12:10Z  c-000084  LATE"
         + "      call.inbound on CALL_CENTER (2cee2b17), behind-newest-event by PT1M30S");
+    late.setSource("recorded.jsonl:42");
+    assertThat(ReadableRecords.format(late)).endsWith("by PT1M30S (recorded.jsonl:42)");
   }
 
   @Test

@@ -121,7 +121,8 @@ class PatternMatchingITCase {
     assertThat(matchesOf(result)).isEmpty();
     assertThat(ReplayRunner.json(result, OutputLines.LATE_EVENTS)).singleElement()
         .asString().contains("\"eventId\":\"f\"")
-        .contains("\"reason\":\"behind-newest-event\"").contains("\"behindMillis\":");
+        .contains("\"reason\":\"behind-newest-event\"").contains("\"behindMillis\":")
+        .containsPattern("\"source\":\"events-[0-9]+\\.jsonl:3\"");
   }
 
   @Test
