@@ -148,44 +148,44 @@ record ReplayComparison(List<Section> sections, SortedSet<String> affectedCustom
 
   private static Section audiences(Map<String, String> ids, ReplayJob.Result before,
       ReplayJob.Result after) {
-    List<OutputLine> changesBefore = before.of(OutputLines.AUDIENCE_CHANGES);
-    List<OutputLine> changesAfter = after.of(OutputLines.AUDIENCE_CHANGES);
-    Predicate<OutputLine> entry = line -> kindOf(line).equals("ENTERED");
-    Map<String, Set<String>> enteringBefore = customersBy(changesBefore, entry);
-    Map<String, Set<String>> enteringAfter = customersBy(changesAfter, entry);
-    Map<String, Set<String>> membersBefore = atEnd(changesBefore, kind -> !kind.equals("EXITED"));
-    Map<String, Set<String>> membersAfter = atEnd(changesAfter, kind -> !kind.equals("EXITED"));
-    List<Item> items = new ArrayList<>();
-    ids.forEach((id, presence) -> {
-      List<Difference> differences = new ArrayList<>(differences(enteringBefore.get(id),
-          enteringAfter.get(id), "would newly enter", "would no longer enter"));
-      differences.addAll(differences(membersBefore.get(id), membersAfter.get(id),
-          "newly a member at the end", "no longer a member at the end"));
-      items.add(new Item(id, presence, count(changesBefore, id + " ENTERED"),
-          count(changesAfter, id + " ENTERED"), differences));
-    });
-    return new Section("Audiences", "entries", items);
+    return changes("Audiences", "entries", ids, before.of(OutputLines.AUDIENCE_CHANGES),
+        after.of(OutputLines.AUDIENCE_CHANGES), "ENTERED", kind -> !kind.equals("EXITED"),
+        List.of("would newly enter", "would no longer enter", "newly a member at the end",
+            "no longer a member at the end"));
   }
 
   private static Section suppressions(Map<String, String> ids, ReplayJob.Result before,
       ReplayJob.Result after) {
-    List<OutputLine> decisionsBefore = before.of(OutputLines.SUPPRESSIONS);
-    List<OutputLine> decisionsAfter = after.of(OutputLines.SUPPRESSIONS);
-    Predicate<OutputLine> suppress = line -> kindOf(line).equals("SUPPRESS");
-    Map<String, Set<String>> suppressedBefore = customersBy(decisionsBefore, suppress);
-    Map<String, Set<String>> suppressedAfter = customersBy(decisionsAfter, suppress);
-    Map<String, Set<String>> endBefore = atEnd(decisionsBefore, kind -> kind.equals("SUPPRESS"));
-    Map<String, Set<String>> endAfter = atEnd(decisionsAfter, kind -> kind.equals("SUPPRESS"));
+    return changes("Suppressions", "suppress decisions", ids, before.of(OutputLines.SUPPRESSIONS),
+        after.of(OutputLines.SUPPRESSIONS), "SUPPRESS", kind -> kind.equals("SUPPRESS"),
+        List.of("newly suppressed", "no longer suppressed", "newly suppressed at the end",
+            "no longer suppressed at the end"));
+  }
+
+  /**
+   * Lines labelled "id KIND": per id, the lines of the counted kind, the customers with one, and
+   * the customers whose last line has a kind that holds at the end.
+   *
+   * @param labels gained and lost of the customers counted, then of those held at the end
+   */
+  private static Section changes(String title, String counted, Map<String, String> ids,
+      List<OutputLine> before, List<OutputLine> after, String countedKind,
+      Predicate<String> holds, List<String> labels) {
+    Predicate<OutputLine> isCounted = line -> kindOf(line).equals(countedKind);
+    Map<String, Set<String>> countedBefore = customersBy(before, isCounted);
+    Map<String, Set<String>> countedAfter = customersBy(after, isCounted);
+    Map<String, Set<String>> endBefore = atEnd(before, holds);
+    Map<String, Set<String>> endAfter = atEnd(after, holds);
     List<Item> items = new ArrayList<>();
     ids.forEach((id, presence) -> {
-      List<Difference> differences = new ArrayList<>(differences(suppressedBefore.get(id),
-          suppressedAfter.get(id), "newly suppressed", "no longer suppressed"));
-      differences.addAll(differences(endBefore.get(id), endAfter.get(id),
-          "newly suppressed at the end", "no longer suppressed at the end"));
-      items.add(new Item(id, presence, count(decisionsBefore, id + " SUPPRESS"),
-          count(decisionsAfter, id + " SUPPRESS"), differences));
+      List<Difference> differences = new ArrayList<>(differences(countedBefore.get(id),
+          countedAfter.get(id), labels.get(0), labels.get(1)));
+      differences.addAll(differences(endBefore.get(id), endAfter.get(id), labels.get(2),
+          labels.get(3)));
+      items.add(new Item(id, presence, count(before, id + " " + countedKind),
+          count(after, id + " " + countedKind), differences));
     });
-    return new Section("Suppressions", "suppress decisions", items);
+    return new Section(title, counted, items);
   }
 
   /** Every id of either version, sorted, with the version it is in. */
