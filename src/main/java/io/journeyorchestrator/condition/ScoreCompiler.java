@@ -1,5 +1,6 @@
 package io.journeyorchestrator.condition;
 
+import dev.cel.bundle.Cel;
 import dev.cel.common.CelAbstractSyntaxTree;
 import dev.cel.common.CelValidationResult;
 import dev.cel.common.types.CelType;
@@ -16,6 +17,24 @@ public final class ScoreCompiler {
       List.of(SimpleType.INT, SimpleType.UINT, SimpleType.DOUBLE, SimpleType.DYN);
 
   private ScoreCompiler() {}
+
+  /** The compiled score; empty when {@link #check} finds it invalid. */
+  public static java.util.Optional<Score> score(String expression) {
+    return compile(expression).map(program -> new Score(expression, program));
+  }
+
+  static java.util.Optional<dev.cel.runtime.CelRuntime.Program> compile(String expression) {
+    if (!check(expression).isEmpty()) {
+      return java.util.Optional.empty();
+    }
+    try {
+      Cel cel = ConditionEnvironment.cel();
+      return java.util.Optional.of(cel.createProgram(cel.check(cel.parse(expression).getAst())
+          .getAst()));
+    } catch (Exception e) {
+      return java.util.Optional.empty();
+    }
+  }
 
   /** The reasons {@code expression} is not a valid score; empty when it is one. */
   public static List<ConditionError> check(String expression) {
