@@ -44,9 +44,9 @@ class ActionRankingTest {
   void shouldPickTheHighestPriorityPerChannelAndListEmptyChannels() {
     Decision decision = ranking.decide(Set.of("trade-in", "care"), List.of(), FIXED, false,
         NOBODY, List.of(), BEGINNING);
-    assertThat(decision.channels()).containsExactlyEntriesOf(Map.of(
+    assertThat(decision.channels()).containsExactlyEntriesOf(new java.util.TreeMap<>(Map.of(
         "EMAIL", new ChannelChoice("trade-in-offer-email", List.of()),
-        "PUSH", new ChannelChoice("trade-in-offer-push", List.of())));
+        "PUSH", new ChannelChoice("trade-in-offer-push", List.of()))));
 
     Decision careOnly = ranking.decide(Set.of("care"), List.of(), FIXED, false, NOBODY,
         List.of(), BEGINNING);
