@@ -37,8 +37,9 @@ import org.apache.flink.util.Collector;
  *
  * <p>Per event on the path: one buffered write and one timer per new instant; at each instant's
  * timer one read and one write (or clear) of {@code decision-state}, plus at most one cap timer
- * set. State is cleared when the customer is in no audience an action needs and
- * no counted send is left; sends are kept only within the longest cap window.
+ * set. State is cleared when the customer is in no audience an action needs, no counted send is
+ * left and the profile is not read (by a condition, a score or quiet hours); sends are kept only
+ * within the longest cap window. Known gap: a profile that is read is kept without a TTL.
  */
 public final class NextBestActionFunction
     extends KeyedCoProcessFunction<String, MembershipUpdate, InteractionEvent, DecidedAction> {
@@ -47,6 +48,8 @@ public final class NextBestActionFunction
   private final List<SuppressionDefinition> policies;
   private final Set<String> actionAudiences;
   private final Duration longestCap;
+  /** Profiles usually arrive before any audience entry, so they are kept when read at all. */
+  private final boolean profileMatters;
   private transient ActionRanking ranking;
   private transient HoldoutGroup holdout;
   private transient QuietHoursCalendar quietHours;
@@ -79,6 +82,8 @@ public final class NextBestActionFunction
       longest = cap.per().compareTo(longest) > 0 ? cap.per() : longest;
     }
     this.actionAudiences = Set.copyOf(needed);
+    this.profileMatters = settings.quietHours() != null || actions.stream()
+        .anyMatch(a -> a.eligibleWhen() != null || a.priorityScore() != null);
     this.longestCap = longest;
   }
 
@@ -171,7 +176,9 @@ public final class NextBestActionFunction
 
     String answer = isEmpty(decision) ? null : decision.toString();
     if (!Objects.equals(answer, current.getLastAnswer())) {
-      Instant sendAfter = quietHours == null ? null
+      boolean anythingToSend = decision.channels().values().stream()
+          .anyMatch(c -> c.actionId() != null);
+      Instant sendAfter = quietHours == null || !anythingToSend ? null
           : quietHours.sendAfter(now, quietHours.zoneOf(profile.get("timezone")));
       out.collect(new DecidedAction(customerId, now, decision, sendAfter));
       decided.inc();
@@ -193,9 +200,9 @@ public final class NextBestActionFunction
       ctx.timerService().registerEventTimeTimer(capTimer);
     }
     audiences.retainAll(actionAudiences);
-    if (audiences.isEmpty() && sends.isEmpty() && capTimer == null && answer == null) {
+    if (audiences.isEmpty() && sends.isEmpty() && capTimer == null && answer == null
+        && (profile.isEmpty() || !profileMatters)) {
       // Nothing to decide on and nothing to remember: a customer without actions holds nothing.
-      // The profile goes with it; the next profile update brings the facts that matter again.
       state.clear();
       return;
     }

@@ -144,6 +144,32 @@ class NextBestActionFunctionTest {
   }
 
   @Test
+  void shouldSayWhenQuietHoursEndInTheCustomersZone() throws Exception {
+    harness.close();
+    harness = new KeyedTwoInputStreamOperatorTestHarness<>(
+        new KeyedCoProcessOperator<>(new NextBestActionFunction(List.of(TRADE_IN_EMAIL),
+            new DecisionSettings("message.sent", Map.of(), Map.of(),
+                new DecisionSettings.QuietHours(java.time.LocalTime.of(21, 0),
+                    java.time.LocalTime.of(8, 0), java.time.ZoneId.of("Europe/Berlin")), 0, ""),
+            List.of())),
+        (MembershipUpdate u) -> u.getChange().getCustomerId(),
+        (InteractionEvent e) -> e.getCustomerId(), Types.STRING);
+    harness.setStateBackend(new EmbeddedRocksDBStateBackend());
+    harness.open();
+    // BEGINNING is 10:00 UTC; minute 660 is 21:00 UTC, 16:00 in New York: not quiet there.
+    event("profile.updated", 600, Map.of("timezone", "America/New_York"));
+    membership("trade-in-offer", MembershipChange.ENTERED, 660);
+    watermark(660);
+    assertThat(emitted()).extracting(DecidedAction::sendAfter).containsExactly(minutes(660));
+    // Minute 1,020 is 03:00 UTC, 22:00 in New York: quiet until 08:00 EST, 13:00 UTC.
+    membership("trade-in-offer", MembershipChange.EXITED, 1_000);
+    membership("trade-in-offer", MembershipChange.ENTERED, 1_020);
+    watermark(1_020);
+    assertThat(emitted()).extracting(DecidedAction::sendAfter)
+        .containsExactly(null, Instant.parse("2026-03-02T13:00:00Z"));
+  }
+
+  @Test
   void shouldBlockOnTheCategoryCapAndFreeExactlyAtTheWindowEdge() throws Exception {
     membership("trade-in-offer", MembershipChange.ENTERED, 10);
     event("message.sent", 20, Map.of("actionId", "trade-in-offer-email", "channel", "EMAIL",
