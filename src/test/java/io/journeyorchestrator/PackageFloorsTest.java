@@ -33,6 +33,7 @@ class PackageFloorsTest {
       Map.entry("config", 2),
       Map.entry("io", 3), Map.entry("matching", 3),
       Map.entry("timeline", 4), Map.entry("audience", 4), Map.entry("suppression", 4),
+      Map.entry("decisions", 4),
       Map.entry("pattern", 5), Map.entry("engine", 5), Map.entry("customerstate", 5),
       Map.entry("job", 6), Map.entry("demo", 6), Map.entry("lookup", 6),
       Map.entry("cli", 7));

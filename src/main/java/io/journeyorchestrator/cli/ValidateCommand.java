@@ -41,6 +41,9 @@ final class ValidateCommand implements Callable<Integer> {
    * still validate; say so (a warning, not a problem: the exit code stays 0).
    */
   static void warnIfUnchecked(Path jobDir, JobDefinition job, PrintWriter out) {
+    for (ConfigProblem warning : job.warnings()) {
+      out.println(warning);
+    }
     if (job.catalogOptional().isEmpty()) {
       out.println(jobDir + ": warning: no " + EventCatalog.FILE + " catalog; conditions are not"
           + " checked against any event types or attributes (draft one with scripts/catalog.sh)");

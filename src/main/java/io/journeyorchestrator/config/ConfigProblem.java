@@ -10,7 +10,7 @@ package io.journeyorchestrator.config;
  * @param unreadable the whole file could not be read, so nothing else in it was checked
  */
 public record ConfigProblem(String file, int line, String message, boolean unreadable)
-    implements Comparable<ConfigProblem> {
+    implements Comparable<ConfigProblem>, java.io.Serializable {
 
   public ConfigProblem(String file, int line, String message) {
     this(file, line, message, false);

@@ -39,7 +39,8 @@ public final class JobLoader {
   // The keys of each mapping the loader reads: schemas/jobs/*.schema.json, which editors
   // validate with, must list the same (EditorSchemasTest).
   /** The keys job.yaml may have. */
-  static final List<String> JOB_KEYS = List.of("name", "kafka", "time", "input", "dedup", "delivery", "engine");
+  static final List<String> JOB_KEYS = List.of("name", "kafka", "time", "input", "dedup",
+      "delivery", "engine", "decisions");
   /** The keys job.yaml kafka may have. */
   static final List<String> KAFKA_KEYS = List.of("bootstrapServers", "topics", "properties",
       "consumerProperties", "producerProperties");
@@ -65,6 +66,19 @@ public final class JobLoader {
       "expireAfter", "cooldown");
   /** The keys a suppression file may have. */
   static final List<String> SUPPRESSION_KEYS = List.of("id", "while", "channels", "categories");
+  /** The keys job.yaml decisions may have. */
+  static final List<String> DECISIONS_KEYS = List.of("sentEventType", "caps", "quietHours", "holdout");
+  /** The keys job.yaml decisions.caps may have. */
+  static final List<String> GLOBAL_CAPS_KEYS = List.of("channels", "categories");
+  /** The keys job.yaml decisions.holdout may have. */
+  static final List<String> HOLDOUT_KEYS = List.of("percent", "salt");
+  /** The keys a frequency cap may have. */
+  static final List<String> CAP_KEYS = List.of("max", "per");
+  /** The keys job.yaml decisions.quietHours may have. */
+  static final List<String> QUIET_HOURS_KEYS = List.of("from", "to", "defaultTimeZone");
+  /** The keys an action file may have. */
+  static final List<String> ACTION_KEYS = List.of("id", "description", "channel", "category",
+      "eligibleWhile", "eligibleWhen", "priority", "caps", "holdout");
   static final String ID_RULE = "use only lower-case letters, digits and '-', e.g. payment-trouble";
 
   private static final Duration MAX_REGISTRY_TIMEOUT = Duration.ofMinutes(1);
@@ -73,6 +87,9 @@ public final class JobLoader {
 
   private final Path jobDir;
   private final List<ConfigProblem> problems = new ArrayList<>();
+  private final List<ConfigProblem> warnings = new ArrayList<>();
+  /** The decisions section of job.yaml, read with the settings; defaults when left out. */
+  private DecisionSettings decisionSettings = DecisionSettings.DEFAULTS;
   private final List<String> unreadPatternFiles = new ArrayList<>();
   private final List<String> unreadAudienceFiles = new ArrayList<>();
   /** What conditions are checked against; null without an events catalog. */
@@ -115,13 +132,21 @@ public final class JobLoader {
       loadSuppression(file, audienceIds).ifPresent(s -> addUnique(suppressions,
           "suppression", s.id(), s.file(), s, SuppressionDefinition::file));
     }
+    Set<String> knownCategories = suppressions.values().stream()
+        .flatMap(s -> s.categories().stream()).collect(Collectors.toSet());
+    Map<String, ActionDefinition> actions = new LinkedHashMap<>();
+    for (Path file : yamlFiles("actions")) {
+      loadAction(file, audienceIds, knownCategories).ifPresent(a -> addUnique(actions, "action",
+          a.id(), a.file(), a, ActionDefinition::file));
+    }
     if (!problems.isEmpty() || settings.isEmpty()) {
       problems.sort(null);
       throw new InvalidJobException(problems);
     }
+    warnings.sort(null);
     return new JobDefinition(settings.get(), List.copyOf(patterns.values()),
         List.copyOf(audiences.values()), List.copyOf(suppressions.values()),
-        catalog.orElse(null));
+        catalog.orElse(null), List.copyOf(actions.values()), decisionSettings, warnings);
   }
 
   /**
@@ -179,6 +204,8 @@ public final class JobLoader {
     }
     YamlMapping job = parsed.get();
     job.allowOnly(JOB_KEYS);
+    job.mapping("decisions", false, "decisions")
+        .ifPresent(d -> decisionSettings = decisionSettings(d));
     Optional<String> name = job.name("name", true, ID_REGEX, ID_RULE, "telecom-demo");
 
     Optional<YamlMapping> kafka = job.mapping("kafka", true, "kafka");
@@ -637,5 +664,206 @@ public final class JobLoader {
     }
     return Optional.of(
         new SuppressionDefinition(id.get(), whileAudiences, channels, categories, display));
+  }
+
+  /** {@code decisions} in job.yaml; each mistake reported, its default used in its place. */
+  private DecisionSettings decisionSettings(YamlMapping d) {
+    d.allowOnly(DECISIONS_KEYS);
+    String sentEventType = d.string("sentEventType", false, DecisionSettings.DEFAULT_SENT_EVENT_TYPE)
+        .orElse(DecisionSettings.DEFAULT_SENT_EVENT_TYPE);
+    Map<String, ActionDefinition.Cap> channelCaps = new LinkedHashMap<>();
+    Map<String, ActionDefinition.Cap> categoryCaps = new LinkedHashMap<>();
+    Optional<YamlMapping> caps = d.mapping("caps", false, "decisions.caps");
+    if (caps.isPresent()) {
+      caps.get().allowOnly(GLOBAL_CAPS_KEYS);
+      caps.get().mapping("channels", false, "decisions.caps.channels").ifPresent(channels -> {
+        for (String channel : channels.keys()) {
+          if (!channelSymbols().contains(channel)) {
+            channels.report(channels.lineOf(channel), "unknown channel '" + channel
+                + "' in decisions.caps.channels; use one of: " + String.join(", ", channelSymbols()));
+            continue;
+          }
+          channels.mapping(channel, true, "a cap").flatMap(this::cap)
+              .ifPresent(c -> channelCaps.put(channel, c));
+        }
+      });
+      caps.get().mapping("categories", false, "decisions.caps.categories").ifPresent(cats -> {
+        for (String category : cats.keys()) {
+          cats.mapping(category, true, "a cap").flatMap(this::cap)
+              .ifPresent(c -> categoryCaps.put(category, c));
+        }
+      });
+    }
+    DecisionSettings.QuietHours quietHours =
+        d.mapping("quietHours", false, "decisions.quietHours").flatMap(this::quietHours)
+            .orElse(null);
+    double holdout = 0;
+    String salt = "";
+    Optional<YamlMapping> h = d.mapping("holdout", false, "decisions.holdout");
+    if (h.isPresent()) {
+      h.get().allowOnly(HOLDOUT_KEYS);
+      holdout = holdoutPercent(h.get(), "percent").orElse(0.0);
+      salt = h.get().string("salt", true, "telecom-2026").orElse("");
+    }
+    return new DecisionSettings(sentEventType, channelCaps, categoryCaps, quietHours, holdout,
+        salt);
+  }
+
+  private static List<String> channelSymbols() {
+    return Arrays.stream(Channel.values()).map(Enum::name).toList();
+  }
+
+  /** {@code {max: 2, per: 7d}}: at least one send per a window longer than 0. */
+  private Optional<ActionDefinition.Cap> cap(YamlMapping cap) {
+    cap.allowOnly(CAP_KEYS);
+    Optional<String> maxText = cap.string("max", true, "2");
+    Optional<Duration> per = cap.duration("per", true, "7d");
+    if (maxText.isEmpty() || per.isEmpty()) {
+      return Optional.empty();
+    }
+    int max;
+    try {
+      max = Integer.parseInt(maxText.get());
+    } catch (NumberFormatException e) {
+      max = 0;
+    }
+    if (max < 1) {
+      cap.report(cap.lineOf("max"), "'max' is '" + maxText.get() + "': a cap allows a whole"
+          + " number of at least 1 sends per window, e.g. 'max: 2'; to send nothing, leave the"
+          + " action out");
+      return Optional.empty();
+    }
+    return Optional.of(new ActionDefinition.Cap(max, per.get()));
+  }
+
+  private Optional<DecisionSettings.QuietHours> quietHours(YamlMapping q) {
+    q.allowOnly(QUIET_HOURS_KEYS);
+    Optional<java.time.LocalTime> from = localTime(q, "from", "21:00");
+    Optional<java.time.LocalTime> to = localTime(q, "to", "08:00");
+    Optional<java.time.ZoneId> zone = Optional.empty();
+    Optional<String> zoneText = q.string("defaultTimeZone", true, "Europe/Berlin");
+    if (zoneText.isPresent()) {
+      try {
+        zone = Optional.of(java.time.ZoneId.of(zoneText.get()));
+      } catch (java.time.DateTimeException e) {
+        q.report(q.lineOf("defaultTimeZone"), "'defaultTimeZone' is '" + zoneText.get()
+            + "': not a time zone; write a region id, e.g. Europe/Berlin or America/New_York");
+      }
+    }
+    if (from.isPresent() && to.isPresent() && from.get().equals(to.get())) {
+      q.report(q.lineOf("to"), "quiet hours from " + from.get() + " to " + to.get()
+          + " are empty; give 'to' another time, e.g. from 21:00 to 08:00");
+      return Optional.empty();
+    }
+    if (from.isEmpty() || to.isEmpty() || zone.isEmpty()) {
+      return Optional.empty();
+    }
+    return Optional.of(new DecisionSettings.QuietHours(from.get(), to.get(), zone.get()));
+  }
+
+  private Optional<java.time.LocalTime> localTime(YamlMapping at, String key, String example) {
+    Optional<String> text = at.string(key, true, "\"" + example + "\"");
+    if (text.isEmpty()) {
+      return Optional.empty();
+    }
+    try {
+      return Optional.of(java.time.LocalTime.parse(text.get()));
+    } catch (java.time.format.DateTimeParseException e) {
+      at.report(at.lineOf(key), "'" + key + "' is '" + text.get() + "': write a time of day as"
+          + " HH:MM in quotes, e.g. \"" + example + "\"");
+      return Optional.empty();
+    }
+  }
+
+  /** {@code 10%} or {@code 10}: a share of customers from 0 to 50 %. */
+  private Optional<Double> holdoutPercent(YamlMapping at, String key) {
+    Optional<String> text = at.string(key, false, "10%");
+    if (text.isEmpty()) {
+      return Optional.empty();
+    }
+    String number = text.get().strip();
+    number = number.endsWith("%") ? number.substring(0, number.length() - 1).strip() : number;
+    try {
+      double percent = Double.parseDouble(number);
+      if (percent >= 0 && percent <= 50) {
+        return Optional.of(percent);
+      }
+    } catch (NumberFormatException e) {
+      // reported below, like a share out of range
+    }
+    at.report(at.lineOf(key), "'" + key + "' is '" + text.get() + "': a holdout is a share"
+        + " from 0% to 50% of customers, e.g. '" + key + ": 10%'");
+    return Optional.empty();
+  }
+
+  private Optional<ActionDefinition> loadAction(Path file, Set<String> audienceIds,
+      Set<String> knownCategories) {
+    String display = display(file);
+    Optional<YamlMapping> parsed = YamlMapping.parseFile(file, display, "an action", problems);
+    if (parsed.isEmpty()) {
+      return Optional.empty();
+    }
+    YamlMapping action = parsed.get();
+    int before = problems.size();
+    action.allowOnly(ACTION_KEYS);
+    Optional<String> id = action.name("id", true, ID_REGEX, ID_RULE, "trade-in-offer-email");
+    String description = action.string("description", false, "").orElse("");
+    Optional<String> channel = action.string("channel", true, "EMAIL");
+    if (channel.isPresent() && !channelSymbols().contains(channel.get())) {
+      action.report(action.lineOf("channel"), "unknown channel '" + channel.get()
+          + "'; use one of: " + String.join(", ", channelSymbols()));
+    }
+    Optional<String> category = action.string("category", true, "marketing");
+    if (category.isPresent() && !knownCategories.contains(category.get())) {
+      warnings.add(new ConfigProblem(display, action.lineOf("category"), "warning: category '"
+          + category.get() + "' is in no suppression, so no suppression ever holds this action"
+          + " back; known categories: " + known(knownCategories)));
+    }
+    List<String> eligibleWhile = new ArrayList<>();
+    for (Located<String> ref : action.requiredList("eligibleWhile", "[trade-in-offer]")) {
+      if (!audienceIds.contains(ref.value())) {
+        action.report(ref.line(), "'eligibleWhile' names unknown audience '" + ref.value()
+            + "'; known audiences: " + known(audienceIds) + unread(unreadAudienceFiles));
+      } else if (!eligibleWhile.contains(ref.value())) {
+        eligibleWhile.add(ref.value());
+      }
+    }
+    Optional<String> eligibleWhen =
+        action.string("eligibleWhen", false, "has(profile.emailOptIn) && profile.emailOptIn");
+    eligibleWhen.ifPresent(c -> checkCondition(action, "eligibleWhen", c));
+    Double priority = null;
+    String priorityScore = null;
+    Optional<String> priorityText = action.string("priority", true, "80");
+    if (priorityText.isPresent()) {
+      try {
+        priority = Double.parseDouble(priorityText.get());
+        if (!Double.isFinite(priority)) {
+          action.report(action.lineOf("priority"), "'priority' is '" + priorityText.get()
+              + "': write a finite number, e.g. 80");
+        }
+      } catch (NumberFormatException notANumber) {
+        priorityScore = priorityText.get();
+        for (ConditionError error : io.journeyorchestrator.condition.ScoreCompiler.check(
+            priorityScore)) {
+          action.report(action.lineOf("priority"), "'priority' is neither a number nor a valid"
+              + " CEL score: " + error.message() + "; write a number, e.g. 80, or an expression"
+              + " over profile that gives one, e.g. profile.churnRisk * 100");
+        }
+      }
+    }
+    List<ActionDefinition.Cap> caps = new ArrayList<>();
+    if (action.has("caps")) {
+      for (YamlMapping cap : action.mappingList("caps", false, "a cap")) {
+        cap(cap).ifPresent(caps::add);
+      }
+    }
+    Optional<Double> holdout = holdoutPercent(action, "holdout");
+    if (problems.size() > before || id.isEmpty() || channel.isEmpty() || category.isEmpty()
+        || priorityText.isEmpty()) {
+      return Optional.empty();
+    }
+    return Optional.of(new ActionDefinition(id.get(), description, channel.get(), category.get(),
+        eligibleWhile, eligibleWhen.orElse(null), priority, priorityScore, caps,
+        holdout.orElse(null), display));
   }
 }

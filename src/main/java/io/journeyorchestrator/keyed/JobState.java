@@ -8,6 +8,7 @@ import io.journeyorchestrator.avro.PatternMatch;
 import io.journeyorchestrator.internal.avro.AudienceState;
 import io.journeyorchestrator.internal.avro.CustomerProfile;
 import io.journeyorchestrator.internal.avro.CustomerSuppressions;
+import io.journeyorchestrator.internal.avro.DecisionState;
 import io.journeyorchestrator.internal.avro.DetectedMatch;
 import io.journeyorchestrator.internal.avro.Membership;
 import io.journeyorchestrator.internal.avro.MembershipUpdate;
@@ -133,6 +134,23 @@ public final class JobState {
   public static MapStateDescriptor<Long, List<MembershipUpdate>> pendingStateUpdatesDescriptor() {
     return new MapStateDescriptor<>("pending-state-updates", Types.LONG,
         new ListTypeInfo<>(new AvroTypeInfo<>(MembershipUpdate.class)));
+  }
+
+  /** The decisions operator's audience changes waiting for the watermark, by event time. */
+  public static MapStateDescriptor<Long, List<MembershipUpdate>> pendingDecisionUpdatesDescriptor() {
+    return new MapStateDescriptor<>("pending-decision-updates", Types.LONG,
+        new ListTypeInfo<>(new AvroTypeInfo<>(MembershipUpdate.class)));
+  }
+
+  /** The decisions operator's sent-message and profile events waiting for the watermark. */
+  public static MapStateDescriptor<Long, List<InteractionEvent>> pendingDecisionEventsDescriptor() {
+    return new MapStateDescriptor<>("pending-decision-events", Types.LONG,
+        new ListTypeInfo<>(new AvroTypeInfo<>(InteractionEvent.class)));
+  }
+
+  /** What one customer's next best action depends on (see DecisionState.avsc). */
+  public static ValueStateDescriptor<DecisionState> decisionStateDescriptor() {
+    return new ValueStateDescriptor<>("decision-state", new AvroTypeInfo<>(DecisionState.class));
   }
 
   /** The customer-state operator's current state of one customer, as last written out. */

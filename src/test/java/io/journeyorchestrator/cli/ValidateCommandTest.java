@@ -53,6 +53,34 @@ class ValidateCommandTest {
   }
 
   @Test
+  void shouldPrintAnActionsWarningAndStillExit0() {
+    Path job = JobFolder.in(dir)
+        .pattern("p", """
+            id: paid
+            steps:
+              - name: paid
+                when: event.type == "payment.succeeded"
+            """)
+        .audience("a", "id: paying\nenter: [paid]\n")
+        .file("actions/thanks.yaml", """
+            id: thanks-email
+            channel: EMAIL
+            category: care
+            eligibleWhile: [paying]
+            priority: 10
+            """)
+        .path();
+
+    Run run = validate(job);
+
+    assertThat(run.exit()).isZero();
+    assertThat(run.out().lines()).startsWith(
+        "OK: 1 patterns, 1 audiences, 0 suppressions, 1 actions",
+        dir + "/actions/thanks.yaml:3: warning: category 'care' is in no suppression, so no"
+            + " suppression ever holds this action back; known categories: (none)");
+  }
+
+  @Test
   void shouldPrintEveryProblemAsFileLineMessageAndExit2() {
     Path job = JobFolder.in(dir)
         .pattern("typo", """

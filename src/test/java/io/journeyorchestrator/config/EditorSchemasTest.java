@@ -46,6 +46,19 @@ class EditorSchemasTest {
         "job.schema.json#/properties/input/properties/schemaRegistry/properties/basicAuth",
         JobLoader.BASIC_AUTH_KEYS);
     mappings.put("job.schema.json#/properties/dedup", JobLoader.DEDUP_KEYS);
+    mappings.put("job.schema.json#/properties/decisions", JobLoader.DECISIONS_KEYS);
+    mappings.put("job.schema.json#/properties/decisions/properties/caps",
+        JobLoader.GLOBAL_CAPS_KEYS);
+    for (String caps : List.of("channels", "categories")) {
+      mappings.put("job.schema.json#/properties/decisions/properties/caps/properties/" + caps
+          + "/additionalProperties", JobLoader.CAP_KEYS);
+    }
+    mappings.put("job.schema.json#/properties/decisions/properties/quietHours",
+        JobLoader.QUIET_HOURS_KEYS);
+    mappings.put("job.schema.json#/properties/decisions/properties/holdout",
+        JobLoader.HOLDOUT_KEYS);
+    mappings.put("action.schema.json#", JobLoader.ACTION_KEYS);
+    mappings.put("action.schema.json#/properties/caps/items", JobLoader.CAP_KEYS);
     mappings.put("pattern.schema.json#", JobLoader.PATTERN_KEYS);
     mappings.put("pattern.schema.json#/properties/steps/items", JobLoader.STEP_KEYS);
     mappings.put("audience.schema.json#", JobLoader.AUDIENCE_KEYS);

@@ -1,0 +1,234 @@
+package io.journeyorchestrator.decisions;
+
+import io.journeyorchestrator.avro.InteractionEvent;
+import io.journeyorchestrator.avro.MembershipChange;
+import io.journeyorchestrator.config.ActionDefinition;
+import io.journeyorchestrator.config.ActionDefinition.Cap;
+import io.journeyorchestrator.config.DecisionSettings;
+import io.journeyorchestrator.config.EventCatalog;
+import io.journeyorchestrator.config.SuppressionDefinition;
+import io.journeyorchestrator.internal.avro.CountedSend;
+import io.journeyorchestrator.internal.avro.DecisionState;
+import io.journeyorchestrator.internal.avro.MembershipUpdate;
+import io.journeyorchestrator.keyed.EventTimeBuffer;
+import io.journeyorchestrator.keyed.JobState;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.TreeSet;
+import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.api.common.state.ValueState;
+import org.apache.flink.metrics.Counter;
+import org.apache.flink.streaming.api.functions.co.KeyedCoProcessFunction;
+import org.apache.flink.util.Collector;
+
+/**
+ * Re-decides a customer's next best action whenever something it depends on changes, and emits
+ * the answer only when it differs from the last one. Input 1 is the audience operator's
+ * membership updates (suppressions are derived from them with the suppression operator's rule: a
+ * policy holds while the customer is in any of its audiences); input 2 the customer's events, of
+ * which only sent-message events (counted for caps) and profile updates matter. Both wait for
+ * the watermark and are applied per instant, so out-of-order input gives the same answers.
+ *
+ * <p>Per event on the path: one buffered write and one timer per new instant; at each instant's
+ * timer one read and one write (or clear) of {@code decision-state}, plus at most one cap timer
+ * set. State is cleared when the customer is in no audience an action needs, no counted send is
+ * left and the profile is not read (by a condition, a score or quiet hours); sends are kept only
+ * within the longest cap window. Known gap: a profile that is read is kept without a TTL.
+ */
+public final class NextBestActionFunction
+    extends KeyedCoProcessFunction<String, MembershipUpdate, InteractionEvent, DecidedAction> {
+  private final ActionRules rules;
+  private final DecisionSettings settings;
+  private final List<SuppressionDefinition> policies;
+  private final Set<String> actionAudiences;
+  private final Duration longestCap;
+  /** Profiles usually arrive before any audience entry, so they are kept when read at all. */
+  private final boolean profileMatters;
+  private transient ActionRanking ranking;
+  private transient HoldoutGroup holdout;
+  private transient QuietHoursCalendar quietHours;
+  private transient EventTimeBuffer<MembershipUpdate> pendingUpdates;
+  private transient EventTimeBuffer<InteractionEvent> pendingEvents;
+  private transient ValueState<DecisionState> state;
+  private transient Counter decided;
+  private transient Counter scoreErrors;
+
+  public NextBestActionFunction(List<ActionDefinition> actions, DecisionSettings settings,
+      List<SuppressionDefinition> policies) {
+    this.rules = new ActionRules(actions);
+    this.settings = settings;
+    this.policies = List.copyOf(policies);
+    Set<String> needed = new TreeSet<>();
+    Duration longest = Duration.ZERO;
+    for (ActionDefinition action : actions) {
+      needed.addAll(action.eligibleWhile());
+      for (Cap cap : action.caps()) {
+        longest = cap.per().compareTo(longest) > 0 ? cap.per() : longest;
+      }
+    }
+    for (SuppressionDefinition policy : policies) {
+      needed.addAll(policy.whileAudiences());
+    }
+    for (Cap cap : settings.channelCaps().values()) {
+      longest = cap.per().compareTo(longest) > 0 ? cap.per() : longest;
+    }
+    for (Cap cap : settings.categoryCaps().values()) {
+      longest = cap.per().compareTo(longest) > 0 ? cap.per() : longest;
+    }
+    this.actionAudiences = Set.copyOf(needed);
+    this.profileMatters = settings.quietHours() != null || actions.stream()
+        .anyMatch(a -> a.eligibleWhen() != null || a.priorityScore() != null);
+    this.longestCap = longest;
+  }
+
+  @Override
+  public void open(OpenContext openContext) {
+    ranking = new ActionRanking(rules.actions(), settings);
+    holdout = new HoldoutGroup(settings.holdoutSalt());
+    quietHours = settings.quietHoursOptional().map(QuietHoursCalendar::new).orElse(null);
+    pendingUpdates = new EventTimeBuffer<>(
+        getRuntimeContext().getMapState(JobState.pendingDecisionUpdatesDescriptor()));
+    pendingEvents = new EventTimeBuffer<>(
+        getRuntimeContext().getMapState(JobState.pendingDecisionEventsDescriptor()));
+    state = getRuntimeContext().getState(JobState.decisionStateDescriptor());
+    decided = getRuntimeContext().getMetricGroup().counter("decisionsEmitted");
+    scoreErrors = getRuntimeContext().getMetricGroup().counter("decisionConditionErrors");
+  }
+
+  @Override
+  public void processElement1(MembershipUpdate update, Context ctx, Collector<DecidedAction> out)
+      throws Exception {
+    if (actionAudiences.contains(update.getChange().getAudienceId()) && !update.getRefresh()) {
+      pendingUpdates.add(update.getChange().getEventTime().toEpochMilli(), update,
+          ctx.timerService());
+    }
+  }
+
+  @Override
+  public void processElement2(InteractionEvent event, Context ctx, Collector<DecidedAction> out)
+      throws Exception {
+    boolean sent = event.getType().equals(settings.sentEventType()) && !longestCap.isZero();
+    boolean profile = event.getType().equals(EventCatalog.PROFILE_UPDATE_TYPE);
+    if (sent || profile) {
+      pendingEvents.add(event.getTimestamp().toEpochMilli(), event, ctx.timerService());
+    }
+  }
+
+  @Override
+  public void onTimer(long timestamp, OnTimerContext ctx, Collector<DecidedAction> out)
+      throws Exception {
+    List<MembershipUpdate> updates = pendingUpdates.take(timestamp);
+    List<InteractionEvent> events = pendingEvents.take(timestamp);
+    DecisionState current = state.value();
+    boolean capFreed = current != null && Objects.equals(current.getCapTimer(), timestamp);
+    if (updates.isEmpty() && events.isEmpty() && !capFreed) {
+      return;
+    }
+    if (current == null) {
+      current = DecisionState.newBuilder().build();
+    }
+    Set<String> audiences = new TreeSet<>(current.getAudiences());
+    for (MembershipUpdate update : updates) {
+      if (update.getChange().getChange() == MembershipChange.ENTERED) {
+        audiences.add(update.getChange().getAudienceId());
+      } else {
+        audiences.remove(update.getChange().getAudienceId());
+      }
+    }
+    Map<String, Object> profile = new HashMap<>(current.getProfile());
+    List<CountedSend> sends = new ArrayList<>(current.getSends());
+    InteractionEvent lastEvent = null;
+    for (InteractionEvent event : events) {
+      lastEvent = event;
+      if (event.getType().equals(EventCatalog.PROFILE_UPDATE_TYPE)) {
+        event.getAttributes().forEach((k, v) -> {
+          if (v == null) {
+            profile.remove(k);
+          } else {
+            profile.put(k, v);
+          }
+        });
+      } else {
+        sends.add(new CountedSend(text(event, "actionId"), text(event, "channel"),
+            text(event, "category"), timestamp));
+      }
+    }
+    sends.removeIf(s -> s.getAtMillis() <= timestamp - longestCap.toMillis());
+
+    Instant now = Instant.ofEpochMilli(timestamp);
+    InteractionEvent conditionEvent = lastEvent != null ? lastEvent : placeholder(ctx, now);
+    String customerId = ctx.getCurrentKey();
+    List<SuppressionDefinition> holds = policies.stream()
+        .filter(p -> p.whileAudiences().stream().anyMatch(audiences::contains)).toList();
+    Decision decision = ranking.decide(audiences, holds,
+        a -> rules.priorityOf(a, conditionEvent, profile, e -> scoreErrors.inc()),
+        holdout.holdsOut(customerId, settings.holdoutPercent()),
+        a -> a.holdoutPercentOptional().map(p -> new HoldoutGroup(settings.holdoutSalt() + ":"
+            + a.id()).holdsOut(customerId, p)).orElse(false),
+        sends.stream().map(s -> new Send(s.getActionId(), s.getChannel(), s.getCategory(),
+            Instant.ofEpochMilli(s.getAtMillis()))).toList(), now);
+
+    String answer = isEmpty(decision) ? null : decision.toString();
+    if (!Objects.equals(answer, current.getLastAnswer())) {
+      boolean anythingToSend = decision.channels().values().stream()
+          .anyMatch(c -> c.actionId() != null);
+      Instant sendAfter = quietHours == null || !anythingToSend ? null
+          : quietHours.sendAfter(now, quietHours.zoneOf(profile.get("timezone")));
+      out.collect(new DecidedAction(customerId, now, decision, sendAfter));
+      decided.inc();
+    }
+
+    Long capTimer = decision.channels().values().stream()
+        .flatMap(c -> c.blocked().stream())
+        .map(Decision.Blocked::freesAt).filter(Objects::nonNull)
+        .map(Instant::toEpochMilli).min(Long::compare).orElse(null);
+    if (!sends.isEmpty()) {
+      // The oldest send leaving the longest window also wakes the customer, so that sends are
+      // dropped, and the state with them, without waiting for the customer's next event.
+      long oldestLeaves = sends.get(0).getAtMillis() + longestCap.toMillis();
+      capTimer = capTimer == null ? oldestLeaves : Math.min(capTimer, oldestLeaves);
+    }
+    // A cap timer no longer wanted is left to fire and find nothing: deleting it could delete the
+    // buffer's timer for records waiting at the same instant.
+    if (capTimer != null && !capTimer.equals(current.getCapTimer())) {
+      ctx.timerService().registerEventTimeTimer(capTimer);
+    }
+    audiences.retainAll(actionAudiences);
+    if (audiences.isEmpty() && sends.isEmpty() && capTimer == null && answer == null
+        && (profile.isEmpty() || !profileMatters)) {
+      // Nothing to decide on and nothing to remember: a customer without actions holds nothing.
+      state.clear();
+      return;
+    }
+    state.update(new DecisionState(List.copyOf(audiences), sends, profile, answer, capTimer));
+  }
+
+  /** Nothing to take and nothing blocked on any channel: the answer of a customer not yet seen. */
+  private static boolean isEmpty(Decision decision) {
+    return decision.channels().values().stream()
+        .allMatch(c -> c.actionId() == null && c.blocked().isEmpty());
+  }
+
+  private static String text(InteractionEvent event, String attribute) {
+    Object value = event.getAttributes().get(attribute);
+    return value == null ? "" : value.toString();
+  }
+
+  /** Conditions are over the profile; CEL's activation still wants an event to bind. */
+  private static InteractionEvent placeholder(OnTimerContext ctx, Instant now) {
+    return InteractionEvent.newBuilder()
+        .setEventId("decision")
+        .setCustomerId(ctx.getCurrentKey())
+        .setTimestamp(now)
+        .setType("decision")
+        .setChannel(io.journeyorchestrator.avro.Channel.OTHER)
+        .setAttributes(new HashMap<>())
+        .build();
+  }
+}
