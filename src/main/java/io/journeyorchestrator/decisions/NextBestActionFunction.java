@@ -12,15 +12,18 @@ import io.journeyorchestrator.internal.avro.DecisionState;
 import io.journeyorchestrator.internal.avro.MembershipUpdate;
 import io.journeyorchestrator.keyed.EventTimeBuffer;
 import io.journeyorchestrator.keyed.JobState;
+import io.journeyorchestrator.keyed.ProfileUpdates;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.stream.Stream;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.metrics.Counter;
@@ -65,26 +68,15 @@ public final class NextBestActionFunction
     this.settings = settings;
     this.policies = List.copyOf(policies);
     Set<String> needed = new TreeSet<>();
-    Duration longest = Duration.ZERO;
-    for (ActionDefinition action : actions) {
-      needed.addAll(action.eligibleWhile());
-      for (Cap cap : action.caps()) {
-        longest = cap.per().compareTo(longest) > 0 ? cap.per() : longest;
-      }
-    }
-    for (SuppressionDefinition policy : policies) {
-      needed.addAll(policy.whileAudiences());
-    }
-    for (Cap cap : settings.channelCaps().values()) {
-      longest = cap.per().compareTo(longest) > 0 ? cap.per() : longest;
-    }
-    for (Cap cap : settings.categoryCaps().values()) {
-      longest = cap.per().compareTo(longest) > 0 ? cap.per() : longest;
-    }
+    actions.forEach(action -> needed.addAll(action.eligibleWhile()));
+    policies.forEach(policy -> needed.addAll(policy.whileAudiences()));
     this.actionAudiences = Set.copyOf(needed);
     this.profileMatters = settings.quietHours() != null || actions.stream()
         .anyMatch(a -> a.eligibleWhen() != null || a.priorityScore() != null);
-    this.longestCap = longest;
+    this.longestCap = Stream.of(actions.stream().flatMap(action -> action.caps().stream()),
+            settings.channelCaps().values().stream(), settings.categoryCaps().values().stream())
+        .flatMap(caps -> caps).map(Cap::per).max(Comparator.naturalOrder())
+        .orElse(Duration.ZERO);
   }
 
   @Override
@@ -141,25 +133,20 @@ public final class NextBestActionFunction
         audiences.remove(update.getChange().getAudienceId());
       }
     }
-    Map<String, Object> profile = new HashMap<>(current.getProfile());
+    Map<String, Object> facts = current.getProfile();
     List<CountedSend> sends = new ArrayList<>(current.getSends());
     InteractionEvent lastEvent = null;
     for (InteractionEvent event : events) {
       lastEvent = event;
       if (event.getType().equals(EventCatalog.PROFILE_UPDATE_TYPE)) {
-        event.getAttributes().forEach((k, v) -> {
-          if (v == null) {
-            profile.remove(k);
-          } else {
-            profile.put(k, v);
-          }
-        });
+        facts = ProfileUpdates.apply(facts, event.getAttributes());
       } else {
         sends.add(new CountedSend(text(event, "actionId"), text(event, "channel"),
             text(event, "category"), timestamp));
       }
     }
     sends.removeIf(s -> s.getAtMillis() <= timestamp - longestCap.toMillis());
+    Map<String, Object> profile = facts;
 
     Instant now = Instant.ofEpochMilli(timestamp);
     InteractionEvent conditionEvent = lastEvent != null ? lastEvent : placeholder(ctx, now);

@@ -8,11 +8,11 @@ import io.journeyorchestrator.internal.avro.EngineState;
 import io.journeyorchestrator.internal.avro.JourneyEvent;
 import io.journeyorchestrator.internal.avro.TimelineEntry;
 import io.journeyorchestrator.keyed.JobState;
+import io.journeyorchestrator.keyed.ProfileUpdates;
 import io.journeyorchestrator.matching.CompiledPattern;
 import java.io.Serializable;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -195,7 +195,7 @@ public final class CustomerTimeline implements Serializable {
           facts = current == null ? Map.of() : current.getFacts();
         }
         if (update) {
-          facts = ProfileMerge.apply(facts, event.getAttributes());
+          facts = ProfileUpdates.apply(facts, event.getAttributes());
           state.profile(new CustomerProfile(facts));
         } else if (erasure) {
           facts = Map.of();
@@ -296,22 +296,5 @@ public final class CustomerTimeline implements Serializable {
     long bucket = Math.max(1000, dedupWindowMillis / 10);
     long expiry = latestReleased + dedupWindowMillis;
     return (expiry / bucket + 1) * bucket;
-  }
-
-  /** Merging of profile updates: a null value removes the fact. */
-  static final class ProfileMerge {
-    private ProfileMerge() {}
-
-    static Map<String, Object> apply(Map<String, Object> facts, Map<String, Object> update) {
-      Map<String, Object> merged = new HashMap<>(facts);
-      for (Map.Entry<String, Object> entry : update.entrySet()) {
-        if (entry.getValue() == null) {
-          merged.remove(entry.getKey());
-        } else {
-          merged.put(entry.getKey(), entry.getValue());
-        }
-      }
-      return merged;
-    }
   }
 }
