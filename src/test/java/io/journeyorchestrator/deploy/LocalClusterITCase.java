@@ -80,12 +80,10 @@ class LocalClusterITCase {
     pump.start();
     try {
       long deadline = System.nanoTime() + Duration.ofMinutes(4).toNanos();
-      while (lines.stream().noneMatch(LocalClusterITCase::isDecision)
-          && runLocal.isAlive() && System.nanoTime() < deadline) {
+      while (!printedDecision(lines) && runLocal.isAlive() && System.nanoTime() < deadline) {
         Thread.sleep(500);
       }
-      assertThat(lines).as("run-local.sh printed a decision")
-          .anyMatch(LocalClusterITCase::isDecision);
+      assertThat(printedDecision(lines)).as("run-local.sh printed a decision").isTrue();
       assertThat(lookupAnswersForAnEnteredCustomer(lines, deadline))
           .as("the lookup service run-local.sh started answers for a customer who entered")
           .contains("\"memberships\"");
@@ -133,6 +131,13 @@ class LocalClusterITCase {
       Thread.sleep(1_000);
     }
     return "no answer before the deadline";
+  }
+
+  /** The pump thread appends meanwhile: a stream over the list must hold its lock. */
+  private static boolean printedDecision(List<String> lines) {
+    synchronized (lines) {
+      return lines.stream().anyMatch(LocalClusterITCase::isDecision);
+    }
   }
 
   private static boolean isDecision(String line) {
