@@ -35,6 +35,8 @@ public record EventCatalog(
   public static final String FILE = "events.yaml";
   /** The type whose attributes the timeline merges into the profile (CustomerTimelineFunction). */
   public static final String PROFILE_UPDATE_TYPE = "profile.updated";
+  /** A customer's erasure request: the job forgets them (see CustomerTimeline). */
+  public static final String ERASURE_TYPE = "customer.erased";
 
   public EventCatalog {
     channels = List.copyOf(channels);

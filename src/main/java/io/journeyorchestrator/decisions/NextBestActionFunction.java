@@ -2,6 +2,7 @@ package io.journeyorchestrator.decisions;
 
 import io.journeyorchestrator.avro.InteractionEvent;
 import io.journeyorchestrator.avro.MembershipChange;
+import io.journeyorchestrator.avro.NextBestAction;
 import io.journeyorchestrator.config.ActionDefinition;
 import io.journeyorchestrator.config.ActionDefinition.Cap;
 import io.journeyorchestrator.config.DecisionSettings;
@@ -45,7 +46,7 @@ import org.apache.flink.util.Collector;
  * within the longest cap window. Known gap: a profile that is read is kept without a TTL.
  */
 public final class NextBestActionFunction
-    extends KeyedCoProcessFunction<String, MembershipUpdate, InteractionEvent, DecidedAction> {
+    extends KeyedCoProcessFunction<String, MembershipUpdate, InteractionEvent, NextBestAction> {
   private final ActionRules rules;
   private final DecisionSettings settings;
   private final List<SuppressionDefinition> policies;
@@ -94,7 +95,7 @@ public final class NextBestActionFunction
   }
 
   @Override
-  public void processElement1(MembershipUpdate update, Context ctx, Collector<DecidedAction> out)
+  public void processElement1(MembershipUpdate update, Context ctx, Collector<NextBestAction> out)
       throws Exception {
     if (actionAudiences.contains(update.getChange().getAudienceId()) && !update.getRefresh()) {
       pendingUpdates.add(update.getChange().getEventTime().toEpochMilli(), update,
@@ -103,17 +104,22 @@ public final class NextBestActionFunction
   }
 
   @Override
-  public void processElement2(InteractionEvent event, Context ctx, Collector<DecidedAction> out)
+  public void processElement2(InteractionEvent event, Context ctx, Collector<NextBestAction> out)
       throws Exception {
+    if (event.getTimestamp().toEpochMilli() <= ctx.timerService().currentWatermark()) {
+      // The timeline puts it on the late-events output; here it would be applied out of order.
+      return;
+    }
     boolean sent = event.getType().equals(settings.sentEventType()) && !longestCap.isZero();
     boolean profile = event.getType().equals(EventCatalog.PROFILE_UPDATE_TYPE);
-    if (sent || profile) {
+    boolean erased = event.getType().equals(EventCatalog.ERASURE_TYPE);
+    if (sent || profile || erased) {
       pendingEvents.add(event.getTimestamp().toEpochMilli(), event, ctx.timerService());
     }
   }
 
   @Override
-  public void onTimer(long timestamp, OnTimerContext ctx, Collector<DecidedAction> out)
+  public void onTimer(long timestamp, OnTimerContext ctx, Collector<NextBestAction> out)
       throws Exception {
     List<MembershipUpdate> updates = pendingUpdates.take(timestamp);
     List<InteractionEvent> events = pendingEvents.take(timestamp);
@@ -140,9 +146,14 @@ public final class NextBestActionFunction
       lastEvent = event;
       if (event.getType().equals(EventCatalog.PROFILE_UPDATE_TYPE)) {
         facts = ProfileUpdates.apply(facts, event.getAttributes());
-      } else {
-        sends.add(new CountedSend(text(event, "actionId"), text(event, "channel"),
-            text(event, "category"), timestamp));
+      } else if (event.getType().equals(EventCatalog.ERASURE_TYPE)) {
+        // Memberships leave by the audience operator's erasure; what this operator holds goes
+        // here, at the same instant.
+        facts = Map.of();
+        sends.clear();
+      } else if (sends.stream().noneMatch(s -> s.getEventId().equals(event.getEventId()))) {
+        sends.add(new CountedSend(event.getEventId(), text(event, "actionId"),
+            text(event, "channel"), text(event, "category"), timestamp));
       }
     }
     sends.removeIf(s -> s.getAtMillis() <= timestamp - longestCap.toMillis());
@@ -167,7 +178,7 @@ public final class NextBestActionFunction
           .anyMatch(c -> c.actionId() != null);
       Instant sendAfter = quietHours == null || !anythingToSend ? null
           : quietHours.sendAfter(now, quietHours.zoneOf(profile.get("timezone")));
-      out.collect(new DecidedAction(customerId, now, decision, sendAfter));
+      out.collect(NextBestActions.of(customerId, now, decision, answer, sendAfter));
       decided.inc();
     }
 

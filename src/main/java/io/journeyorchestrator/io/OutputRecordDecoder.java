@@ -5,6 +5,7 @@ import io.journeyorchestrator.avro.CustomerState;
 import io.journeyorchestrator.avro.DeadLetter;
 import io.journeyorchestrator.avro.InteractionEvent;
 import io.journeyorchestrator.avro.LateEvent;
+import io.journeyorchestrator.avro.NextBestAction;
 import io.journeyorchestrator.avro.PatternMatch;
 import io.journeyorchestrator.avro.SuppressionDecision;
 import java.io.IOException;
@@ -25,7 +26,8 @@ public final class OutputRecordDecoder {
       SuppressionDecision.getClassSchema().getFullName(), SuppressionDecision::fromByteBuffer,
       DeadLetter.getClassSchema().getFullName(), DeadLetter::fromByteBuffer,
       LateEvent.getClassSchema().getFullName(), LateEvent::fromByteBuffer,
-      CustomerState.getClassSchema().getFullName(), CustomerState::fromByteBuffer);
+      CustomerState.getClassSchema().getFullName(), CustomerState::fromByteBuffer,
+      NextBestAction.getClassSchema().getFullName(), NextBestAction::fromByteBuffer);
 
   private OutputRecordDecoder() {}
 

@@ -1,6 +1,7 @@
 package io.journeyorchestrator.timeline;
 
 import io.journeyorchestrator.avro.InteractionEvent;
+import io.journeyorchestrator.config.EventCatalog;
 import io.journeyorchestrator.config.JobDefinition;
 import io.journeyorchestrator.diagnostics.RunDiagnostics;
 import io.journeyorchestrator.internal.avro.CustomerProfile;
@@ -52,8 +53,8 @@ import org.apache.flink.streaming.api.TimerService;
  */
 public final class CustomerTimeline implements Serializable {
   private static final long serialVersionUID = 1L;
-  public static final String PROFILE_UPDATE_TYPE = "profile.updated";
-  public static final String ERASURE_TYPE = "customer.erased";
+  public static final String PROFILE_UPDATE_TYPE = EventCatalog.PROFILE_UPDATE_TYPE;
+  public static final String ERASURE_TYPE = EventCatalog.ERASURE_TYPE;
   /** The uid of the operator that owns the timeline's state, whichever engine runs with it. */
   public static final String OPERATOR_UID = "customer-timeline";
   /** Profiles of customers with no profile update for this long are dropped from state. */

@@ -2,6 +2,8 @@ package io.journeyorchestrator.decisions;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.journeyorchestrator.avro.ChannelDecision;
+import io.journeyorchestrator.avro.NextBestAction;
 import io.journeyorchestrator.avro.AudienceChange;
 import io.journeyorchestrator.avro.Channel;
 import io.journeyorchestrator.avro.InteractionEvent;
@@ -49,7 +51,7 @@ class NextBestActionFunctionTest {
       "");
 
   private KeyedTwoInputStreamOperatorTestHarness<String, MembershipUpdate, InteractionEvent,
-      DecidedAction> harness;
+      NextBestAction> harness;
 
   @BeforeEach
   void start() throws Exception {
@@ -103,8 +105,8 @@ class NextBestActionFunctionTest {
         new org.apache.flink.streaming.api.watermark.Watermark(minutes(minute).toEpochMilli()));
   }
 
-  private List<DecidedAction> emitted() {
-    List<DecidedAction> out = harness.extractOutputValues();
+  private List<NextBestAction> emitted() {
+    List<NextBestAction> out = harness.extractOutputValues();
     harness.getOutput().clear();
     return out;
   }
@@ -122,8 +124,11 @@ class NextBestActionFunctionTest {
     return count;
   }
 
-  private static ChannelChoice email(DecidedAction decided) {
-    return decided.decision().channels().get("EMAIL");
+  private static ChannelChoice email(NextBestAction decided) {
+    ChannelDecision email = decided.getChannels().stream()
+        .filter(c -> c.getChannel().equals("EMAIL")).findFirst().orElseThrow();
+    return new ChannelChoice(email.getActionId(), email.getBlocked().stream()
+        .map(b -> new Blocked(b.getActionId(), b.getReason(), b.getFreesAt())).toList());
   }
 
   @Test
@@ -131,11 +136,11 @@ class NextBestActionFunctionTest {
     membership("trade-in-offer", MembershipChange.ENTERED, 10);
     assertThat(emitted()).as("nothing before the watermark").isEmpty();
     watermark(10);
-    List<DecidedAction> first = emitted();
+    List<NextBestAction> first = emitted();
     assertThat(first).hasSize(1);
     assertThat(email(first.get(0))).isEqualTo(new ChannelChoice("trade-in-offer-email",
         List.of()));
-    assertThat(first.get(0).eventTime()).isEqualTo(minutes(10));
+    assertThat(first.get(0).getEventTime()).isEqualTo(minutes(10));
 
     event("profile.updated", 15, Map.of("tier", "gold"));
     membership("unrelated", MembershipChange.ENTERED, 16);
@@ -160,12 +165,12 @@ class NextBestActionFunctionTest {
     event("profile.updated", 600, Map.of("timezone", "America/New_York"));
     membership("trade-in-offer", MembershipChange.ENTERED, 660);
     watermark(660);
-    assertThat(emitted()).extracting(DecidedAction::sendAfter).containsExactly(minutes(660));
+    assertThat(emitted()).extracting(NextBestAction::getSendAfter).containsExactly(minutes(660));
     // Minute 1,020 is 03:00 UTC, 22:00 in New York: quiet until 08:00 EST, 13:00 UTC.
     membership("trade-in-offer", MembershipChange.EXITED, 1_000);
     membership("trade-in-offer", MembershipChange.ENTERED, 1_020);
     watermark(1_020);
-    assertThat(emitted()).extracting(DecidedAction::sendAfter)
+    assertThat(emitted()).extracting(NextBestAction::getSendAfter)
         .containsExactly(null, Instant.parse("2026-03-02T13:00:00Z"));
   }
 
@@ -175,7 +180,7 @@ class NextBestActionFunctionTest {
     event("message.sent", 20, Map.of("actionId", "trade-in-offer-email", "channel", "EMAIL",
         "category", "marketing"));
     watermark(20);
-    List<DecidedAction> capped = emitted();
+    List<NextBestAction> capped = emitted();
     assertThat(capped).extracting(NextBestActionFunctionTest::email).containsExactly(
         new ChannelChoice("trade-in-offer-email", List.of()),
         new ChannelChoice(null, List.of(new Blocked("trade-in-offer-email",
@@ -185,10 +190,10 @@ class NextBestActionFunctionTest {
         minutes(80).toEpochMilli() - 1));
     assertThat(emitted()).as("still capped a millisecond before the edge").isEmpty();
     watermark(80);
-    List<DecidedAction> freed = emitted();
+    List<NextBestAction> freed = emitted();
     assertThat(freed).extracting(NextBestActionFunctionTest::email)
         .containsExactly(new ChannelChoice("trade-in-offer-email", List.of()));
-    assertThat(freed.get(0).eventTime()).isEqualTo(minutes(80));
+    assertThat(freed.get(0).getEventTime()).isEqualTo(minutes(80));
   }
 
   @Test
@@ -197,7 +202,7 @@ class NextBestActionFunctionTest {
     membership("open-support-case", MembershipChange.ENTERED, 12);
     event("message.sent", 11, Map.of("actionId", "x", "channel", "SMS", "category", "care"));
     watermark(12);
-    List<DecidedAction> out = emitted();
+    List<NextBestAction> out = emitted();
     assertThat(out).extracting(NextBestActionFunctionTest::email).containsExactly(
         new ChannelChoice("trade-in-offer-email", List.of()),
         new ChannelChoice(null, List.of(new Blocked("trade-in-offer-email",
