@@ -17,7 +17,9 @@ source "$(dirname -- "${BASH_SOURCE[0]}")/lib.sh"
 
 readonly PARTITIONS=4
 readonly THIRTY_DAYS_MS=2592000000
-readonly TOPIC_KEYS=(events matches audienceChanges suppressions deadLetters lateEvents customerState)
+readonly REQUIRED_TOPIC_KEYS=(events matches audienceChanges suppressions deadLetters lateEvents customerState)
+# Named only by jobs with actions (the job's loader requires it then).
+readonly OPTIONAL_TOPIC_KEYS=(decisions)
 readonly TOPIC_COMMAND=org.apache.kafka.tools.TopicCommand
 
 usage() {
@@ -116,6 +118,10 @@ bootstrap=${bootstrap:-$(setting bootstrapServers)}
 [[ -n $bootstrap ]] || die "no bootstrap servers: pass --bootstrap-servers"
 
 declare -A topics=()
+TOPIC_KEYS=("${REQUIRED_TOPIC_KEYS[@]}")
+for key in "${OPTIONAL_TOPIC_KEYS[@]}"; do
+  [[ -z "$(setting "topics.$key")" ]] || TOPIC_KEYS+=("$key")
+done
 for key in "${TOPIC_KEYS[@]}"; do
   name="$(setting "topics.$key")"
   [[ -n $name ]] || die "$job_file: kafka.topics.$key is missing"

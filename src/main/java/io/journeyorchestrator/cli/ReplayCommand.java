@@ -14,6 +14,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
@@ -34,9 +35,19 @@ import picocli.CommandLine.Spec;
         + " local MiniCluster and write its outputs as JSON lines.")
 final class ReplayCommand implements Callable<Integer> {
   /** Output files written on every run, empty or not, so a diff of two runs sees them all. */
-  static final List<String> OUTPUT_FILES = List.of(OutputLines.MATCHES,
+  private static final List<String> OUTPUT_FILES = List.of(OutputLines.MATCHES,
       OutputLines.AUDIENCE_CHANGES, OutputLines.SUPPRESSIONS, OutputLines.DEAD_LETTERS,
       OutputLines.LATE_EVENTS);
+
+  /** The files replay writes beside customer-state.jsonl: decisions only for a job with actions. */
+  static List<String> outputFiles(JobDefinition job) {
+    if (job.actions().isEmpty()) {
+      return OUTPUT_FILES;
+    }
+    List<String> files = new ArrayList<>(OUTPUT_FILES);
+    files.add(3, OutputLines.DECISIONS);
+    return List.copyOf(files);
+  }
 
   /** Each customer's state at the end, as a reader of the compacted current-state topic sees it. */
   static final String CURRENT_STATE_FILE = "customer-state.jsonl";
@@ -129,7 +140,7 @@ final class ReplayCommand implements Callable<Integer> {
     } finally {
       FileUtils.deleteDirectory(parts.toFile());
     }
-    for (String kind : OUTPUT_FILES) {
+    for (String kind : outputFiles(job)) {
       write(folder.resolve(kind + ".jsonl"), result.of(kind), OutputLine::getJson);
       if (readable) {
         write(folder.resolve(kind + ".txt"), result.of(kind), OutputLine::getReadable);
@@ -160,7 +171,7 @@ final class ReplayCommand implements Callable<Integer> {
     ReplaySummary.print(out, job, result,
         until == null ? null : result.of(OutputLines.AFTER_END).size());
     out.println("Outputs in " + outDir + "/: " + String.join(", ",
-        OUTPUT_FILES.stream().map(k -> k + ".jsonl").toList()) + ", " + CURRENT_STATE_FILE);
+        outputFiles(job).stream().map(k -> k + ".jsonl").toList()) + ", " + CURRENT_STATE_FILE);
     out.flush();
   }
 

@@ -1,5 +1,9 @@
 package io.journeyorchestrator.cli;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.journeyorchestrator.config.ActionDefinition;
 import io.journeyorchestrator.config.AudienceDefinition;
 import io.journeyorchestrator.config.EventCatalog;
 import io.journeyorchestrator.config.EventCatalogCheck;
@@ -13,9 +17,14 @@ import io.journeyorchestrator.internal.avro.OutputLine;
 import io.journeyorchestrator.io.OutputLines;
 import io.journeyorchestrator.job.ReplayJob;
 import java.io.PrintWriter;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 
 /**
  * The body of replay's summary: what was read, and for each pattern, audience and suppression
@@ -28,6 +37,7 @@ final class ReplaySummary {
   private static final String TITLE = "%-40s";
   private static final String NUMBER = " %9s";
   private static final String FACT = "  %-20s%s%n";
+  private static final ObjectMapper JSON = new ObjectMapper();
 
   private ReplaySummary() {}
 
@@ -95,6 +105,68 @@ final class ReplaySummary {
       out.printf(ROW + NUMBER + NUMBER + "%s%n", policy.id(), count(suppressed),
           count(decisions.getOrDefault(policy.id() + " RELEASE", 0)),
           suppressed == 0 ? "  (never suppressed)" : "");
+    }
+    if (!job.actions().isEmpty()) {
+      printActions(out, job, result.of(OutputLines.DECISIONS));
+    }
+  }
+
+  /**
+   * Per action, the customers it was given to at some point and at the end, and the customers
+   * it was held back from, by reason; then the customers in the holdout group.
+   */
+  private static void printActions(PrintWriter out, JobDefinition job, List<OutputLine> lines) {
+    Map<String, Set<String>> given = new HashMap<>();
+    Map<String, Map<String, Set<String>>> blocked = new HashMap<>();
+    Map<String, JsonNode> last = new HashMap<>();
+    Set<String> heldOut = new TreeSet<>();
+    for (OutputLine line : lines) {
+      JsonNode decision = parse(line.getJson());
+      String customer = line.getCustomerId();
+      last.put(customer, decision);
+      if (decision.path("holdout").asBoolean()) {
+        heldOut.add(customer);
+      }
+      for (JsonNode channel : decision.path("channels")) {
+        if (!channel.path("actionId").isNull()) {
+          given.computeIfAbsent(channel.path("actionId").asText(), a -> new HashSet<>())
+              .add(customer);
+        }
+        for (JsonNode block : channel.path("blocked")) {
+          blocked.computeIfAbsent(block.path("actionId").asText(), a -> new TreeMap<>())
+              .computeIfAbsent(block.path("reason").asText(), r -> new HashSet<>())
+              .add(customer);
+        }
+      }
+    }
+    Map<String, Integer> atEnd = new HashMap<>();
+    last.values().forEach(decision -> decision.path("channels").forEach(channel -> {
+      if (!channel.path("actionId").isNull()) {
+        atEnd.merge(channel.path("actionId").asText(), 1, Integer::sum);
+      }
+    }));
+
+    out.printf(TITLE + NUMBER + NUMBER + "  %s%n", "Actions (customers)", "given", "at end",
+        "held back");
+    for (ActionDefinition action : job.actions()) {
+      int customers = given.getOrDefault(action.id(), Set.of()).size();
+      List<String> reasons = new ArrayList<>();
+      blocked.getOrDefault(action.id(), Map.of()).forEach((reason, who) ->
+          reasons.add(reason + " " + count(who.size())));
+      out.printf(ROW + NUMBER + NUMBER + "  %s%s%n", action.id(), count(customers),
+          count(atEnd.getOrDefault(action.id(), 0)),
+          reasons.isEmpty() ? "-" : String.join(", ", reasons),
+          customers == 0 ? "  (never given)" : "");
+    }
+    out.printf(FACT, "holdout group", count(heldOut.size()) + " of " + count(last.size())
+        + " customers decided for (given nothing, to measure uplift against)");
+  }
+
+  private static JsonNode parse(String json) {
+    try {
+      return JSON.readTree(json);
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("replay writes its decisions as JSON: " + json, e);
     }
   }
 

@@ -56,7 +56,9 @@ public final class JobLoader {
   static final List<String> BASIC_AUTH_KEYS = List.of("username", "password");
   /** The keys job.yaml kafka.topics may have. */
   static final List<String> TOPIC_KEYS = List.of("events", "matches", "audienceChanges",
-      "suppressions", "deadLetters", "lateEvents", "customerState");
+      "suppressions", "deadLetters", "lateEvents", "customerState", "decisions");
+  /** Topics a job without actions may leave out. */
+  private static final Set<String> OPTIONAL_TOPIC_KEYS = Set.of("decisions");
   /** The keys a pattern file may have. */
   static final List<String> PATTERN_KEYS = List.of("id", "description", "steps", "within", "afterMatch");
   /** The keys a pattern step may have. */
@@ -90,6 +92,8 @@ public final class JobLoader {
   private final List<ConfigProblem> warnings = new ArrayList<>();
   /** The decisions section of job.yaml, read with the settings; defaults when left out. */
   private DecisionSettings decisionSettings = DecisionSettings.DEFAULTS;
+  /** Line of job.yaml's kafka.topics, for problems found once the whole folder is read. */
+  private int topicsLine = 1;
   private final List<String> unreadPatternFiles = new ArrayList<>();
   private final List<String> unreadAudienceFiles = new ArrayList<>();
   /** What conditions are checked against; null without an events catalog. */
@@ -132,12 +136,19 @@ public final class JobLoader {
       loadSuppression(file, audienceIds).ifPresent(s -> addUnique(suppressions,
           "suppression", s.id(), s.file(), s, SuppressionDefinition::file));
     }
-    Set<String> knownCategories = suppressions.values().stream()
-        .flatMap(s -> s.categories().stream()).collect(Collectors.toSet());
+    // A category a cap names is as deliberate as one a suppression names; the warning is for typos.
+    Set<String> knownCategories = Stream.concat(
+        suppressions.values().stream().flatMap(s -> s.categories().stream()),
+        decisionSettings.categoryCaps().keySet().stream()).collect(Collectors.toSet());
     Map<String, ActionDefinition> actions = new LinkedHashMap<>();
     for (Path file : yamlFiles("actions")) {
       loadAction(file, audienceIds, knownCategories).ifPresent(a -> addUnique(actions, "action",
           a.id(), a.file(), a, ActionDefinition::file));
+    }
+    if (!actions.isEmpty() && settings.isPresent() && settings.get().topics().decisions() == null) {
+      problems.add(new ConfigProblem(display(jobDir.resolve("job.yaml")), topicsLine,
+          "kafka.topics has no 'decisions' topic, and the job has actions (" + actions.size()
+              + " under actions/) whose decisions go there; add e.g. 'decisions: cjo.decisions'"));
     }
     if (!problems.isEmpty() || settings.isEmpty()) {
       problems.sort(null);
@@ -393,16 +404,18 @@ public final class JobLoader {
   private Optional<JobSettings.Topics> topics(YamlMapping topics) {
     List<String> keys = TOPIC_KEYS;
     topics.allowOnly(keys);
-    List<Optional<String>> names = keys.stream()
-        .map(key -> topics.name(key, true, "[a-zA-Z0-9._-]+",
-            "Kafka topic names use letters, digits, '.', '_' and '-'", "cjo." + key))
+    topicsLine = topics.line();
+    int before = problems.size();
+    List<String> names = keys.stream()
+        .map(key -> topics.name(key, !OPTIONAL_TOPIC_KEYS.contains(key), "[a-zA-Z0-9._-]+",
+            "Kafka topic names use letters, digits, '.', '_' and '-'", "cjo." + key)
+            .orElse(null))
         .toList();
-    if (names.stream().anyMatch(Optional::isEmpty)) {
+    if (problems.size() > before) {
       return Optional.empty();
     }
-    return Optional.of(new JobSettings.Topics(names.get(0).get(), names.get(1).get(),
-        names.get(2).get(), names.get(3).get(), names.get(4).get(), names.get(5).get(),
-        names.get(6).get()));
+    return Optional.of(new JobSettings.Topics(names.get(0), names.get(1), names.get(2),
+        names.get(3), names.get(4), names.get(5), names.get(6), names.get(7)));
   }
 
   private Optional<PatternDefinition> loadPattern(Path file, Set<String> declaredIds) {
@@ -816,8 +829,8 @@ public final class JobLoader {
     Optional<String> category = action.string("category", true, "marketing");
     if (category.isPresent() && !knownCategories.contains(category.get())) {
       warnings.add(new ConfigProblem(display, action.lineOf("category"), "warning: category '"
-          + category.get() + "' is in no suppression, so no suppression ever holds this action"
-          + " back; known categories: " + known(knownCategories)));
+          + category.get() + "' is in no suppression and has no category cap, so no suppression"
+          + " ever holds this action back; known categories: " + known(knownCategories)));
     }
     List<String> eligibleWhile = new ArrayList<>();
     for (Located<String> ref : action.requiredList("eligibleWhile", "[trade-in-offer]")) {

@@ -20,7 +20,11 @@ public record JobSettings(
     Delivery delivery,
     Engine engine) implements java.io.Serializable {
 
-  /** Kafka topic names, one per stream the job reads or writes. */
+  /**
+   * Kafka topic names, one per stream the job reads or writes.
+   *
+   * @param decisions null when the job has no actions and job.yaml names no decisions topic
+   */
   public record Topics(
       String events,
       String matches,
@@ -28,7 +32,8 @@ public record JobSettings(
       String suppressions,
       String deadLetters,
       String lateEvents,
-      String customerState) implements java.io.Serializable {}
+      String customerState,
+      String decisions) implements java.io.Serializable {}
 
   /** Encoding of the values on the events topic. */
   public enum InputFormat {

@@ -5,6 +5,7 @@ import io.journeyorchestrator.avro.CustomerState;
 import io.journeyorchestrator.avro.DeadLetter;
 import io.journeyorchestrator.avro.InteractionEvent;
 import io.journeyorchestrator.avro.LateEvent;
+import io.journeyorchestrator.avro.NextBestAction;
 import io.journeyorchestrator.avro.PatternMatch;
 import io.journeyorchestrator.avro.SuppressionDecision;
 import io.journeyorchestrator.internal.avro.OutputLine;
@@ -20,10 +21,11 @@ public final class OutputLines {
   public static final String AFTER_END = "after-end";
   /** Every record for the current-state topic; replay writes only the last of each customer. */
   public static final String CUSTOMER_STATES = "customer-states";
+  public static final String DECISIONS = "decisions";
   /** The label of a state that holds nothing (a tombstone on the topic). */
   public static final String TOMBSTONE = "tombstone";
   public static final List<String> KINDS = List.of(MATCHES, AUDIENCE_CHANGES, SUPPRESSIONS,
-      DEAD_LETTERS, LATE_EVENTS, AFTER_END, CUSTOMER_STATES);
+      DEAD_LETTERS, LATE_EVENTS, AFTER_END, CUSTOMER_STATES, DECISIONS);
 
   private OutputLines() {}
 
@@ -56,6 +58,16 @@ public final class OutputLines {
     return new OutputLine(CUSTOMER_STATES, state.getAsOf().toEpochMilli(), state.getCustomerId(),
         state.getCustomerId(), state.getMemberships().isEmpty() ? TOMBSTONE : "state",
         ReadableRecords.format(state), JsonRecords.toJson(state));
+  }
+
+  /** Labelled by what each channel is to do, e.g. {@code EMAIL=trade-in-offer-email SMS=-}. */
+  public static OutputLine of(NextBestAction decision) {
+    String label = decision.getHoldout() ? "holdout" : String.join(" ", decision.getChannels()
+        .stream().map(c -> c.getChannel() + "=" + (c.getActionId() == null ? "-"
+            : c.getActionId())).toList());
+    return new OutputLine(DECISIONS, decision.getEventTime().toEpochMilli(),
+        decision.getCustomerId(), decision.getDecisionId(), label,
+        ReadableRecords.format(decision), JsonRecords.toJson(decision));
   }
 
   /** Dead letters of a replay sort in file order: by line number. */

@@ -2,11 +2,14 @@ package io.journeyorchestrator.io;
 
 import io.journeyorchestrator.avro.ActiveSuppression;
 import io.journeyorchestrator.avro.AudienceChange;
+import io.journeyorchestrator.avro.BlockedAction;
+import io.journeyorchestrator.avro.ChannelDecision;
 import io.journeyorchestrator.avro.CurrentMembership;
 import io.journeyorchestrator.avro.CustomerState;
 import io.journeyorchestrator.avro.DeadLetter;
 import io.journeyorchestrator.avro.InteractionEvent;
 import io.journeyorchestrator.avro.LateEvent;
+import io.journeyorchestrator.avro.NextBestAction;
 import io.journeyorchestrator.avro.PatternMatch;
 import io.journeyorchestrator.avro.SuppressionDecision;
 import java.time.Duration;
@@ -78,6 +81,27 @@ public final class ReadableRecords {
       return String.format("%s  %-9s %-8s  %s", time(c.getAsOf()), c.getCustomerId(),
           holds.isEmpty() ? "NOTHING" : "STATE", holds.isEmpty() ? "holds nothing"
               : String.join("; ", holds));
+    }
+    if (record instanceof NextBestAction n) {
+      // Channels with nothing to send and nothing held back are left out: most are, most times.
+      List<String> channels = new ArrayList<>();
+      for (ChannelDecision c : n.getChannels()) {
+        List<String> blocked = new ArrayList<>();
+        for (BlockedAction b : c.getBlocked()) {
+          blocked.add(b.getActionId() + " " + b.getReason()
+              + (b.getFreesAt() == null ? "" : " until " + time(b.getFreesAt())));
+        }
+        if (c.getActionId() != null || !blocked.isEmpty()) {
+          channels.add(c.getChannel() + ": "
+              + (c.getActionId() == null ? "nothing" : c.getActionId())
+              + (blocked.isEmpty() ? "" : " (blocked: " + String.join(", ", blocked) + ")"));
+        }
+      }
+      boolean later = n.getSendAfter() != null && n.getSendAfter().isAfter(n.getEventTime());
+      return String.format("%s  %-9s %-8s  %s%s%s", time(n.getEventTime()), n.getCustomerId(),
+          "DECIDE", channels.isEmpty() ? "nothing on any channel" : String.join("; ", channels),
+          n.getHoldout() ? "  [holdout]" : "",
+          later ? "  (quiet hours: send after " + time(n.getSendAfter()) + ")" : "");
     }
     return JsonRecords.toJson(record);
   }

@@ -6,12 +6,15 @@ import io.journeyorchestrator.avro.AudienceChange;
 import io.journeyorchestrator.avro.CustomerState;
 import io.journeyorchestrator.avro.InteractionEvent;
 import io.journeyorchestrator.avro.LateEvent;
+import io.journeyorchestrator.avro.NextBestAction;
 import io.journeyorchestrator.avro.PatternMatch;
 import io.journeyorchestrator.avro.SuppressionDecision;
 import io.journeyorchestrator.config.AudienceDefinition;
 import io.journeyorchestrator.config.JobDefinition;
-import io.journeyorchestrator.customerstate.CustomerStateFunction;
 import io.journeyorchestrator.config.PatternDefinition;
+import io.journeyorchestrator.customerstate.CustomerStateFunction;
+import io.journeyorchestrator.decisions.DecisionInputFilter;
+import io.journeyorchestrator.decisions.NextBestActionFunction;
 import io.journeyorchestrator.internal.avro.DetectedMatch;
 import io.journeyorchestrator.internal.avro.MembershipUpdate;
 import io.journeyorchestrator.keyed.EarlierStateOperator;
@@ -35,11 +38,14 @@ import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 
 /**
  * The job graph, built once for every set of endpoints (Kafka, replay, tests): events of types
- * nothing uses dropped, the rest keyed by customer → customer timeline (order, lateness, profile) → patterns → audiences → suppressions, and
- * the customers' current state. Sources and sinks are not
+ * nothing uses dropped, the rest keyed by customer → customer timeline (order, lateness, profile) →
+ * patterns → audiences → suppressions, the customers' current state, and (when the job has
+ * actions) their next best actions. Sources and sinks are not
  * its business: it takes a stream of events with timestamps and watermarks and returns streams.
  */
 public final class JourneyTopology {
+  /** The decisions operator, present while the job has actions. */
+  static final String DECISIONS_UID = "next-best-action";
   private final JobDefinition job;
   private final PatternRuntime patternRuntime;
 
@@ -54,6 +60,7 @@ public final class JourneyTopology {
       DataStream<AudienceChange> audienceChanges,
       DataStream<SuppressionDecision> suppressions,
       DataStream<CustomerState> customerStates,
+      Optional<DataStream<NextBestAction>> decisions,
       DataStream<LateEvent> lateEvents) {}
 
   /** @param events interaction events with event-time timestamps and watermarks assigned */
@@ -97,7 +104,29 @@ public final class JourneyTopology {
 
     DataStream<PatternMatch> matches = memberships.getSideOutput(JobState.PUBLISHED_MATCHES);
     return new Outputs(matches, audienceChanges, suppressions, customerStates,
-        matched.lateEvents());
+        decisions(events, memberships), matched.lateEvents());
+  }
+
+  /**
+   * Next best actions from the memberships and the events that move them (sends, profile
+   * updates, erasures), which are taken before the unused-event filter: no pattern need use them.
+   */
+  private Optional<DataStream<NextBestAction>> decisions(DataStream<InteractionEvent> events,
+      DataStream<MembershipUpdate> memberships) {
+    if (job.actions().isEmpty()) {
+      return Optional.empty();
+    }
+    DataStream<InteractionEvent> inputs = events
+        .filter(new DecisionInputFilter(job.decisions()))
+        .name("decision inputs")
+        .uid("decision-input-filter");
+    return Optional.of(DataStreamUtils
+        .reinterpretAsKeyedStream(memberships, new UpdateCustomerKey())
+        .connect(inputs.keyBy(new EventCustomerKey()))
+        .process(new NextBestActionFunction(job.actions(), job.decisions(), job.suppressions()))
+        .returns(new AvroTypeInfo<>(NextBestAction.class))
+        .name("next best action")
+        .uid(DECISIONS_UID));
   }
 
   /** How far back a match can reach: the longest {@code within} (single-event patterns: none). */

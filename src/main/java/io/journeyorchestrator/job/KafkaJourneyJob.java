@@ -5,6 +5,7 @@ import io.journeyorchestrator.avro.CustomerState;
 import io.journeyorchestrator.avro.DeadLetter;
 import io.journeyorchestrator.avro.InteractionEvent;
 import io.journeyorchestrator.avro.LateEvent;
+import io.journeyorchestrator.avro.NextBestAction;
 import io.journeyorchestrator.avro.PatternMatch;
 import io.journeyorchestrator.avro.SuppressionDecision;
 import io.journeyorchestrator.config.JobDefinition;
@@ -37,6 +38,7 @@ import org.apache.kafka.clients.producer.ProducerConfig;
  * topics. It only wires endpoints; every decision lives in the topology's operators.
  */
 public final class KafkaJourneyJob {
+  static final String DECISIONS_SINK_UID = "decisions-sink";
   /** Below the broker's default transaction.max.timeout.ms (15 min), or the job restarts forever. */
   static final Duration TRANSACTION_TIMEOUT = Duration.ofMinutes(10);
 
@@ -111,6 +113,9 @@ public final class KafkaJourneyJob {
         KafkaOutputSerializer.compacted(topics.customerState(), CustomerState.class,
             "customerId", CustomerStates::holdsNothing, "asOf")))
         .name("customer state topic").uid("customer-state-sink");
+    outputs.decisions().ifPresent(decisions -> decisions.sinkTo(sink(settings, "decisions",
+        topics.decisions(), NextBestAction.class, "customerId"))
+        .name("decisions topic").uid(DECISIONS_SINK_UID));
     events.getSideOutput(JobState.DEAD_LETTERS).sinkTo(sink(settings, "dead-letters",
         topics.deadLetters(), DeadLetter.class, null))
         .name("dead letters topic").uid("dead-letters-sink");

@@ -35,6 +35,7 @@ import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.PipelineOptions;
 import org.apache.flink.connector.file.src.FileSource;
 import org.apache.flink.formats.avro.typeutils.AvroTypeInfo;
+import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 
@@ -61,7 +62,7 @@ public final class ReplayJob {
       DECISION_ORDER.thenComparing(OutputLine::getId);
   private static final List<String> DECISIONS =
       List.of(OutputLines.MATCHES, OutputLines.AUDIENCE_CHANGES, OutputLines.SUPPRESSIONS,
-          OutputLines.CUSTOMER_STATES);
+          OutputLines.CUSTOMER_STATES, OutputLines.DECISIONS);
 
   private final JobDefinition job;
   private final Configuration flinkConfig;
@@ -133,17 +134,17 @@ public final class ReplayJob {
             .setParallelism(1)
             .name("event time"));
 
+    List<DataStream<OutputLine>> lines = new ArrayList<>(List.of(
+        outputs.audienceChanges().map(OutputLines::of).returns(LINE_TYPE),
+        outputs.suppressions().map(OutputLines::of).returns(LINE_TYPE),
+        outputs.customerStates().map(OutputLines::of).returns(LINE_TYPE),
+        events.getSideOutput(JobState.DEAD_LETTERS).map(new DeadLetterLine()).returns(LINE_TYPE),
+        events.getSideOutput(JobState.LATE_EVENTS).map(OutputLines::late).returns(LINE_TYPE),
+        outputs.lateEvents().map(OutputLines::late).returns(LINE_TYPE),
+        events.getSideOutput(JobState.AFTER_END).map(OutputLines::afterEnd).returns(LINE_TYPE)));
+    outputs.decisions().ifPresent(d -> lines.add(d.map(OutputLines::of).returns(LINE_TYPE)));
     outputs.matches().map(OutputLines::of).returns(LINE_TYPE)
-        .union(
-            outputs.audienceChanges().map(OutputLines::of).returns(LINE_TYPE),
-            outputs.suppressions().map(OutputLines::of).returns(LINE_TYPE),
-            outputs.customerStates().map(OutputLines::of).returns(LINE_TYPE),
-            events.getSideOutput(JobState.DEAD_LETTERS)
-                .map(new DeadLetterLine()).returns(LINE_TYPE),
-            events.getSideOutput(JobState.LATE_EVENTS).map(OutputLines::late).returns(LINE_TYPE),
-            outputs.lateEvents().map(OutputLines::late).returns(LINE_TYPE),
-            events.getSideOutput(JobState.AFTER_END).map(OutputLines::afterEnd)
-                .returns(LINE_TYPE))
+        .union(lines.toArray(DataStream[]::new))
         .sinkTo(new OutputLineFileSink(workDir))
         .name("replay output files");
 

@@ -29,7 +29,7 @@ class ValidateCommandTest {
   void shouldPrintOkWithCountsForTheDemoJob() {
     Run run = validate(Path.of("jobs/telecom-demo"));
     assertThat(run.exit()).isZero();
-    assertThat(run.out()).isEqualTo("OK: 9 patterns, 4 audiences, 2 suppressions\n");
+    assertThat(run.out()).isEqualTo("OK: 9 patterns, 4 audiences, 2 suppressions, 4 actions\n");
   }
 
   @Test
@@ -62,6 +62,7 @@ class ValidateCommandTest {
                 when: event.type == "payment.succeeded"
             """)
         .audience("a", "id: paying\nenter: [paid]\n")
+        .file("job.yaml", JobFolder.JOB_YAML_WITH_DECISIONS)
         .file("actions/thanks.yaml", """
             id: thanks-email
             channel: EMAIL
@@ -76,8 +77,9 @@ class ValidateCommandTest {
     assertThat(run.exit()).isZero();
     assertThat(run.out().lines()).startsWith(
         "OK: 1 patterns, 1 audiences, 0 suppressions, 1 actions",
-        dir + "/actions/thanks.yaml:3: warning: category 'care' is in no suppression, so no"
-            + " suppression ever holds this action back; known categories: (none)");
+        dir + "/actions/thanks.yaml:3: warning: category 'care' is in no suppression and has no"
+            + " category cap, so no suppression ever holds this action back; known categories:"
+            + " (none)");
   }
 
   @Test

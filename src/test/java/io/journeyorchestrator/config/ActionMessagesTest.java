@@ -103,24 +103,27 @@ class ActionMessagesTest {
 
   static Stream<Arguments> decisions() {
     return Stream.of(
+        rejected("actions without a decisions topic", "job.yaml", JobFolder.JOB_YAML,
+            "4: kafka.topics has no 'decisions' topic, and the job has actions (1 under"
+                + " actions/) whose decisions go there; add e.g. 'decisions: cjo.decisions'"),
         rejected("quiet hours that do not parse", "job.yaml",
-            JobFolder.JOB_YAML + DECISIONS.replace("\"21:00\"", "\"9pm\""),
-            "23: 'from' is '9pm': write a time of day as HH:MM in quotes, e.g. \"21:00\""),
+            JobFolder.JOB_YAML_WITH_DECISIONS + DECISIONS.replace("\"21:00\"", "\"9pm\""),
+            "24: 'from' is '9pm': write a time of day as HH:MM in quotes, e.g. \"21:00\""),
         rejected("unknown time zone", "job.yaml",
-            JobFolder.JOB_YAML + DECISIONS.replace("Europe/Berlin", "Europe/Berlim"),
-            "25: 'defaultTimeZone' is 'Europe/Berlim': not a time zone; write a region id, e.g."
+            JobFolder.JOB_YAML_WITH_DECISIONS + DECISIONS.replace("Europe/Berlin", "Europe/Berlim"),
+            "26: 'defaultTimeZone' is 'Europe/Berlim': not a time zone; write a region id, e.g."
                 + " Europe/Berlin or America/New_York"),
         rejected("global holdout above 50%", "job.yaml",
-            JobFolder.JOB_YAML + DECISIONS.replace("percent: 10%", "percent: 51"),
-            "27: 'percent' is '51': a holdout is a share from 0% to 50% of customers, e.g."
+            JobFolder.JOB_YAML_WITH_DECISIONS + DECISIONS.replace("percent: 10%", "percent: 51"),
+            "28: 'percent' is '51': a holdout is a share from 0% to 50% of customers, e.g."
                 + " 'percent: 10%'"),
         rejected("channel cap on an unknown channel", "job.yaml",
-            JobFolder.JOB_YAML + DECISIONS.replace("EMAIL: {", "EMAL: {"),
-            "19: unknown channel 'EMAL' in decisions.caps.channels; use one of: WEB, APP, IVR,"
+            JobFolder.JOB_YAML_WITH_DECISIONS + DECISIONS.replace("EMAIL: {", "EMAL: {"),
+            "20: unknown channel 'EMAL' in decisions.caps.channels; use one of: WEB, APP, IVR,"
                 + " CALL_CENTER, CHAT, EMAIL, SMS, PUSH, STORE, PAYMENT, SURVEY, OTHER"),
         rejected("category cap max 0", "job.yaml",
-            JobFolder.JOB_YAML + DECISIONS.replace("marketing: {max: 2", "marketing: {max: 0"),
-            "21: 'max' is '0': a cap allows a whole number of at least 1 sends per window, e.g."
+            JobFolder.JOB_YAML_WITH_DECISIONS + DECISIONS.replace("marketing: {max: 2", "marketing: {max: 0"),
+            "22: 'max' is '0': a cap allows a whole number of at least 1 sends per window, e.g."
                 + " 'max: 2'; to send nothing, leave the action out"));
   }
 
@@ -138,7 +141,7 @@ class ActionMessagesTest {
   @Test
   void shouldLoadActionsAndDecisionSettingsIntoTypedDefinitions() throws Exception {
     Path job = folder()
-        .file("job.yaml", JobFolder.JOB_YAML + DECISIONS)
+        .file("job.yaml", JobFolder.JOB_YAML_WITH_DECISIONS + DECISIONS)
         .file("actions/score.yaml", """
             id: care-call-back
             channel: CALL_CENTER
@@ -171,8 +174,9 @@ class ActionMessagesTest {
     assertThat(decisions.holdoutPercent()).isEqualTo(10.0);
     assertThat(decisions.holdoutSalt()).isEqualTo("telecom-2026");
     assertThat(loaded.warnings()).map(ConfigProblem::toString).containsExactly(dir
-        + "/actions/score.yaml:3: warning: category 'care' is in no suppression, so no"
-        + " suppression ever holds this action back; known categories: marketing");
+        + "/actions/score.yaml:3: warning: category 'care' is in no suppression and has no"
+        + " category cap, so no suppression ever holds this action back; known categories:"
+        + " marketing");
   }
 
   @Test
@@ -182,6 +186,7 @@ class ActionMessagesTest {
 
   private JobFolder folder() {
     return JobFolder.in(dir)
+        .file("job.yaml", JobFolder.JOB_YAML_WITH_DECISIONS)
         .pattern("failed", PATTERN)
         .audience("a", AUDIENCE)
         .suppression("s", SUPPRESSION)

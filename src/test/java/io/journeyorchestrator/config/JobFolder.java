@@ -24,6 +24,11 @@ public final class JobFolder {
         idleTimeout: 1m
       """;
 
+  /** {@link #JOB_YAML} with the decisions topic a job with actions needs (line 13). */
+  public static final String JOB_YAML_WITH_DECISIONS = JOB_YAML.replace(
+      "    customerState: t.customer-state\n",
+      "    customerState: t.customer-state\n    decisions: t.decisions\n");
+
   /** A valid two-step pattern (lines 5 and 7 hold the conditions) for tests to vary. */
   public static final String PATTERN = """
       id: calls-after-failed-payment

@@ -3,11 +3,14 @@ package io.journeyorchestrator.io;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.journeyorchestrator.avro.ActiveSuppression;
+import io.journeyorchestrator.avro.BlockedAction;
 import io.journeyorchestrator.avro.Channel;
+import io.journeyorchestrator.avro.ChannelDecision;
 import io.journeyorchestrator.avro.CurrentMembership;
 import io.journeyorchestrator.avro.CustomerState;
 import io.journeyorchestrator.avro.InteractionEvent;
 import io.journeyorchestrator.avro.LateEvent;
+import io.journeyorchestrator.avro.NextBestAction;
 import io.journeyorchestrator.avro.PatternMatch;
 import java.time.Instant;
 import java.util.List;
@@ -57,6 +60,27 @@ class ReadableRecordsTest {
     state.setSuppressions(List.of());
     assertThat(ReadableRecords.format(state))
         .isEqualTo("2026-03-02T09:12:10Z  c-000084  NOTHING   holds nothing");
+  }
+
+  @Test
+  void shouldShowADecisionsActionsAndHoldBacksAndLeaveOutEmptyChannels() {
+    NextBestAction decision = NextBestAction.newBuilder().setDecisionId(UUID)
+        .setCustomerId("c-000084").setEventTime(BEGINNING)
+        .setChannels(List.of(
+            new ChannelDecision("EMAIL", null, List.of(new BlockedAction("trade-in-email",
+                "capped:category:marketing", ONE_HOUR_LATER))),
+            new ChannelDecision("PUSH", null, List.of()),
+            new ChannelDecision("SMS", "activation-help-sms", List.of())))
+        .setSendAfter(ONE_HOUR_LATER).build();
+
+    assertThat(ReadableRecords.format(decision)).isEqualTo("2026-03-02T08:12:10Z  c-000084"
+        + "  DECIDE    EMAIL: nothing (blocked: trade-in-email capped:category:marketing until"
+        + " 2026-03-02T09:12:10Z); SMS: activation-help-sms  (quiet hours: send after"
+        + " 2026-03-02T09:12:10Z)");
+    decision.setSendAfter(BEGINNING);
+    decision.setChannels(List.of(new ChannelDecision("PUSH", null, List.of())));
+    assertThat(ReadableRecords.format(decision))
+        .isEqualTo("2026-03-02T08:12:10Z  c-000084  DECIDE    nothing on any channel");
   }
 
   private static InteractionEvent event() {

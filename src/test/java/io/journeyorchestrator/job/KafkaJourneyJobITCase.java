@@ -7,6 +7,7 @@ import static io.journeyorchestrator.testing.JourneyRuns.avro;
 import static io.journeyorchestrator.testing.JourneyRuns.committed;
 import static io.journeyorchestrator.testing.JourneyRuns.committedStates;
 import static io.journeyorchestrator.testing.JourneyRuns.compacted;
+import static io.journeyorchestrator.testing.JourneyRuns.demoActions;
 import static io.journeyorchestrator.testing.JourneyRuns.demoDefinitions;
 import static io.journeyorchestrator.testing.JourneyRuns.event;
 import static io.journeyorchestrator.testing.JourneyRuns.journeys;
@@ -106,6 +107,7 @@ class KafkaJourneyJobITCase {
   private JobDefinition demoJob(String name, String delivery, String idleTimeout)
       throws Exception {
     Path job = demoDefinitions(dir.resolve(name));
+    String decisions = demoActions(job);
     JobFolder.in(job).file("job.yaml", """
         name: %s
         kafka:
@@ -118,12 +120,13 @@ class KafkaJourneyJobITCase {
             deadLetters: %s.dead-letters
             lateEvents: %s.late-events
             customerState: %s.customer-state
+            decisions: %s.decisions
         time:
           maxOutOfOrderness: 30s
           idleTimeout: %s
         delivery: %s
         """.formatted(name, kafka.bootstrapServers(), name, name, name, name, name, name,
-            name, idleTimeout, delivery));
+            name, name, idleTimeout, delivery) + decisions);
     JobDefinition definition = JobLoader.load(job);
     kafka.createTopics(definition.settings().topics());
     return definition;
@@ -153,6 +156,11 @@ class KafkaJourneyJobITCase {
     assertThat(committed(kafka, suppressions, expected.get(OutputLines.SUPPRESSIONS).size(), until))
         .as(() -> diagnosis(client, suppressions))
         .isEqualTo(expected.get(OutputLines.SUPPRESSIONS));
+    assertThat(expected.get(OutputLines.DECISIONS)).hasSizeGreaterThan(5);
+    String decisions = job.settings().topics().decisions();
+    assertThat(committed(kafka, decisions, expected.get(OutputLines.DECISIONS).size(), until))
+        .as(() -> diagnosis(client, decisions))
+        .isEqualTo(expected.get(OutputLines.DECISIONS));
     List<String> expectedStates = expected.get(OutputLines.CUSTOMER_STATES);
     assertThat(expectedStates).hasSizeGreaterThan(20).anyMatch(s -> s.startsWith("tombstone "));
     String states = job.settings().topics().customerState();

@@ -192,6 +192,9 @@ public final class EmbeddedKafka implements AutoCloseable {
           topics.suppressions(), topics.deadLetters(), topics.lateEvents())) {
         newTopics.add(new NewTopic(topic, 4, (short) 1));
       }
+      if (topics.decisions() != null) {
+        newTopics.add(new NewTopic(topics.decisions(), 4, (short) 1));
+      }
       newTopics.add(new NewTopic(topics.customerState(), 4, (short) 1)
           .configs(Map.of("cleanup.policy", "compact")));
       admin.createTopics(newTopics).all().get();

@@ -5,6 +5,7 @@ import io.journeyorchestrator.avro.AudienceChange;
 import io.journeyorchestrator.avro.Channel;
 import io.journeyorchestrator.avro.CustomerState;
 import io.journeyorchestrator.avro.InteractionEvent;
+import io.journeyorchestrator.avro.NextBestAction;
 import io.journeyorchestrator.avro.SuppressionDecision;
 import io.journeyorchestrator.config.JobDefinition;
 import io.journeyorchestrator.customerstate.CustomerStates;
@@ -54,6 +55,22 @@ public final class JourneyRuns {
       }
     }
     return job;
+  }
+
+  /**
+   * Adds the demo job's actions to a folder from {@link #demoDefinitions}; returns the demo
+   * job.yaml's {@code decisions} section, for the test's own job.yaml (which then needs a
+   * decisions topic).
+   */
+  public static String demoActions(Path job) throws IOException {
+    Files.createDirectories(job.resolve("actions"));
+    try (var files = Files.list(Path.of("jobs/telecom-demo/actions"))) {
+      for (Path file : files.toList()) {
+        Files.copy(file, job.resolve("actions").resolve(file.getFileName()));
+      }
+    }
+    String demo = Files.readString(Path.of("jobs/telecom-demo/job.yaml"));
+    return demo.substring(demo.indexOf("\ndecisions:") + 1);
   }
 
   /** Journeys over 9 days from {@code ago} before now, and a clock event a day later. */
@@ -116,6 +133,7 @@ public final class JourneyRuns {
     return Map.of(
         OutputLines.AUDIENCE_CHANGES, sortedJson(result.of(OutputLines.AUDIENCE_CHANGES)),
         OutputLines.SUPPRESSIONS, sortedJson(result.of(OutputLines.SUPPRESSIONS)),
+        OutputLines.DECISIONS, sortedJson(result.of(OutputLines.DECISIONS)),
         OutputLines.CUSTOMER_STATES, result.of(OutputLines.CUSTOMER_STATES).stream()
             .sorted(Comparator.comparing(OutputLine::getCustomerId)
                 .thenComparingLong(OutputLine::getTime))
@@ -199,6 +217,7 @@ public final class JourneyRuns {
   private static List<SpecificRecord> upTo(List<SpecificRecord> records, Instant until) {
     return records.stream().filter(r -> {
       Instant time = r instanceof AudienceChange c ? c.getEventTime()
+          : r instanceof NextBestAction d ? d.getEventTime()
           : ((SuppressionDecision) r).getEventTime();
       return !time.isAfter(until);
     }).toList();
