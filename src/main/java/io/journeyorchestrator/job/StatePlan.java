@@ -1,5 +1,6 @@
 package io.journeyorchestrator.job;
 
+import io.journeyorchestrator.config.ActionDefinition;
 import io.journeyorchestrator.config.AudienceDefinition;
 import io.journeyorchestrator.config.JobDefinition;
 import io.journeyorchestrator.config.JobSettings;
@@ -13,14 +14,14 @@ import java.util.Map;
 
 /**
  * What state a job folder keeps, by id: the pattern engine, one line per pattern (with the
- * fingerprint that is part of its state key), audience and suppression policy. Saved when a job
- * is submitted, compared with the next folder on upgrade to say what survives and what is
- * dropped.
+ * fingerprint that is part of its state key), audience, suppression policy and action. Saved
+ * when a job is submitted, compared with the next folder on upgrade to say what survives and
+ * what is dropped.
  *
  * @param engine the pattern engine as job.yaml names it ({@code journey}, {@code flink-cep})
  */
 public record StatePlan(String jobName, String engine, Map<String, String> patterns,
-    List<String> audiences, List<String> suppressions) {
+    List<String> audiences, List<String> suppressions, List<String> actions) {
   /** The engine of plans saved before job.yaml could choose one: there was only Flink CEP. */
   static final String ENGINE_OF_PLANS_WITHOUT_ONE = "flink-cep";
 
@@ -31,7 +32,8 @@ public record StatePlan(String jobName, String engine, Map<String, String> patte
     }
     return new StatePlan(job.settings().name(), engineName(job.settings().engine()), patterns,
         job.audiences().stream().map(AudienceDefinition::id).toList(),
-        job.suppressions().stream().map(SuppressionDefinition::id).toList());
+        job.suppressions().stream().map(SuppressionDefinition::id).toList(),
+        job.actions().stream().map(ActionDefinition::id).toList());
   }
 
   static String engineName(JobSettings.Engine engine) {
@@ -46,6 +48,7 @@ public record StatePlan(String jobName, String engine, Map<String, String> patte
     patterns.forEach((id, fingerprint) -> lines.add("pattern " + id + " " + fingerprint));
     audiences.forEach(id -> lines.add("audience " + id));
     suppressions.forEach(id -> lines.add("suppression " + id));
+    actions.forEach(id -> lines.add("action " + id));
     return lines;
   }
 
@@ -55,6 +58,7 @@ public record StatePlan(String jobName, String engine, Map<String, String> patte
     Map<String, String> patterns = new LinkedHashMap<>();
     List<String> audiences = new ArrayList<>();
     List<String> suppressions = new ArrayList<>();
+    List<String> actions = new ArrayList<>();
     for (String line : lines) {
       String[] words = line.trim().split("\\s+");
       switch (words[0]) {
@@ -63,10 +67,11 @@ public record StatePlan(String jobName, String engine, Map<String, String> patte
         case "pattern" -> patterns.put(words[1], words[2]);
         case "audience" -> audiences.add(words[1]);
         case "suppression" -> suppressions.add(words[1]);
+        case "action" -> actions.add(words[1]);
         default -> throw new IllegalArgumentException("not a state plan line: " + line);
       }
     }
-    return new StatePlan(name, engine, patterns, audiences, suppressions);
+    return new StatePlan(name, engine, patterns, audiences, suppressions, actions);
   }
 
   /** What an upgrade from {@code before} to this plan keeps and drops. */
@@ -117,12 +122,38 @@ public record StatePlan(String jobName, String engine, Map<String, String> patte
     }
     suppressions.stream().filter(id -> !before.suppressions.contains(id))
         .forEach(id -> added.add(new Entry(Kind.SUPPRESSION, id, "new; starts empty")));
+    actionsFrom(before, kept, dropped, added);
     return new Upgrade(kept, dropped, added);
+  }
+
+  /**
+   * Decisions keep one state per customer for all actions (last answer, counted sends), so only
+   * removing the last action drops it: the decisions operator leaves the job with its state.
+   */
+  private void actionsFrom(StatePlan before, List<Entry> kept, List<Entry> dropped,
+      List<Entry> added) {
+    if (!before.actions.isEmpty() && actions.isEmpty()) {
+      dropped.add(new Entry(Kind.DECISIONS, JourneyTopology.DECISIONS_UID,
+          "every action is removed; each customer's last answer and the sends counted for caps"
+              + " are dropped, and nothing more is written to the decisions topic"));
+      return;
+    }
+    for (String id : before.actions) {
+      kept.add(new Entry(Kind.ACTION, id, actions.contains(id)
+          ? "last answers and counted sends kept"
+          : "removed; no longer decided, its counted sends still count towards channel and"
+              + " category caps until their windows pass"));
+    }
+    actions.stream().filter(id -> !before.actions.contains(id))
+        .forEach(id -> added.add(new Entry(Kind.ACTION, id, before.actions.isEmpty()
+            ? "new; decisions start empty"
+            : "new; a customer already eligible is given it at their next change (audience,"
+                + " profile, send or a cap freeing up)")));
   }
 
   /** What a plan entry is about. */
   public enum Kind {
-    ENGINE, PATTERN, AUDIENCE, SUPPRESSION;
+    ENGINE, PATTERN, AUDIENCE, SUPPRESSION, ACTION, DECISIONS;
 
     String word() {
       return name().toLowerCase();
@@ -141,6 +172,11 @@ public record StatePlan(String jobName, String engine, Map<String, String> patte
     /** Whether the savepoint holds operator state the new job has no place for. */
     public boolean dropsState() {
       return !dropped.isEmpty();
+    }
+
+    /** Whether the upgrade drops the decisions operator (its last action is removed). */
+    public boolean dropsDecisions() {
+      return dropped.stream().anyMatch(entry -> entry.kind() == Kind.DECISIONS);
     }
 
     /** Whether the upgrade drops this pattern's state (removed, changed, or engine switched). */

@@ -72,7 +72,10 @@ public final class UpgradeCheck {
       if (hasState && !known) {
         String patternId = patternIdOf(uid);
         boolean separateEngine = uid.equals(JourneyEngineRuntime.SEPARATE_OPERATOR_UID);
-        boolean explained = patternId != null ? plan.dropsPattern(patternId) : separateEngine;
+        boolean decisions = uid.equals(JourneyTopology.DECISIONS_UID)
+            || uid.equals(KafkaJourneyJob.DECISIONS_SINK_UID);
+        boolean explained = patternId != null ? plan.dropsPattern(patternId)
+            : decisions ? plan.dropsDecisions() : separateEngine;
         orphans.add(new Orphan(uid.isEmpty() ? operator.getOperatorID().toHexString() : uid,
             operator.getOperatorName().orElse("?"), explained,
             separateEngine ? SEPARATE_ENGINE_NOTE : null));

@@ -75,7 +75,7 @@ class StatePlanTest {
   void shouldDropEveryPatternsPartialMatchesOnceWhenTheEngineIsSwitched() throws Exception {
     StatePlan journey = plan("old", "Calls", "3h", true);
     StatePlan cep = new StatePlan(journey.jobName(), "flink-cep", journey.patterns(),
-        journey.audiences(), journey.suppressions());
+        journey.audiences(), journey.suppressions(), journey.actions());
 
     StatePlan.Upgrade upgrade = journey.upgradeFrom(cep);
 
@@ -90,5 +90,40 @@ class StatePlanTest {
     assertThat(upgrade.kept()).extracting(StatePlan.Entry::display)
         .containsExactly("audience callers: memberships, expiries and cooldowns kept");
     assertThat(journey.upgradeFrom(journey).dropsState()).isFalse();
+  }
+
+  private static StatePlan withActions(StatePlan plan, String... actions) {
+    return new StatePlan(plan.jobName(), plan.engine(), plan.patterns(), plan.audiences(),
+        plan.suppressions(), List.of(actions));
+  }
+
+  @Test
+  void shouldKeepDecisionsWhileAnyActionRemainsAndDropThemWithTheLastAction() throws Exception {
+    StatePlan base = plan("x", "Calls", "3h", true);
+    StatePlan two = withActions(base, "offer-email", "help-sms");
+
+    StatePlan.Upgrade oneRemoved = withActions(base, "help-sms", "care-call").upgradeFrom(two);
+    assertThat(oneRemoved.dropsState()).isFalse();
+    assertThat(oneRemoved.kept()).extracting(StatePlan.Entry::display).contains(
+        "action offer-email: removed; no longer decided, its counted sends still count towards"
+            + " channel and category caps until their windows pass",
+        "action help-sms: last answers and counted sends kept");
+    assertThat(oneRemoved.added()).extracting(StatePlan.Entry::display).containsExactly(
+        "action care-call: new; a customer already eligible is given it at their next change"
+            + " (audience, profile, send or a cap freeing up)");
+
+    StatePlan.Upgrade allRemoved = base.upgradeFrom(two);
+    assertThat(allRemoved.dropsDecisions()).isTrue();
+    assertThat(allRemoved.dropped()).extracting(StatePlan.Entry::display).containsExactly(
+        "decisions next-best-action: every action is removed; each customer's last answer and"
+            + " the sends counted for caps are dropped, and nothing more is written to the"
+            + " decisions topic");
+
+    StatePlan.Upgrade firstActions = two.upgradeFrom(base);
+    assertThat(firstActions.dropsDecisions()).isFalse();
+    assertThat(firstActions.added()).extracting(StatePlan.Entry::display).containsExactly(
+        "action offer-email: new; decisions start empty",
+        "action help-sms: new; decisions start empty");
+    assertThat(StatePlan.parse(two.lines())).isEqualTo(two);
   }
 }
