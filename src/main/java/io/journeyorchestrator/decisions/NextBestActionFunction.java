@@ -43,7 +43,8 @@ import org.apache.flink.util.Collector;
  * timer one read and one write (or clear) of {@code decision-state}, plus at most one cap timer
  * set. State is cleared when the customer is in no audience an action needs, no counted send is
  * left and the profile is not read (by a condition, a score or quiet hours); sends are kept only
- * within the longest cap window. Known gap: a profile that is read is kept without a TTL.
+ * within the longest cap window; a profile kept alone (the customer in no such audience, with no
+ * counted send) is dropped {@link ProfileUpdates#RETENTION} of event time after the last change.
  */
 public final class NextBestActionFunction
     extends KeyedCoProcessFunction<String, MembershipUpdate, InteractionEvent, NextBestAction> {
@@ -51,6 +52,7 @@ public final class NextBestActionFunction
   private final DecisionSettings settings;
   private final List<SuppressionDefinition> policies;
   private final Set<String> actionAudiences;
+  private final Map<String, ActionDefinition> actionsById = new HashMap<>();
   private final Duration longestCap;
   /** Profiles usually arrive before any audience entry, so they are kept when read at all. */
   private final boolean profileMatters;
@@ -68,6 +70,7 @@ public final class NextBestActionFunction
     this.rules = new ActionRules(actions);
     this.settings = settings;
     this.policies = List.copyOf(policies);
+    actions.forEach(action -> actionsById.put(action.id(), action));
     Set<String> needed = new TreeSet<>();
     actions.forEach(action -> needed.addAll(action.eligibleWhile()));
     policies.forEach(policy -> needed.addAll(policy.whileAudiences()));
@@ -126,6 +129,10 @@ public final class NextBestActionFunction
     DecisionState current = state.value();
     boolean capFreed = current != null && Objects.equals(current.getCapTimer(), timestamp);
     if (updates.isEmpty() && events.isEmpty() && !capFreed) {
+      if (current != null && Objects.equals(current.getForgetAt(), timestamp)) {
+        // Only a profile was left, untouched for the retention period: forget the customer.
+        state.clear();
+      }
       return;
     }
     if (current == null) {
@@ -152,8 +159,7 @@ public final class NextBestActionFunction
         facts = Map.of();
         sends.clear();
       } else if (sends.stream().noneMatch(s -> s.getEventId().equals(event.getEventId()))) {
-        sends.add(new CountedSend(event.getEventId(), text(event, "actionId"),
-            text(event, "channel"), text(event, "category"), timestamp));
+        sends.add(countedSend(event, timestamp));
       }
     }
     sends.removeIf(s -> s.getAtMillis() <= timestamp - longestCap.toMillis());
@@ -204,13 +210,35 @@ public final class NextBestActionFunction
       state.clear();
       return;
     }
-    state.update(new DecisionState(List.copyOf(audiences), sends, profile, answer, capTimer));
+    Long forgetAt = null;
+    if (audiences.isEmpty() && sends.isEmpty() && capTimer == null) {
+      forgetAt = timestamp + ProfileUpdates.RETENTION.toMillis();
+      if (!forgetAt.equals(current.getForgetAt())) {
+        ctx.timerService().registerEventTimeTimer(forgetAt);
+      }
+    }
+    state.update(new DecisionState(List.copyOf(audiences), sends, profile, answer, capTimer,
+        forgetAt));
   }
 
   /** Nothing to take and nothing blocked on any channel: the answer of a customer not yet seen. */
   private static boolean isEmpty(Decision decision) {
     return decision.channels().values().stream()
         .allMatch(c -> c.actionId() == null && c.blocked().isEmpty());
+  }
+
+  /**
+   * A send counts under the channel and category the event names, which is what was sent; when
+   * it names only a known action, under that action's channel and category.
+   */
+  private CountedSend countedSend(InteractionEvent event, long timestamp) {
+    String actionId = text(event, "actionId");
+    ActionDefinition action = actionsById.get(actionId);
+    String channel = text(event, "channel");
+    String category = text(event, "category");
+    return new CountedSend(event.getEventId(), actionId,
+        channel.isEmpty() && action != null ? action.channel() : channel,
+        category.isEmpty() && action != null ? action.category() : category, timestamp);
   }
 
   private static String text(InteractionEvent event, String attribute) {

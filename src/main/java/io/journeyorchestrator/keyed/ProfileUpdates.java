@@ -1,5 +1,6 @@
 package io.journeyorchestrator.keyed;
 
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 
@@ -9,6 +10,9 @@ import java.util.Map;
  * and a null value removes the fact.
  */
 public final class ProfileUpdates {
+  /** How long a profile nothing has touched is kept, by every operator that keeps one. */
+  public static final Duration RETENTION = Duration.ofDays(400);
+
   private ProfileUpdates() {}
 
   /** The facts after the update, as a new map; neither argument is changed. */

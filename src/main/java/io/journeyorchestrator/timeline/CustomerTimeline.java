@@ -58,7 +58,7 @@ public final class CustomerTimeline implements Serializable {
   /** The uid of the operator that owns the timeline's state, whichever engine runs with it. */
   public static final String OPERATOR_UID = "customer-timeline";
   /** Profiles of customers with no profile update for this long are dropped from state. */
-  public static final Duration PROFILE_RETENTION = Duration.ofDays(400);
+  public static final Duration PROFILE_RETENTION = ProfileUpdates.RETENTION;
 
   private final long profileRetentionMillis;
   private final long dedupWindowMillis;

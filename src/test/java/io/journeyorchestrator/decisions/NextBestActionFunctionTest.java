@@ -2,12 +2,12 @@ package io.journeyorchestrator.decisions;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.journeyorchestrator.avro.ChannelDecision;
-import io.journeyorchestrator.avro.NextBestAction;
 import io.journeyorchestrator.avro.AudienceChange;
 import io.journeyorchestrator.avro.Channel;
+import io.journeyorchestrator.avro.ChannelDecision;
 import io.journeyorchestrator.avro.InteractionEvent;
 import io.journeyorchestrator.avro.MembershipChange;
+import io.journeyorchestrator.avro.NextBestAction;
 import io.journeyorchestrator.config.ActionDefinition;
 import io.journeyorchestrator.config.ActionDefinition.Cap;
 import io.journeyorchestrator.config.DecisionSettings;
@@ -16,6 +16,7 @@ import io.journeyorchestrator.decisions.Decision.Blocked;
 import io.journeyorchestrator.decisions.Decision.ChannelChoice;
 import io.journeyorchestrator.internal.avro.MembershipUpdate;
 import io.journeyorchestrator.keyed.JobState;
+import io.journeyorchestrator.keyed.ProfileUpdates;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
@@ -148,8 +149,8 @@ class NextBestActionFunctionTest {
     assertThat(emitted()).as("the same answer is not emitted again").isEmpty();
   }
 
-  @Test
-  void shouldSayWhenQuietHoursEndInTheCustomersZone() throws Exception {
+  /** Reopens the harness on a job with quiet hours, so that profiles matter and are kept. */
+  private void openWithQuietHours() throws Exception {
     harness.close();
     harness = new KeyedTwoInputStreamOperatorTestHarness<>(
         new KeyedCoProcessOperator<>(new NextBestActionFunction(List.of(TRADE_IN_EMAIL),
@@ -161,6 +162,11 @@ class NextBestActionFunctionTest {
         (InteractionEvent e) -> e.getCustomerId(), Types.STRING);
     harness.setStateBackend(new EmbeddedRocksDBStateBackend());
     harness.open();
+  }
+
+  @Test
+  void shouldSayWhenQuietHoursEndInTheCustomersZone() throws Exception {
+    openWithQuietHours();
     // BEGINNING is 10:00 UTC; minute 660 is 21:00 UTC, 16:00 in New York: not quiet there.
     event("profile.updated", 600, Map.of("timezone", "America/New_York"));
     membership("trade-in-offer", MembershipChange.ENTERED, 660);
@@ -172,6 +178,24 @@ class NextBestActionFunctionTest {
     watermark(1_020);
     assertThat(emitted()).extracting(NextBestAction::getSendAfter)
         .containsExactly(null, Instant.parse("2026-03-02T13:00:00Z"));
+  }
+
+  @Test
+  void shouldForgetAProfileKeptAloneOnceTheRetentionHasPassedSinceTheLastChange()
+      throws Exception {
+    openWithQuietHours();
+    long retention = ProfileUpdates.RETENTION.toMinutes();
+    event("profile.updated", 10, Map.of("timezone", "America/New_York"));
+    watermark(10);
+    assertThat(customersWithState()).as("the profile, for quiet hours later").isEqualTo(1);
+    membership("trade-in-offer", MembershipChange.ENTERED, 20);
+    membership("trade-in-offer", MembershipChange.EXITED, 30);
+    watermark(10 + retention);
+    assertThat(customersWithState()).as("kept: the exit at minute 30 was a change").isEqualTo(1);
+
+    watermark(30 + retention);
+    assertThat(customersWithState()).isZero();
+    assertThat(harness.numEventTimeTimers()).isZero();
   }
 
   @Test
@@ -194,6 +218,17 @@ class NextBestActionFunctionTest {
     assertThat(freed).extracting(NextBestActionFunctionTest::email)
         .containsExactly(new ChannelChoice("trade-in-offer-email", List.of()));
     assertThat(freed.get(0).getEventTime()).isEqualTo(minutes(80));
+  }
+
+  @Test
+  void shouldCountASendThatNamesOnlyItsActionUnderTheActionsCategory() throws Exception {
+    membership("trade-in-offer", MembershipChange.ENTERED, 10);
+    event("message.sent", 20, Map.of("actionId", "trade-in-offer-email"));
+    watermark(20);
+    assertThat(emitted()).extracting(NextBestActionFunctionTest::email).containsExactly(
+        new ChannelChoice("trade-in-offer-email", List.of()),
+        new ChannelChoice(null, List.of(new Blocked("trade-in-offer-email",
+            "capped:category:marketing", minutes(80)))));
   }
 
   @Test
