@@ -107,15 +107,19 @@ final class ReplaySummary {
           suppressed == 0 ? "  (never suppressed)" : "");
     }
     if (!job.actions().isEmpty()) {
-      printActions(out, job, result.of(OutputLines.DECISIONS));
+      printActions(out, job, result.of(OutputLines.DECISIONS),
+          result.of(OutputLines.AUDIENCE_CHANGES));
     }
   }
 
   /**
    * Per action, the customers it was given to at some point and at the end, and the customers
-   * it was held back from, by reason; then the customers in the holdout group.
+   * it was held back from, by reason; then the customers in the holdout group, and per audience
+   * how many of them and of the treated entered it after their first decision.
    */
-  private static void printActions(PrintWriter out, JobDefinition job, List<OutputLine> lines) {
+  private static void printActions(PrintWriter out, JobDefinition job, List<OutputLine> lines,
+      List<OutputLine> audienceChanges) {
+    Map<String, Long> firstDecision = new HashMap<>();
     Map<String, Set<String>> given = new HashMap<>();
     Map<String, Map<String, Set<String>>> blocked = new HashMap<>();
     Map<String, JsonNode> last = new HashMap<>();
@@ -124,6 +128,7 @@ final class ReplaySummary {
       JsonNode decision = parse(line.getJson());
       String customer = line.getCustomerId();
       last.put(customer, decision);
+      firstDecision.merge(customer, line.getTime(), Math::min);
       if (decision.path("holdout").asBoolean()) {
         heldOut.add(customer);
       }
@@ -160,6 +165,22 @@ final class ReplaySummary {
     }
     out.printf(FACT, "holdout group", count(heldOut.size()) + " of " + count(last.size())
         + " customers decided for (given nothing, to measure uplift against)");
+    if (heldOut.isEmpty()) {
+      return;
+    }
+    int treated = last.size() - heldOut.size();
+    out.printf(TITLE + "%17s %17s%n", "Entered after the first decision", "holdout", "treated");
+    for (HoldoutOutcomes.Row row : HoldoutOutcomes.rows(firstDecision, heldOut, audienceChanges,
+        job.audiences().stream().map(AudienceDefinition::id).toList())) {
+      out.printf(ROW + "%17s %17s%n", row.audienceId(), share(row.heldOutEntered(),
+          heldOut.size()), share(row.treatedEntered(), treated));
+    }
+  }
+
+  /** "3 of 68 (4.4%)": counts beside the rate, since holdout groups are often small. */
+  private static String share(int part, int whole) {
+    return count(part) + " of " + count(whole) + (whole == 0 ? ""
+        : String.format(" (%.1f%%)", 100.0 * part / whole));
   }
 
   private static JsonNode parse(String json) {
