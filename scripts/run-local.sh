@@ -2,7 +2,7 @@
 # The whole thing on this machine: builds if needed, starts a local Kafka broker, creates the
 # topics, runs the job on a local MiniCluster (Flink Web UI on http://localhost:8081), starts the
 # demo producer and the customer lookup service (http://127.0.0.1:8088, LOOKUP_PORT to change),
-# and prints audience changes and suppression decisions as they happen.
+# and prints audience changes, suppression decisions and next best actions as they happen.
 # Ctrl-C stops everything this script started.
 #
 # Usage: scripts/run-local.sh [--job jobs/<job>] [--customers N] [--rate R]
@@ -39,8 +39,10 @@ if ! "$root/scripts/kafka-local.sh" status >/dev/null 2>&1; then
 fi
 KAFKA_BOOTSTRAP_SERVERS=$bootstrap "$root/scripts/create-topics.sh" --job "$job" >/dev/null
 
+# The topic named by kafka.topics.<key>; a top-level section of the same name (decisions:) has
+# no value on its line.
 topics() {
-  awk -v key="$1" '$1 == key":" {print $2}' "$job/job.yaml"
+  awk -v key="$1" '$1 == key":" && $2 != "" && $2 !~ /^#/ {print $2; exit}' "$job/job.yaml"
 }
 
 log "starting the job on a local MiniCluster (log: .local/run-local/job.log)"
@@ -69,13 +71,14 @@ cat >&2 <<MSG
   Kafka             $bootstrap  (scripts/tail-topic.sh <topic> to read any topic)
   Lookup service    curl -s http://127.0.0.1:$lookup_port/customers/<customer id from below>
                     (e.g. c-000001; 404 while the customer is in no audience)
-  Output below      audience changes and suppression decisions, in event time, as each
-                    checkpoint commits them (every 10 s). Ctrl-C stops everything.
+  Output below      audience changes, suppression decisions and next best actions, in
+                    event time, as each checkpoint commits them (every 10 s). Ctrl-C stops
+                    everything.
 
 MSG
 # In the background with a wait, so that a TERM to this script (not only Ctrl-C) stops at once.
 journey_cli tail-topic --bootstrap-servers "$bootstrap" --readable \
-  "$(topics audienceChanges)" "$(topics suppressions)" &
+  "$(topics audienceChanges)" "$(topics suppressions)" $(topics decisions) &
 tail_pid=$!
 on_exit "stop_tree $tail_pid"
 wait "$tail_pid"
