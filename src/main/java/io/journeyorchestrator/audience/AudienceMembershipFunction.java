@@ -13,16 +13,19 @@ import io.journeyorchestrator.internal.avro.DetectedMatch;
 import io.journeyorchestrator.internal.avro.JourneyEvent;
 import io.journeyorchestrator.internal.avro.Membership;
 import io.journeyorchestrator.internal.avro.MembershipUpdate;
+import io.journeyorchestrator.io.OutputLines;
 import io.journeyorchestrator.keyed.EarlierStateOperator;
 import io.journeyorchestrator.keyed.ErasureRequests;
 import io.journeyorchestrator.keyed.EventTimeBuffer;
 import io.journeyorchestrator.keyed.JobState;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.MapState;
 import org.apache.flink.api.common.state.ValueState;
@@ -66,6 +69,8 @@ public final class AudienceMembershipFunction
     implements EarlierStateOperator.Owner {
   private final AudienceRules rules;
   private final long longestMatchSpanMillis;
+  /** Emit {@link JobState#NOTES} on what did not happen (explain.sh); off in the running job. */
+  private final boolean traced;
   private transient EventTimeBuffer<DetectedMatch> pending;
   private transient ValueState<Long> erasedAt;
   private transient ValueState<String> erasedEventId;
@@ -82,8 +87,21 @@ public final class AudienceMembershipFunction
 
   /** @param longestMatchSpan the longest time from first to last event of any pattern's match */
   public AudienceMembershipFunction(AudienceRules rules, Duration longestMatchSpan) {
+    this(rules, longestMatchSpan, false);
+  }
+
+  /** @param traced whether to say, on {@link JobState#NOTES}, why entries were ignored */
+  public AudienceMembershipFunction(AudienceRules rules, Duration longestMatchSpan,
+      boolean traced) {
     this.rules = rules;
     this.longestMatchSpanMillis = longestMatchSpan.toMillis();
+    this.traced = traced;
+  }
+
+  private void note(OnTimerContext ctx, long now, String subject, String text) {
+    if (traced) {
+      ctx.output(JobState.NOTES, OutputLines.note(ctx.getCurrentKey(), now, subject, text));
+    }
   }
 
   @Override
@@ -152,7 +170,13 @@ public final class AudienceMembershipFunction
     }
     List<DetectedMatch> applied = new ArrayList<>(group.size());
     for (DetectedMatch match : group) {
-      if (!ErasureRequests.isErasure(match) && !builtFromErasedEvents(match.getMatch())) {
+      if (ErasureRequests.isErasure(match)) {
+        continue;
+      }
+      if (builtFromErasedEvents(match.getMatch())) {
+        note(ctx, now, match.getMatch().getPatternId(), "match withheld: it begins at or before"
+            + " the erasure request at " + Instant.ofEpochMilli(erasedAt.value()));
+      } else {
         applied.add(match);
       }
     }
@@ -257,10 +281,15 @@ public final class AudienceMembershipFunction
   private void enter(String customerId, CustomerAudiences audiences, AudienceDefinition audience,
       DetectedMatch detected, long now, OnTimerContext ctx, Collector<MembershipUpdate> out) {
     Long cooldownUntil = audiences.cooldownUntil(audience.id());
+    String by = AudienceChanges.patternReason(detected.getMatch().getPatternId());
     if (cooldownUntil != null && now < cooldownUntil) {
+      note(ctx, now, audience.id(), "entry by " + by + " ignored: in cooldown until "
+          + Instant.ofEpochMilli(cooldownUntil));
       return;
     }
-    if (!passesEnterWhen(audience.id(), detected.getLastEvent())) {
+    Optional<String> refused = refusedByEnterWhen(audience.id(), detected.getLastEvent());
+    if (refused.isPresent()) {
+      note(ctx, now, audience.id(), "entry by " + by + " ignored: " + refused.get());
       return;
     }
     PatternMatch match = detected.getMatch();
@@ -300,19 +329,23 @@ public final class AudienceMembershipFunction
     }
   }
 
-  private boolean passesEnterWhen(String audienceId, JourneyEvent lastEvent) {
+  /** Why enterWhen keeps the match from entering (false, or failed), or empty if it passes. */
+  private Optional<String> refusedByEnterWhen(String audienceId, JourneyEvent lastEvent) {
     Optional<Condition> condition = rules.enterWhen(audienceId);
     if (condition.isEmpty()) {
-      return true;
+      return Optional.empty();
     }
     try {
-      return condition.get().evaluate(lastEvent.getEvent(), lastEvent.getProfile());
+      return condition.get().evaluate(lastEvent.getEvent(), lastEvent.getProfile())
+          ? Optional.empty()
+          : Optional.of("enterWhen is false (profile: " + new TreeMap<>(lastEvent.getProfile())
+              + ")");
     } catch (ConditionEvaluationException e) {
       conditionErrors.get(audienceId).inc();
       enterWhenErrors.add(new ErrorTally.Sample(audienceId,
           lastEvent.getEvent().getTimestamp().toEpochMilli(), lastEvent.getEvent().getEventId(),
           e.reason()));
-      return false;
+      return Optional.of("enterWhen failed: " + e.reason());
     }
   }
 }

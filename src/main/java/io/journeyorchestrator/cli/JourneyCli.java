@@ -10,7 +10,7 @@ import picocli.CommandLine.Command;
     name = "journey",
     mixinStandardHelpOptions = true,
     description = "Customer journey orchestration on Apache Flink.",
-    subcommands = {ValidateCommand.class, ReplayCommand.class, PlanCommand.class,
+    subcommands = {ValidateCommand.class, ReplayCommand.class, ExplainCommand.class, PlanCommand.class,
         TailTopicCommand.class, ProduceEventsCommand.class, GenerateEventsCommand.class,
         CatalogCommand.class, KafkaConfigCommand.class, LatestCheckpointCommand.class,
         WatchdogCommand.class, LookupServerCommand.class})

@@ -22,10 +22,12 @@ public final class OutputLines {
   /** Every record for the current-state topic; replay writes only the last of each customer. */
   public static final String CUSTOMER_STATES = "customer-states";
   public static final String DECISIONS = "decisions";
+  /** What operators built to trace say did not happen, and why (explain.sh only). */
+  public static final String NOTES = "notes";
   /** The label of a state that holds nothing (a tombstone on the topic). */
   public static final String TOMBSTONE = "tombstone";
   public static final List<String> KINDS = List.of(MATCHES, AUDIENCE_CHANGES, SUPPRESSIONS,
-      DEAD_LETTERS, LATE_EVENTS, AFTER_END, CUSTOMER_STATES, DECISIONS);
+      DEAD_LETTERS, LATE_EVENTS, AFTER_END, CUSTOMER_STATES, DECISIONS, NOTES);
 
   private OutputLines() {}
 
@@ -68,6 +70,15 @@ public final class OutputLines {
     return new OutputLine(DECISIONS, decision.getEventTime().toEpochMilli(),
         decision.getCustomerId(), decision.getDecisionId(), label,
         ReadableRecords.format(decision), JsonRecords.toJson(decision));
+  }
+
+  /** @param subject what the note is about (an audience id), also its label */
+  public static OutputLine note(String customerId, long time, String subject, String text) {
+    String json = "{\"customerId\":" + JsonRecords.quote(customerId) + ",\"time\":" + time
+        + ",\"subject\":" + JsonRecords.quote(subject) + ",\"note\":" + JsonRecords.quote(text)
+        + "}";
+    return new OutputLine(NOTES, time, customerId, subject + " " + text, subject,
+        ReadableRecords.note(customerId, time, subject, text), json);
   }
 
   /** Dead letters of a replay sort in file order: by line number. */

@@ -106,6 +106,12 @@ public final class ReadableRecords {
     return JsonRecords.toJson(record);
   }
 
+  /** Something that did not happen and why (explain.sh), e.g. an entry ignored in cooldown. */
+  public static String note(String customerId, long time, String subject, String text) {
+    return String.format("%s  %-9s %-8s  %-26s %s", time(Instant.ofEpochMilli(time)), customerId,
+        "BLOCKED", subject, text);
+  }
+
   static String shortId(String id) {
     return id.length() > SHORT_ID ? id.substring(0, SHORT_ID) : id;
   }

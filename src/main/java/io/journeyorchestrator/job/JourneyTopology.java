@@ -17,6 +17,7 @@ import io.journeyorchestrator.decisions.DecisionInputFilter;
 import io.journeyorchestrator.decisions.NextBestActionFunction;
 import io.journeyorchestrator.internal.avro.DetectedMatch;
 import io.journeyorchestrator.internal.avro.MembershipUpdate;
+import io.journeyorchestrator.internal.avro.OutputLine;
 import io.journeyorchestrator.keyed.EarlierStateOperator;
 import io.journeyorchestrator.keyed.EventCustomerKey;
 import io.journeyorchestrator.keyed.JobState;
@@ -48,10 +49,21 @@ public final class JourneyTopology {
   static final String DECISIONS_UID = "next-best-action";
   private final JobDefinition job;
   private final PatternRuntime patternRuntime;
+  private final boolean traced;
 
   public JourneyTopology(JobDefinition job, PatternRuntime patternRuntime) {
+    this(job, patternRuntime, false);
+  }
+
+  private JourneyTopology(JobDefinition job, PatternRuntime patternRuntime, boolean traced) {
     this.job = job;
     this.patternRuntime = patternRuntime;
+    this.traced = traced;
+  }
+
+  /** The same graph, whose audience operator also says why entries were ignored (notes). */
+  public JourneyTopology traced() {
+    return new JourneyTopology(job, patternRuntime, true);
   }
 
   /** What the graph produces. */
@@ -61,7 +73,8 @@ public final class JourneyTopology {
       DataStream<SuppressionDecision> suppressions,
       DataStream<CustomerState> customerStates,
       Optional<DataStream<NextBestAction>> decisions,
-      DataStream<LateEvent> lateEvents) {}
+      DataStream<LateEvent> lateEvents,
+      DataStream<OutputLine> notes) {}
 
   /** @param events interaction events with event-time timestamps and watermarks assigned */
   public Outputs build(DataStream<InteractionEvent> events) {
@@ -81,7 +94,7 @@ public final class JourneyTopology {
         .reinterpretAsKeyedStream(matchesAndErasures, new MatchCustomerKey())
         .transform("audience membership", new AvroTypeInfo<>(MembershipUpdate.class),
             new EarlierStateOperator<>(new AudienceMembershipFunction(
-                new AudienceRules(job.audiences()), longestMatchSpan())))
+                new AudienceRules(job.audiences()), longestMatchSpan(), traced)))
         .uid("audience-membership");
     DataStream<AudienceChange> audienceChanges = memberships
         .map(MembershipUpdate::getChange)
@@ -104,7 +117,8 @@ public final class JourneyTopology {
 
     DataStream<PatternMatch> matches = memberships.getSideOutput(JobState.PUBLISHED_MATCHES);
     return new Outputs(matches, audienceChanges, suppressions, customerStates,
-        decisions(events, memberships), matched.lateEvents());
+        decisions(events, memberships), matched.lateEvents(),
+        memberships.getSideOutput(JobState.NOTES));
   }
 
   /**

@@ -62,19 +62,30 @@ public final class ReplayJob {
       DECISION_ORDER.thenComparing(OutputLine::getId);
   private static final List<String> DECISIONS =
       List.of(OutputLines.MATCHES, OutputLines.AUDIENCE_CHANGES, OutputLines.SUPPRESSIONS,
-          OutputLines.CUSTOMER_STATES, OutputLines.DECISIONS);
+          OutputLines.CUSTOMER_STATES, OutputLines.DECISIONS, OutputLines.NOTES);
 
   private final JobDefinition job;
   private final Configuration flinkConfig;
+  private final boolean traced;
 
   /**
    * Kryo is refused as in flink-conf/ (pipeline.generic-types: false), so a type that would fall
    * back to it fails every replay and test, not a production savepoint.
    */
   public ReplayJob(JobDefinition job, Configuration flinkConfig) {
+    this(job, flinkConfig, false);
+  }
+
+  private ReplayJob(JobDefinition job, Configuration flinkConfig, boolean traced) {
     this.job = job;
     this.flinkConfig = new Configuration(flinkConfig);
     this.flinkConfig.set(PipelineOptions.GENERIC_TYPES, false);
+    this.traced = traced;
+  }
+
+  /** The same replay, with notes on what did not happen and why (explain.sh). */
+  public ReplayJob traced() {
+    return new ReplayJob(job, flinkConfig, true);
   }
 
   /**
@@ -128,8 +139,8 @@ public final class ReplayJob {
         .name("parse events")
         .uid("parse-replay-events");
 
-    JourneyTopology.Outputs outputs = new JourneyTopology(job,
-        PatternEngines.forReplay(job.settings()))
+    JourneyTopology topology = new JourneyTopology(job, PatternEngines.forReplay(job.settings()));
+    JourneyTopology.Outputs outputs = (traced ? topology.traced() : topology)
         .build(events.assignTimestampsAndWatermarks(EventTime.ofEvents(job.settings()))
             .setParallelism(1)
             .name("event time"));
@@ -143,6 +154,7 @@ public final class ReplayJob {
         outputs.lateEvents().map(OutputLines::late).returns(LINE_TYPE),
         events.getSideOutput(JobState.AFTER_END).map(OutputLines::afterEnd).returns(LINE_TYPE)));
     outputs.decisions().ifPresent(d -> lines.add(d.map(OutputLines::of).returns(LINE_TYPE)));
+    lines.add(outputs.notes());
     outputs.matches().map(OutputLines::of).returns(LINE_TYPE)
         .union(lines.toArray(DataStream[]::new))
         .sinkTo(new OutputLineFileSink(workDir))

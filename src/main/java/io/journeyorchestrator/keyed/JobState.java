@@ -12,6 +12,7 @@ import io.journeyorchestrator.internal.avro.DecisionState;
 import io.journeyorchestrator.internal.avro.DetectedMatch;
 import io.journeyorchestrator.internal.avro.Membership;
 import io.journeyorchestrator.internal.avro.MembershipUpdate;
+import io.journeyorchestrator.internal.avro.OutputLine;
 import io.journeyorchestrator.internal.avro.SuppressionState;
 import io.journeyorchestrator.internal.avro.TimelineEntry;
 import java.time.Duration;
@@ -48,6 +49,13 @@ public final class JobState {
    */
   public static final OutputTag<DetectedMatch> ERASURES =
       new OutputTag<>("erasures", new AvroTypeInfo<>(DetectedMatch.class));
+
+  /**
+   * Why an operator built to trace did not do something (an entry ignored for cooldown, a match
+   * withheld by an erasure), for explain.sh; operators not built to trace never emit to it.
+   */
+  public static final OutputTag<OutputLine> NOTES =
+      new OutputTag<>("notes", new AvroTypeInfo<>(OutputLine.class));
 
   /** Matches as published, from the audience operator once no erasure withholds them. */
   public static final OutputTag<PatternMatch> PUBLISHED_MATCHES =

@@ -1,0 +1,94 @@
+package io.journeyorchestrator.cli;
+
+import static io.journeyorchestrator.testing.Events.event;
+import static io.journeyorchestrator.testing.Events.minutes;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.journeyorchestrator.config.JobFolder;
+import io.journeyorchestrator.testing.ReplayRunner;
+import io.journeyorchestrator.testing.Scripts;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code scripts/explain.sh}: one customer's journey from a traced replay, with local
+ * times, the matches each event took part in, entries the audience operator ignored (cooldown,
+ * enterWhen false with the profile it saw) and, for an audience, the step the customer lacks.
+ */
+class ExplainCommandITCase {
+  @TempDir Path dir;
+
+  private record Run(int exit, String out) {}
+
+  private static Run explain(String... args) throws Exception {
+    Scripts.Result result = Scripts.run(Duration.ofMinutes(3), "scripts/explain.sh", args);
+    return new Run(result.exitCode(), result.output());
+  }
+
+  private Path job() {
+    return JobFolder.in(dir.resolve("job"))
+        .pattern("visit", "id: store-visit\nsteps:\n  - name: visit\n"
+            + "    when: event.type == \"store.visit\"\n")
+        .pattern("bought", "id: bought\nsteps:\n  - name: bought\n"
+            + "    when: event.type == \"order.completed\"\n")
+        .pattern("failed", "id: payment-failed\nsteps:\n  - name: failed\n"
+            + "    when: event.type == \"payment.failed\"\n")
+        .pattern("calls", JobFolder.PATTERN)
+        .audience("shoppers", "id: shoppers\nenter: [store-visit]\nexit: [bought]\ncooldown: 1h\n")
+        .audience("trouble", "id: payment-trouble\nenter: [payment-failed]\n"
+            + "enterWhen: profile.tier == \"gold\"\n")
+        .audience("callers", "id: callers\nenter: [calls-after-failed-payment]\n")
+        .path();
+  }
+
+  @Test
+  void shouldTellOneCustomersJourneyWithWhatWasBlockedAndWhatIsLacking() throws Exception {
+    Path events = ReplayRunner.writeLines(dir.resolve("events.jsonl"), List.of(
+        event("p1", "alice", minutes(0), "profile.updated", "OTHER",
+            Map.of("tier", "silver", "timezone", "Europe/Berlin")),
+        event("v1", "alice", minutes(10), "store.visit", "STORE"),
+        event("o1", "alice", minutes(20), "order.completed", "STORE"),
+        event("v2", "alice", minutes(30), "store.visit", "STORE"),
+        event("f1", "alice", minutes(40), "payment.failed", "PAYMENT"),
+        event("c1", "alice", minutes(50), "call.inbound", "CALL_CENTER"),
+        event("v3", "bob", minutes(300), "store.visit", "STORE")));
+
+    Run run = explain("--job", job().toString(), "--events", events.toString(),
+        "--customer", "alice", "--audience", "callers");
+
+    assertThat(run.exit()).as(run.out()).isZero();
+    assertThat(run.out())
+        .contains("Customer alice: 6 events, 4 matches, 2 audience changes")
+        .contains("local times in Europe/Berlin")
+        // 09:10 UTC is 10:10 in Berlin.
+        .containsPattern("2026-03-02T09:10:00Z  03-02 10:10  EVENT +store\\.visit +STORE v1"
+            + " +\\(line 2\\)  -> in store-visit")
+        .containsPattern("2026-03-02T09:30:00Z  03-02 10:30  BLOCKED +shoppers +entry by"
+            + " pattern:store-visit ignored: in cooldown until 2026-03-02T10:20:00Z")
+        .contains("entry by pattern:payment-failed ignored: enterWhen is false (profile:"
+            + " {tier=silver, timezone=Europe/Berlin})")
+        .doesNotContain("bob")
+        .contains("Why not callers?")
+        .contains("at the end: not a member; 0 entries, 0 exits")
+        .contains("pattern calls-after-failed-payment: matched 0 times, within 3h")
+        .contains("step failed-payment (needs 1 events; event.type == \"payment.failed\"):"
+            + " 1 events satisfy it: f1 at 2026-03-02T09:40:00Z")
+        .containsPattern("step calls \\(needs 2\\+ events; [^)]*\\): 1 events satisfy it: c1 at"
+            + " 2026-03-02T09:50:00Z  <- what the customer lacks");
+  }
+
+  @Test
+  void shouldRefuseAnAudienceTheJobDoesNotHave() throws Exception {
+    Path events = ReplayRunner.writeLines(dir.resolve("events.jsonl"), List.of(
+        event("v1", "alice", minutes(10), "store.visit", "STORE")));
+    Run run = explain("--job", job().toString(), "--events", events.toString(),
+        "--customer", "alice", "--audience", "shopers");
+    assertThat(run.exit()).as(run.out()).isEqualTo(JourneyCli.INVALID);
+    assertThat(run.out()).contains("--audience shopers: no such audience")
+        .contains("known: callers, payment-trouble, shoppers");
+  }
+}
