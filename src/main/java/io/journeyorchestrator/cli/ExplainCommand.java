@@ -16,10 +16,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
-import org.apache.flink.configuration.Configuration;
-import org.apache.flink.configuration.CoreOptions;
-import org.apache.flink.configuration.StateBackendOptions;
-import org.apache.flink.util.FileUtils;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -91,7 +87,8 @@ final class ExplainCommand implements Callable<Integer> {
       return JourneyCli.INVALID;
     }
 
-    ReplayJob.Result result = replay(job.get());
+    ReplayJob.Result result = LocalReplays.run(job.get(), true, parallelism, eventsFile,
+        Optional.ofNullable(until), Path.of(System.getProperty("java.io.tmpdir")));
     JourneyExplanation explanation =
         new JourneyExplanation(job.get(), customerId, events, result.outputs());
     explanation.timeline().forEach(out::println);
@@ -126,18 +123,5 @@ final class ExplainCommand implements Callable<Integer> {
       }
     }
     return events;
-  }
-
-  private ReplayJob.Result replay(JobDefinition job) throws Exception {
-    Configuration flink = new Configuration();
-    flink.set(CoreOptions.DEFAULT_PARALLELISM, parallelism);
-    flink.set(StateBackendOptions.STATE_BACKEND, "hashmap");
-    Path parts = Files.createTempDirectory("explain-parts-");
-    try {
-      return new ReplayJob(job, flink).traced().run(eventsFile, Optional.ofNullable(until),
-          parts);
-    } finally {
-      FileUtils.deleteDirectory(parts.toFile());
-    }
   }
 }

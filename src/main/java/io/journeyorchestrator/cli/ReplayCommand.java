@@ -19,10 +19,6 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.function.Function;
-import org.apache.flink.configuration.Configuration;
-import org.apache.flink.configuration.CoreOptions;
-import org.apache.flink.configuration.StateBackendOptions;
-import org.apache.flink.util.FileUtils;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.Model.CommandSpec;
@@ -129,17 +125,8 @@ final class ReplayCommand implements Callable<Integer> {
 
   /** Replays one job folder over the events and writes its output files to the folder. */
   private ReplayJob.Result replay(JobDefinition job, Path folder) throws Exception {
-    Configuration flink = new Configuration();
-    flink.set(CoreOptions.DEFAULT_PARALLELISM, parallelism);
-    flink.set(StateBackendOptions.STATE_BACKEND, "hashmap");
-    Files.createDirectories(folder);
-    Path parts = Files.createTempDirectory(folder, ".parts-");
-    ReplayJob.Result result;
-    try {
-      result = new ReplayJob(job, flink).run(eventsFile, Optional.ofNullable(until), parts);
-    } finally {
-      FileUtils.deleteDirectory(parts.toFile());
-    }
+    ReplayJob.Result result = LocalReplays.run(job, false, parallelism, eventsFile,
+        Optional.ofNullable(until), folder);
     for (String kind : outputFiles(job)) {
       write(folder.resolve(kind + ".jsonl"), result.of(kind), OutputLine::getJson);
       if (readable) {
