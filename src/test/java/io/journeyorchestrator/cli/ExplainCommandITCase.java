@@ -81,6 +81,45 @@ class ExplainCommandITCase {
             + " 2026-03-02T09:50:00Z  <- what the customer lacks");
   }
 
+  /** On the demo job: a customer who entered and was then held off by cooldown. */
+  @Test
+  void shouldExplainAnEntryAndTheCooldownThatFollowedOnTheDemoJob() throws Exception {
+    Run run = explain("--job", "jobs/telecom-demo", "--events",
+        "jobs/telecom-demo/recorded-events.jsonl", "--customer", "c-000006",
+        "--audience", "trade-in-offer");
+
+    assertThat(run.exit()).as(run.out()).isZero();
+    assertThat(run.out())
+        .contains("2026-03-02T20:01:55Z  ENTERED   trade-in-offer             pattern:phone-shopping"
+            + "  (expires 2026-03-16T20:01:55Z)")
+        .contains("2026-03-04T16:16:21Z  EXITED    trade-in-offer             pattern:device-purchased")
+        .contains("2026-03-05T10:14:46Z  BLOCKED   trade-in-offer             entry by"
+            + " pattern:phone-shopping ignored: in cooldown until 2026-04-03T16:16:21.422Z")
+        .contains("Why not trade-in-offer?")
+        .contains("at the end: not a member; 1 entries, 1 exits");
+  }
+
+  /** On the demo job: enterWhen refusing a bronze customer, and an absence that timed out. */
+  @Test
+  void shouldExplainAnEnterWhenRefusalAndAnAbsenceThatTimedOutOnTheDemoJob() throws Exception {
+    Run run = explain("--job", "jobs/telecom-demo", "--events",
+        "jobs/telecom-demo/recorded-events.jsonl", "--customer", "c-000007");
+
+    assertThat(run.exit()).as(run.out()).isZero();
+    assertThat(run.out())
+        .contains("2026-03-06T17:17:26Z  BLOCKED   trade-in-offer             entry by"
+            + " pattern:phone-shopping ignored: enterWhen is false (profile: {preferredDevice=iphone,"
+            + " segment=consumer, tenureMonths=9, tier=bronze})")
+        // The device bought on the 12th was not activated within 7 days: the absence step's
+        // deadline completes the match a week later, and the customer enters activation-help.
+        .containsPattern("2026-03-12T09:01:00Z  EVENT     order\\.completed .* e-7-4808 .*"
+            + "-> in device-purchased, device-not-activated")
+        .contains("2026-03-19T09:01:00Z  MATCH     device-not-activated       1 events from"
+            + " 2026-03-12T09:01:00Z (e-7-4808)")
+        .contains("2026-03-19T09:01:00Z  ENTERED   activation-help            "
+            + "pattern:device-not-activated");
+  }
+
   @Test
   void shouldRefuseAnAudienceTheJobDoesNotHave() throws Exception {
     Path events = ReplayRunner.writeLines(dir.resolve("events.jsonl"), List.of(
