@@ -5,6 +5,7 @@ import io.journeyorchestrator.avro.AudienceChange;
 import io.journeyorchestrator.avro.CurrentMembership;
 import io.journeyorchestrator.avro.CustomerState;
 import io.journeyorchestrator.avro.MembershipChange;
+import io.journeyorchestrator.avro.NextBestAction;
 import io.journeyorchestrator.config.SuppressionDefinition;
 import io.journeyorchestrator.internal.avro.Membership;
 import io.journeyorchestrator.internal.avro.MembershipUpdate;
@@ -16,6 +17,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
@@ -23,6 +25,7 @@ import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
+import org.apache.flink.types.Either;
 import org.apache.flink.util.Collector;
 
 /**
@@ -39,14 +42,15 @@ import org.apache.flink.util.Collector;
  * current state, cleared when the customer holds nothing (memberships are bounded by the
  * audience operator's exits and expiries), and updates waiting for their instant.
  */
-public final class CustomerStateFunction
-    extends KeyedProcessFunction<String, MembershipUpdate, CustomerState> {
+public final class CustomerStateFunction extends
+    KeyedProcessFunction<String, Either<MembershipUpdate, NextBestAction>, CustomerState> {
   private static final Comparator<CurrentMembership> BY_AUDIENCE =
       Comparator.comparing(CurrentMembership::getAudienceId);
 
   private final Set<String> audiences;
   private final List<SuppressionDefinition> policies;
   private transient EventTimeBuffer<MembershipUpdate> pending;
+  private transient EventTimeBuffer<NextBestAction> pendingDecisions;
   private transient ValueState<CustomerState> state;
   private transient Counter written;
   private transient Counter tombstones;
@@ -60,27 +64,45 @@ public final class CustomerStateFunction
   public void open(OpenContext openContext) {
     pending = new EventTimeBuffer<>(
         getRuntimeContext().getMapState(JobState.pendingStateUpdatesDescriptor()));
+    pendingDecisions = new EventTimeBuffer<>(
+        getRuntimeContext().getMapState(JobState.pendingStateDecisionsDescriptor()));
     state = getRuntimeContext().getState(JobState.customerStateDescriptor());
     written = getRuntimeContext().getMetricGroup().counter("customerStatesWritten");
     tombstones = getRuntimeContext().getMetricGroup().counter("customerStateTombstones");
   }
 
   @Override
-  public void processElement(MembershipUpdate update, Context ctx, Collector<CustomerState> out)
-      throws Exception {
-    pending.add(update.getChange().getEventTime().toEpochMilli(), update, ctx.timerService());
+  public void processElement(Either<MembershipUpdate, NextBestAction> input, Context ctx,
+      Collector<CustomerState> out) throws Exception {
+    if (input.isLeft()) {
+      MembershipUpdate update = input.left();
+      pending.add(update.getChange().getEventTime().toEpochMilli(), update, ctx.timerService());
+    } else {
+      NextBestAction decision = input.right();
+      pendingDecisions.add(decision.getEventTime().toEpochMilli(), decision,
+          ctx.timerService());
+    }
   }
 
   @Override
   public void onTimer(long timestamp, OnTimerContext ctx, Collector<CustomerState> out)
       throws Exception {
     List<MembershipUpdate> due = pending.take(timestamp);
-    if (due.isEmpty()) {
+    List<NextBestAction> decisions = pendingDecisions.take(timestamp);
+    if (due.isEmpty() && decisions.isEmpty()) {
       return;
     }
     CustomerState before = state.value();
     CustomerState after = apply(before, due, ctx.getCurrentKey(), timestamp);
-    if (after.getMemberships().isEmpty()) {
+    if (!decisions.isEmpty()) {
+      after.setNextBestAction(CurrentActions.of(decisions.get(decisions.size() - 1)));
+    }
+    if (due.isEmpty() && before != null
+        && Objects.equals(before.getNextBestAction(), after.getNextBestAction())) {
+      // A new decision that changes nothing a touchpoint sees (only what is held back).
+      return;
+    }
+    if (CustomerStates.holdsNothing(after)) {
       state.clear();
       if (before == null) {
         return;
@@ -123,7 +145,8 @@ public final class CustomerStateFunction
     List<CurrentMembership> current = new ArrayList<>(memberships.values());
     current.sort(BY_AUDIENCE);
     return new CustomerState(customerId, Instant.ofEpochMilli(instant), current,
-        suppressions(memberships), changeIds);
+        suppressions(memberships), changeIds,
+        before == null ? null : before.getNextBestAction());
   }
 
   private List<ActiveSuppression> suppressions(Map<String, CurrentMembership> memberships) {

@@ -13,9 +13,12 @@ import java.util.stream.Collectors;
 public final class CustomerStates {
   private CustomerStates() {}
 
-  /** Whether the customer holds nothing: such a state is written as a tombstone. */
+  /**
+   * Whether the customer holds nothing (no membership, nothing for a channel to do): such a
+   * state is written as a tombstone.
+   */
   public static boolean holdsNothing(CustomerState state) {
-    return state.getMemberships().isEmpty();
+    return state.getMemberships().isEmpty() && state.getNextBestAction() == null;
   }
 
   /**

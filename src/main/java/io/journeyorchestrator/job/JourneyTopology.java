@@ -22,6 +22,7 @@ import io.journeyorchestrator.keyed.EarlierStateOperator;
 import io.journeyorchestrator.keyed.EventCustomerKey;
 import io.journeyorchestrator.keyed.JobState;
 import io.journeyorchestrator.keyed.MatchCustomerKey;
+import io.journeyorchestrator.keyed.StateInputCustomerKey;
 import io.journeyorchestrator.keyed.UpdateCustomerKey;
 import io.journeyorchestrator.matching.CompiledPattern;
 import io.journeyorchestrator.matching.PatternRuntime;
@@ -32,10 +33,12 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.stream.Collectors;
+import org.apache.flink.api.java.typeutils.EitherTypeInfo;
 import org.apache.flink.formats.avro.typeutils.AvroTypeInfo;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.DataStreamUtils;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
+import org.apache.flink.types.Either;
 
 /**
  * The job graph, built once for every set of endpoints (Kafka, replay, tests): events of types
@@ -106,19 +109,43 @@ public final class JourneyTopology {
         .transform("suppression policies", new AvroTypeInfo<>(SuppressionDecision.class),
             new EarlierStateOperator<>(new SuppressionPolicyFunction(job.suppressions())))
         .uid("suppression-policies");
-    DataStream<CustomerState> customerStates = DataStreamUtils
-        .reinterpretAsKeyedStream(memberships, new UpdateCustomerKey())
+    Optional<DataStream<NextBestAction>> decisions = decisions(events, memberships);
+
+    DataStream<PatternMatch> matches = memberships.getSideOutput(JobState.PUBLISHED_MATCHES);
+    return new Outputs(matches, audienceChanges, suppressions,
+        customerStates(memberships, decisions), decisions, matched.lateEvents(),
+        memberships.getSideOutput(JobState.NOTES));
+  }
+
+  /**
+   * Memberships and next best actions into each customer's current state. The decisions operator
+   * is keyed by customer and runs at the same parallelism, so both streams are still partitioned
+   * by customer and their union needs no exchange.
+   */
+  private DataStream<CustomerState> customerStates(DataStream<MembershipUpdate> memberships,
+      Optional<DataStream<NextBestAction>> decisions) {
+    EitherTypeInfo<MembershipUpdate, NextBestAction> inputType = new EitherTypeInfo<>(
+        new AvroTypeInfo<>(MembershipUpdate.class), new AvroTypeInfo<>(NextBestAction.class));
+    DataStream<Either<MembershipUpdate, NextBestAction>> inputs = memberships
+        .map(update -> Either.<MembershipUpdate, NextBestAction>Left(update))
+        .returns(inputType)
+        .name("state: memberships")
+        .uid("customer-state-memberships");
+    if (decisions.isPresent()) {
+      inputs = inputs.union(decisions.get()
+          .map(decision -> Either.<MembershipUpdate, NextBestAction>Right(decision))
+          .returns(inputType)
+          .name("state: next best actions")
+          .uid("customer-state-decisions"));
+    }
+    return DataStreamUtils
+        .reinterpretAsKeyedStream(inputs, new StateInputCustomerKey())
         .process(new CustomerStateFunction(
             job.audiences().stream().map(AudienceDefinition::id).collect(Collectors.toSet()),
             job.suppressions()))
         .returns(new AvroTypeInfo<>(CustomerState.class))
         .name("customer state")
         .uid("customer-state");
-
-    DataStream<PatternMatch> matches = memberships.getSideOutput(JobState.PUBLISHED_MATCHES);
-    return new Outputs(matches, audienceChanges, suppressions, customerStates,
-        decisions(events, memberships), matched.lateEvents(),
-        memberships.getSideOutput(JobState.NOTES));
   }
 
   /**

@@ -4,6 +4,7 @@ import io.journeyorchestrator.avro.CustomerState;
 import io.journeyorchestrator.avro.DeadLetter;
 import io.journeyorchestrator.avro.InteractionEvent;
 import io.journeyorchestrator.avro.LateEvent;
+import io.journeyorchestrator.avro.NextBestAction;
 import io.journeyorchestrator.avro.PatternMatch;
 import io.journeyorchestrator.internal.avro.AudienceState;
 import io.journeyorchestrator.internal.avro.CustomerProfile;
@@ -142,6 +143,12 @@ public final class JobState {
   public static MapStateDescriptor<Long, List<MembershipUpdate>> pendingStateUpdatesDescriptor() {
     return new MapStateDescriptor<>("pending-state-updates", Types.LONG,
         new ListTypeInfo<>(new AvroTypeInfo<>(MembershipUpdate.class)));
+  }
+
+  /** The customer-state operator's next best actions waiting for the watermark, by event time. */
+  public static MapStateDescriptor<Long, List<NextBestAction>> pendingStateDecisionsDescriptor() {
+    return new MapStateDescriptor<>("pending-state-decisions", Types.LONG,
+        new ListTypeInfo<>(new AvroTypeInfo<>(NextBestAction.class)));
   }
 
   /** The decisions operator's audience changes waiting for the watermark, by event time. */

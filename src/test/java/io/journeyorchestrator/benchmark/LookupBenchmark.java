@@ -305,7 +305,7 @@ public final class LookupBenchmark implements java.util.concurrent.Callable<Inte
             List.of("EMAIL", "SMS", "PUSH"), List.of("marketing", "upsell"),
             List.of("open-support-case"), m.getExpiresAt()))
         .toList();
-    return new CustomerState(customerId(i), asOf, memberships, suppressions, List.of(changeId));
+    return new CustomerState(customerId(i), asOf, memberships, suppressions, List.of(changeId), null);
   }
 
   private long write(EmbeddedKafka kafka, String topic) throws Exception {

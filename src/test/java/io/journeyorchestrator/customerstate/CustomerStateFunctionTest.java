@@ -5,12 +5,18 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.journeyorchestrator.avro.ActiveSuppression;
 import io.journeyorchestrator.avro.AudienceChange;
+import io.journeyorchestrator.avro.BlockedAction;
+import io.journeyorchestrator.avro.ChannelAction;
+import io.journeyorchestrator.avro.ChannelDecision;
+import io.journeyorchestrator.avro.CurrentAction;
 import io.journeyorchestrator.avro.CurrentMembership;
 import io.journeyorchestrator.avro.CustomerState;
 import io.journeyorchestrator.avro.MembershipChange;
+import io.journeyorchestrator.avro.NextBestAction;
 import io.journeyorchestrator.config.SuppressionDefinition;
 import io.journeyorchestrator.internal.avro.MembershipUpdate;
 import io.journeyorchestrator.keyed.JobState;
+import io.journeyorchestrator.keyed.StateInputCustomerKey;
 import java.util.List;
 import java.util.Set;
 import java.util.stream.Stream;
@@ -22,6 +28,7 @@ import org.apache.flink.state.rocksdb.EmbeddedRocksDBStateBackend;
 import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
+import org.apache.flink.types.Either;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -38,7 +45,8 @@ class CustomerStateFunctionTest {
   private static final Set<String> AUDIENCES =
       Set.of("support-case", "payment-trouble", "high-value");
 
-  private KeyedOneInputStreamOperatorTestHarness<String, MembershipUpdate, CustomerState> harness;
+  private KeyedOneInputStreamOperatorTestHarness<String, Either<MembershipUpdate, NextBestAction>,
+      CustomerState> harness;
 
   @BeforeEach
   void start() throws Exception {
@@ -51,11 +59,12 @@ class CustomerStateFunctionTest {
     harness.close();
   }
 
-  private static KeyedOneInputStreamOperatorTestHarness<String, MembershipUpdate, CustomerState>
-      harness(Set<String> audiences) throws Exception {
+  private static KeyedOneInputStreamOperatorTestHarness<String,
+      Either<MembershipUpdate, NextBestAction>, CustomerState> harness(Set<String> audiences)
+      throws Exception {
     var h = new KeyedOneInputStreamOperatorTestHarness<>(
         new KeyedProcessOperator<>(new CustomerStateFunction(audiences, List.of(QUIET))),
-        (MembershipUpdate u) -> u.getChange().getCustomerId(), Types.STRING);
+        new StateInputCustomerKey(), Types.STRING);
     h.setStateBackend(new EmbeddedRocksDBStateBackend());
     return h;
   }
@@ -77,8 +86,53 @@ class CustomerStateFunctionTest {
   }
 
   private void send(MembershipUpdate update) throws Exception {
-    harness.processElement(new StreamRecord<>(update,
+    harness.processElement(new StreamRecord<>(Either.Left(update),
         update.getChange().getEventTime().toEpochMilli()));
+  }
+
+  /** A next best action for alice at the minute: EMAIL takes the action, or nothing if null. */
+  private void decide(String emailAction, long minute) throws Exception {
+    NextBestAction decision = NextBestAction.newBuilder()
+        .setDecisionId("d-" + minute)
+        .setCustomerId("alice")
+        .setEventTime(minutes(minute))
+        .setChannels(List.of(
+            new ChannelDecision("EMAIL", emailAction, emailAction != null ? List.of()
+                : List.of(new BlockedAction("offer", "suppressed:quiet", null))),
+            new ChannelDecision("SMS", null, List.of())))
+        .setHoldout(false)
+        .setSendAfter(emailAction == null ? null : minutes(minute + 600))
+        .build();
+    harness.processElement(new StreamRecord<>(Either.Right(decision),
+        minutes(minute).toEpochMilli()));
+  }
+
+  @Test
+  void shouldCarryWhatTheChannelsAreToDoAndWriteOnlyWhenThatChanges() throws Exception {
+    send(update("support-case", MembershipChange.ENTERED, 10, null, false));
+    decide("offer", 10);
+    harness.processWatermark(minutes(10).toEpochMilli());
+    List<CustomerState> states = emitted();
+    assertThat(states).as("one record per instant, memberships and decision together").hasSize(1);
+    assertThat(states.get(0).getNextBestAction()).isEqualTo(new CurrentAction("d-10",
+        minutes(10), List.of(new ChannelAction("EMAIL", "offer")), minutes(610)));
+
+    decide(null, 20);
+    harness.processWatermark(minutes(20).toEpochMilli());
+    states = emitted();
+    assertThat(states).hasSize(1);
+    assertThat(states.get(0).getNextBestAction()).as("nothing to do on any channel").isNull();
+    assertThat(states.get(0).getChangeIds()).isEmpty();
+
+    decide(null, 30);
+    harness.processWatermark(minutes(30).toEpochMilli());
+    assertThat(emitted()).as("a decision that changes nothing a touchpoint sees").isEmpty();
+
+    send(update("support-case", MembershipChange.EXITED, 40, null, false));
+    harness.processWatermark(minutes(40).toEpochMilli());
+    assertThat(emitted()).singleElement().satisfies(
+        state -> assertThat(CustomerStates.holdsNothing(state)).isTrue());
+    assertThat(customersWithState()).isZero();
   }
 
   private List<CustomerState> emitted() {
@@ -92,7 +146,8 @@ class CustomerStateFunctionTest {
     KeyedStateBackend<String> backend = harness.getOperator().getKeyedStateBackend();
     long count = 0;
     for (String state : List.of(JobState.customerStateDescriptor().getName(),
-        JobState.pendingStateUpdatesDescriptor().getName())) {
+        JobState.pendingStateUpdatesDescriptor().getName(),
+        JobState.pendingStateDecisionsDescriptor().getName())) {
       try (Stream<String> keys = backend.getKeys(state, VoidNamespace.INSTANCE)) {
         count += keys.count();
       }

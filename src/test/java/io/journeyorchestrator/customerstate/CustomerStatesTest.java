@@ -18,7 +18,7 @@ class CustomerStatesTest {
           List.of("support-case"), minutes(70)),
           new ActiveSuppression("vip", List.of(), List.of(),
               List.of("high-value", "support-case"), null)),
-      List.of());
+      List.of(), null);
 
   @Test
   void shouldReportTheStateUnchangedBeforeAnyExpiry() {

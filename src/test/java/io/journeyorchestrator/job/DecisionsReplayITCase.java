@@ -201,6 +201,12 @@ class DecisionsReplayITCase {
             + " offer-email capped:category:marketing until @100,"
             + " retention-email capped:category:marketing until @100] after -",
         "@100 CALL_CENTER=- EMAIL=gold-email after @100");
+    // The current state a touchpoint reads says what to do now, from the latest decision.
+    JsonNode state = JSON.readTree(result.currentStates().stream()
+        .filter(line -> line.getCustomerId().equals(alice)).findFirst().orElseThrow().getJson());
+    assertThat(state.path("nextBestAction").path("actions").toString())
+        .isEqualTo("[{\"channel\":\"EMAIL\",\"actionId\":\"gold-email\"}]");
+    assertThat(at(state.path("nextBestAction").path("decidedAt"))).isEqualTo("@100");
   }
 
   @Test

@@ -75,11 +75,11 @@ class LookupServiceITCase {
             new CurrentMembership("support-case", minutes(10), EXPIRY)),
         List.of(new ActiveSuppression("no-marketing", List.of("EMAIL"), List.of("marketing"),
             List.of("support-case"), EXPIRY)),
-        List.of("c1"));
+        List.of("c1"), null);
   }
 
   private static CustomerState only(String customerId, CurrentMembership membership) {
-    return new CustomerState(customerId, minutes(10), List.of(membership), List.of(), List.of());
+    return new CustomerState(customerId, minutes(10), List.of(membership), List.of(), List.of(), null);
   }
 
   /** Writes records in one transaction, committed or aborted. */
@@ -144,7 +144,7 @@ class LookupServiceITCase {
       assertThat(lookup.customer("carol").status()).as("aborted").isEqualTo(404);
       assertThat(lookup.customer("bob").status()).isEqualTo(200);
 
-      write(topic, true, new CustomerState("bob", minutes(30), List.of(), List.of(), List.of()));
+      write(topic, true, new CustomerState("bob", minutes(30), List.of(), List.of(), List.of(), null));
       awaitStatus(lookup, "bob", 404);
       assertThat(lookup.customers()).isEqualTo(1);
       assertThat(lookup.customer("alice").status()).isEqualTo(200);

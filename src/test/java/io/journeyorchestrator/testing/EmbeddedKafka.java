@@ -265,7 +265,7 @@ public final class EmbeddedKafka implements AutoCloseable {
     long asOf = Long.parseLong(new String(record.headers()
         .lastHeader(KafkaOutputSerializer.EVENT_TIME_HEADER).value(), StandardCharsets.UTF_8));
     return new CustomerState(new String(record.key(), StandardCharsets.UTF_8),
-        Instant.ofEpochMilli(asOf), List.of(), List.of(), List.of());
+        Instant.ofEpochMilli(asOf), List.of(), List.of(), List.of(), null);
   }
 
   /** Whether a consumer group has committed the end offset of every partition of a topic. */
