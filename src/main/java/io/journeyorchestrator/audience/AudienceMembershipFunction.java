@@ -69,8 +69,8 @@ public final class AudienceMembershipFunction
     implements EarlierStateOperator.Owner {
   private final AudienceRules rules;
   private final long longestMatchSpanMillis;
-  /** Emit {@link JobState#NOTES} on what did not happen (explain.sh); off in the running job. */
-  private final boolean traced;
+  /** The customer to emit {@link JobState#NOTES} for (explain.sh); null in the running job. */
+  private final String tracedCustomer;
   private transient EventTimeBuffer<DetectedMatch> pending;
   private transient ValueState<Long> erasedAt;
   private transient ValueState<String> erasedEventId;
@@ -87,20 +87,24 @@ public final class AudienceMembershipFunction
 
   /** @param longestMatchSpan the longest time from first to last event of any pattern's match */
   public AudienceMembershipFunction(AudienceRules rules, Duration longestMatchSpan) {
-    this(rules, longestMatchSpan, false);
+    this(rules, longestMatchSpan, null);
   }
 
-  /** @param traced whether to say, on {@link JobState#NOTES}, why entries were ignored */
+  /**
+   * @param tracedCustomer the customer for whom to say, on {@link JobState#NOTES}, why entries
+   *     were ignored, or null
+   */
   public AudienceMembershipFunction(AudienceRules rules, Duration longestMatchSpan,
-      boolean traced) {
+      String tracedCustomer) {
     this.rules = rules;
     this.longestMatchSpanMillis = longestMatchSpan.toMillis();
-    this.traced = traced;
+    this.tracedCustomer = tracedCustomer;
   }
 
   private void note(OnTimerContext ctx, long now, String subject, String text) {
-    if (traced) {
-      ctx.output(JobState.NOTES, OutputLines.note(ctx.getCurrentKey(), now, subject, text));
+    if (ctx.getCurrentKey().equals(tracedCustomer)) {
+      ctx.output(JobState.NOTES, OutputLines.note(OutputLines.BLOCKED, ctx.getCurrentKey(), now,
+          subject, text));
     }
   }
 

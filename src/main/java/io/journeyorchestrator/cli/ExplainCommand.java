@@ -2,6 +2,7 @@ package io.journeyorchestrator.cli;
 
 import io.journeyorchestrator.config.AudienceDefinition;
 import io.journeyorchestrator.config.JobDefinition;
+import io.journeyorchestrator.config.JobSettings;
 import io.journeyorchestrator.io.JsonEventCodec;
 import io.journeyorchestrator.io.MalformedEventException;
 import io.journeyorchestrator.job.ReplayJob;
@@ -87,11 +88,15 @@ final class ExplainCommand implements Callable<Integer> {
       return JourneyCli.INVALID;
     }
 
-    ReplayJob.Result result = LocalReplays.run(job.get(), true, parallelism, eventsFile,
+    ReplayJob.Result result = LocalReplays.run(job.get(), customerId, parallelism, eventsFile,
         Optional.ofNullable(until), Path.of(System.getProperty("java.io.tmpdir")));
     JourneyExplanation explanation =
         new JourneyExplanation(job.get(), customerId, events, result.outputs());
     explanation.timeline().forEach(out::println);
+    if (job.get().settings().engine() != JobSettings.Engine.JOURNEY) {
+      out.println("(partial matches are traced by the journey engine only; this job runs"
+          + " flink-cep, which decides the same matches)");
+    }
     audience.ifPresent(a -> {
       out.println();
       explanation.whyNot(a).forEach(out::println);

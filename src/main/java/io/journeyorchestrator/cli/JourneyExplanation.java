@@ -81,7 +81,7 @@ final class JourneyExplanation {
         + outputs.get(OutputLines.AUDIENCE_CHANGES).size() + " audience changes, "
         + outputs.get(OutputLines.SUPPRESSIONS).size() + " suppression decisions, "
         + outputs.get(OutputLines.DECISIONS).size() + " next best actions, "
-        + outputs.get(OutputLines.NOTES).size() + " blocked");
+        + notes(OutputLines.BLOCKED).size() + " blocked");
     lines.add("Times in UTC" + zone.map(z -> "; local times in " + z + " (profile.timezone)")
         .orElse(" (the profile has no timezone)"));
     lines.add("");
@@ -138,7 +138,7 @@ final class JourneyExplanation {
         + changes.stream().filter(c -> c.getLabel().endsWith(" EXITED")).count() + " exits"
         + (last == null ? "" : "; last: " + withoutTimeAndCustomer(last.getReadable()).trim()
             + " at " + UTC.format(Instant.ofEpochMilli(last.getTime()))));
-    for (OutputLine note : outputs.get(OutputLines.NOTES)) {
+    for (OutputLine note : notes(OutputLines.BLOCKED)) {
       if (note.getLabel().equals(audience.id()) || audience.enter().contains(note.getLabel())) {
         lines.add("  blocked at " + UTC.format(Instant.ofEpochMilli(note.getTime())) + ": "
             + parse(note.getJson()).path("note").asText());
@@ -164,7 +164,8 @@ final class JourneyExplanation {
     long matches = outputs.get(OutputLines.MATCHES).stream()
         .filter(m -> m.getLabel().equals(pattern.id())).count();
     lines.add("  pattern " + pattern.id() + ": matched " + matches + " times"
-        + (pattern.within() == null ? "" : ", within " + Durations.format(pattern.within())));
+        + (pattern.within() == null ? "" : ", within " + Durations.format(pattern.within()))
+        + partialsOf(pattern));
     boolean lacking = false;
     for (StepDefinition step : pattern.steps()) {
       List<String> satisfying = new ArrayList<>();
@@ -198,6 +199,26 @@ final class JourneyExplanation {
               + " (first: " + failures.get(0) + ")") + mark);
     }
     return lines;
+  }
+
+  private List<OutputLine> notes(String word) {
+    return outputs.get(OutputLines.NOTES).stream()
+        .filter(note -> parse(note.getJson()).path("what").asText().equals(word)).toList();
+  }
+
+  /** The partial matches of a pattern as the engine traced them: how many started, ended how. */
+  private String partialsOf(PatternDefinition pattern) {
+    List<String> texts = notes(OutputLines.PARTIAL).stream()
+        .filter(note -> note.getLabel().equals(pattern.id()))
+        .map(note -> parse(note.getJson()).path("note").asText()).toList();
+    if (texts.isEmpty()) {
+      return "";
+    }
+    return "; partial matches: " + texts.stream().filter(t -> t.contains(" started")).count()
+        + " started, " + texts.stream().filter(t -> t.contains(" advanced")).count()
+        + " advanced, " + texts.stream().filter(t -> t.contains(" timed out")).count()
+        + " timed out, " + texts.stream().filter(t -> t.contains(" dropped")).count()
+        + " dropped; last: " + texts.get(texts.size() - 1);
   }
 
   private record Entry(long time, int order, String text) {}

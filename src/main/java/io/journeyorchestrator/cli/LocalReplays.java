@@ -19,9 +19,10 @@ final class LocalReplays {
    * Runs on a local MiniCluster with the heap state backend (a replay's state lives only as
    * long as the run), its raw output parts in a temporary folder under {@code partsParent}.
    *
-   * @param traced whether the audience operator notes what it did not do (explain)
+   * @param tracedCustomer the customer whose journey to trace (explain), or null
    */
-  static ReplayJob.Result run(JobDefinition job, boolean traced, int parallelism, Path eventsFile,
+  static ReplayJob.Result run(JobDefinition job, String tracedCustomer, int parallelism,
+      Path eventsFile,
       Optional<Instant> until, Path partsParent) throws Exception {
     Configuration flink = new Configuration();
     flink.set(CoreOptions.DEFAULT_PARALLELISM, parallelism);
@@ -30,7 +31,8 @@ final class LocalReplays {
     Files.createDirectories(partsParent);
     Path parts = Files.createTempDirectory(partsParent, ".parts-");
     try {
-      return (traced ? replay.traced() : replay).run(eventsFile, until, parts);
+      return (tracedCustomer == null ? replay : replay.tracing(tracedCustomer))
+          .run(eventsFile, until, parts);
     } finally {
       FileUtils.deleteDirectory(parts.toFile());
     }

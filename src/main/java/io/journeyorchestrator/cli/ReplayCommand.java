@@ -125,7 +125,7 @@ final class ReplayCommand implements Callable<Integer> {
 
   /** Replays one job folder over the events and writes its output files to the folder. */
   private ReplayJob.Result replay(JobDefinition job, Path folder) throws Exception {
-    ReplayJob.Result result = LocalReplays.run(job, false, parallelism, eventsFile,
+    ReplayJob.Result result = LocalReplays.run(job, null, parallelism, eventsFile,
         Optional.ofNullable(until), folder);
     for (String kind : outputFiles(job)) {
       write(folder.resolve(kind + ".jsonl"), result.of(kind), OutputLine::getJson);

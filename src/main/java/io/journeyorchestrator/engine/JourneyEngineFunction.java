@@ -26,6 +26,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import org.apache.flink.api.common.accumulators.ListAccumulator;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.metrics.MetricGroup;
@@ -69,6 +70,11 @@ public final class JourneyEngineFunction
     extends KeyedProcessFunction<String, InteractionEvent, DetectedMatch>
     implements EarlierStateOperator.Owner {
   private static final long NO_DEADLINE = Long.MAX_VALUE;
+  /**
+   * The accumulator of what the traced customer's partial matches did, one entry per line as
+   * {@code <epoch millis> TAB <pattern id> TAB <text>}: one customer's, so it stays small.
+   */
+  public static final String ENGINE_NOTES = "engineNotes";
 
   private final CustomerTimeline timeline;
   private final int activeCustomers;
@@ -84,6 +90,10 @@ public final class JourneyEngineFunction
    * nothing, which keeps the automaton's bookkeeping identical to CEP's.
    */
   private final Set<String>[] routes;
+  /** The customer whose partial matches explain.sh follows ({@link #ENGINE_NOTES}); or null. */
+  private final String tracedCustomer;
+  private final List<PartialMatchTrace> traces;
+  private transient ListAccumulator<String> notes;
   private transient long[] stepsHolding;
   private transient Counter[] matchCounters;
   private transient Counter[][] conditionErrors;
@@ -99,6 +109,17 @@ public final class JourneyEngineFunction
    */
   public JourneyEngineFunction(CustomerTimeline timeline, List<CompiledPattern> patterns,
       int maxPartialMatches, int activeCustomers) {
+    this(timeline, patterns, maxPartialMatches, activeCustomers, null);
+  }
+
+  /**
+   * @param tracedCustomer the customer whose partial matches to describe in the {@link
+   *     #ENGINE_NOTES} accumulator (explain.sh), or null
+   */
+  public JourneyEngineFunction(CustomerTimeline timeline, List<CompiledPattern> patterns,
+      int maxPartialMatches, int activeCustomers, String tracedCustomer) {
+    this.tracedCustomer = tracedCustomer;
+    this.traces = patterns.stream().map(p -> new PartialMatchTrace(p.definition())).toList();
     this.timeline = timeline;
     this.activeCustomers = activeCustomers;
     this.patterns = List.copyOf(patterns);
@@ -125,6 +146,10 @@ public final class JourneyEngineFunction
       throw new IllegalStateException("the journey engine runs in a JourneyEngineOperator");
     }
     timeline.open(getRuntimeContext());
+    if (tracedCustomer != null) {
+      notes = new ListAccumulator<>();
+      getRuntimeContext().addAccumulator(ENGINE_NOTES, notes);
+    }
     active = timeline.activeCustomers(activeCustomers, keys,
         getRuntimeContext().getMetricGroup().addGroup("engine"));
     stepsHolding = new long[patterns.size()];
@@ -200,6 +225,8 @@ public final class JourneyEngineFunction
       Collector<DetectedMatch> out) throws Exception {
     CustomerTimeline.Release release = timeline.release(state, firing, watermark, watermark);
     Customer customer = new Customer(release.engineState());
+    customer.traced = tracedCustomer != null
+        && tracedCustomer.equals(ActiveCustomers.customerOf(state));
     release.forEachDue((event, erasure) -> {
       if (erasure) {
         out.collect(ErasureRequests.of(event.getEvent()));
@@ -250,7 +277,10 @@ public final class JourneyEngineFunction
       }
       Emitter emitter = new Emitter(p, customer, event, out);
       PatternState after = matcher.advanceTime(before, timestamp, emitter);
+      trace(customer, p, before, after, null, timestamp, emitter);
+      PatternState timed = after;
       after = matcher.onEvent(after, eventId, timestamp, stepsHolding[p], emitter);
+      trace(customer, p, timed, after, eventId, timestamp, emitter);
       customer.update(p, before, after, event);
     }
   }
@@ -275,14 +305,28 @@ public final class JourneyEngineFunction
       if (matchers.get(p).nextDeadline(before) > now) {
         continue;
       }
-      PatternState after = matchers.get(p).advanceTime(before, now,
-          new Emitter(p, customer, null, out));
+      Emitter emitter = new Emitter(p, customer, null, out);
+      PatternState after = matchers.get(p).advanceTime(before, now, emitter);
+      trace(customer, p, before, after, null, now, emitter);
       customer.update(p, before, after, null);
+    }
+  }
+
+  private void trace(Customer customer, int pattern, PatternState before, PatternState after,
+      String eventId, long time, Emitter emitter) {
+    if (customer.traced && before != after) {
+      for (PartialMatchTrace.Line line : traces.get(pattern).describe(before, after, eventId,
+          time, emitter.matchedEventIds)) {
+        notes.add(line.time() + "\t" + patterns.get(pattern).definition().id() + "\t"
+            + line.text());
+      }
     }
   }
 
   /** One customer's engine state while a release is applied; stored with the timeline once. */
   private final class Customer {
+    /** Whether this is the customer explain.sh follows. */
+    private boolean traced;
     private final EngineState stored;
     private final Map<String, EnginePatternState> records;
     private final Map<String, JourneyEvent> anchors;
@@ -408,6 +452,8 @@ public final class JourneyEngineFunction
     private final Customer customer;
     private final JourneyEvent current;
     private final Collector<DetectedMatch> out;
+    /** The events of the matches emitted, for the trace (which leaves them to the match). */
+    private final Set<String> matchedEventIds = new HashSet<>();
 
     Emitter(int pattern, Customer customer, JourneyEvent current, Collector<DetectedMatch> out) {
       this.pattern = pattern;
@@ -424,6 +470,9 @@ public final class JourneyEngineFunction
         if (!step.absent()) {
           match.step(step.name()).forEach(ref -> eventIds.add(ref.eventId()));
         }
+      }
+      if (customer.traced) {
+        match.events().forEach(ref -> matchedEventIds.add(ref.eventId()));
       }
       String lastId = eventIds.get(eventIds.size() - 1);
       JourneyEvent last = current != null && current.getEvent().getEventId().equals(lastId)

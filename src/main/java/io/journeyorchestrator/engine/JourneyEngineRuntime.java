@@ -50,6 +50,17 @@ public final class JourneyEngineRuntime implements PatternRuntime {
    */
   public static final String SEPARATE_OPERATOR_UID = "journey-engine";
 
+  private final String tracedCustomer;
+
+  public JourneyEngineRuntime() {
+    this(null);
+  }
+
+  /** @param tracedCustomer whose partial matches to describe (explain.sh), or null */
+  public JourneyEngineRuntime(String tracedCustomer) {
+    this.tracedCustomer = tracedCustomer;
+  }
+
   @Override
   public Outputs run(KeyedStream<InteractionEvent, String> events, JobDefinition job,
       List<CompiledPattern> patterns) {
@@ -57,7 +68,8 @@ public final class JourneyEngineRuntime implements PatternRuntime {
         .transform("customer timeline and journey engine", new AvroTypeInfo<>(DetectedMatch.class),
             new JourneyEngineOperator(new JourneyEngineFunction(CustomerTimeline.of(job, patterns),
                 patterns, MAX_PARTIAL_MATCHES,
-                events.getExecutionEnvironment().getConfiguration().get(ACTIVE_CUSTOMERS)),
+                events.getExecutionEnvironment().getConfiguration().get(ACTIVE_CUSTOMERS),
+                tracedCustomer),
             events.getExecutionEnvironment().getConfiguration().get(WRITE_BACK_AFTER)))
         .uid(CustomerTimeline.OPERATOR_UID);
     return new Outputs(engine, engine.getSideOutput(JobState.LATE_EVENTS));

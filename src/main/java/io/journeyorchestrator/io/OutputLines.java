@@ -72,13 +72,22 @@ public final class OutputLines {
         ReadableRecords.format(decision), JsonRecords.toJson(decision));
   }
 
-  /** @param subject what the note is about (an audience id), also its label */
-  public static OutputLine note(String customerId, long time, String subject, String text) {
+  /** The word of a note on something that did not happen, and why. */
+  public static final String BLOCKED = "BLOCKED";
+  /** The word of a note on a partial match that started, advanced, timed out or was dropped. */
+  public static final String PARTIAL = "PARTIAL";
+
+  /**
+   * @param word {@link #BLOCKED} or {@link #PARTIAL}
+   * @param subject what the note is about (an audience or pattern id), also its label
+   */
+  public static OutputLine note(String word, String customerId, long time, String subject,
+      String text) {
     String json = "{\"customerId\":" + JsonRecords.quote(customerId) + ",\"time\":" + time
-        + ",\"subject\":" + JsonRecords.quote(subject) + ",\"note\":" + JsonRecords.quote(text)
-        + "}";
+        + ",\"what\":" + JsonRecords.quote(word) + ",\"subject\":" + JsonRecords.quote(subject)
+        + ",\"note\":" + JsonRecords.quote(text) + "}";
     return new OutputLine(NOTES, time, customerId, subject + " " + text, subject,
-        ReadableRecords.note(customerId, time, subject, text), json);
+        ReadableRecords.note(word, customerId, time, subject, text), json);
   }
 
   /** Dead letters of a replay sort in file order: by line number. */

@@ -106,10 +106,14 @@ public final class ReadableRecords {
     return JsonRecords.toJson(record);
   }
 
-  /** Something that did not happen and why (explain.sh), e.g. an entry ignored in cooldown. */
-  public static String note(String customerId, long time, String subject, String text) {
+  /**
+   * A note of a traced replay (explain.sh): {@code BLOCKED} for something that did not happen and
+   * why (an entry ignored in cooldown), {@code PARTIAL} for a partial match that changed.
+   */
+  public static String note(String word, String customerId, long time, String subject,
+      String text) {
     return String.format("%s  %-9s %-8s  %-26s %s", time(Instant.ofEpochMilli(time)), customerId,
-        "BLOCKED", subject, text);
+        word, subject, text);
   }
 
   static String shortId(String id) {

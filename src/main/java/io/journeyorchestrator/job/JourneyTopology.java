@@ -52,21 +52,22 @@ public final class JourneyTopology {
   static final String DECISIONS_UID = "next-best-action";
   private final JobDefinition job;
   private final PatternRuntime patternRuntime;
-  private final boolean traced;
+  private final String tracedCustomer;
 
   public JourneyTopology(JobDefinition job, PatternRuntime patternRuntime) {
-    this(job, patternRuntime, false);
+    this(job, patternRuntime, null);
   }
 
-  private JourneyTopology(JobDefinition job, PatternRuntime patternRuntime, boolean traced) {
+  private JourneyTopology(JobDefinition job, PatternRuntime patternRuntime,
+      String tracedCustomer) {
     this.job = job;
     this.patternRuntime = patternRuntime;
-    this.traced = traced;
+    this.tracedCustomer = tracedCustomer;
   }
 
-  /** The same graph, whose audience operator also says why entries were ignored (notes). */
-  public JourneyTopology traced() {
-    return new JourneyTopology(job, patternRuntime, true);
+  /** The same graph, whose audience operator also says why this customer's entries were ignored. */
+  public JourneyTopology tracing(String customerId) {
+    return new JourneyTopology(job, patternRuntime, customerId);
   }
 
   /** What the graph produces. */
@@ -97,7 +98,7 @@ public final class JourneyTopology {
         .reinterpretAsKeyedStream(matchesAndErasures, new MatchCustomerKey())
         .transform("audience membership", new AvroTypeInfo<>(MembershipUpdate.class),
             new EarlierStateOperator<>(new AudienceMembershipFunction(
-                new AudienceRules(job.audiences()), longestMatchSpan(), traced)))
+                new AudienceRules(job.audiences()), longestMatchSpan(), tracedCustomer)))
         .uid("audience-membership");
     DataStream<AudienceChange> audienceChanges = memberships
         .map(MembershipUpdate::getChange)

@@ -18,8 +18,13 @@ final class PatternEngines {
 
   /** For replay, whose summary reports condition errors per step (CEP needs a probe for it). */
   static PatternRuntime forReplay(JobSettings settings) {
+    return forReplay(settings, null);
+  }
+
+  /** @param tracedCustomer whose partial matches the journey engine describes, or null */
+  static PatternRuntime forReplay(JobSettings settings, String tracedCustomer) {
     return settings.engine() == JobSettings.Engine.JOURNEY
-        ? new JourneyEngineRuntime()
+        ? new JourneyEngineRuntime(tracedCustomer)
         : CepPatternRuntime.probingConditions();
   }
 }

@@ -6,6 +6,7 @@ import io.journeyorchestrator.config.EventCatalogCheck;
 import io.journeyorchestrator.config.JobDefinition;
 import io.journeyorchestrator.diagnostics.ErrorTally;
 import io.journeyorchestrator.diagnostics.RunDiagnostics;
+import io.journeyorchestrator.engine.JourneyEngineFunction;
 import io.journeyorchestrator.internal.avro.OutputLine;
 import io.journeyorchestrator.io.NumberedLineFormat;
 import io.journeyorchestrator.io.OutputLineFileSink;
@@ -66,26 +67,29 @@ public final class ReplayJob {
 
   private final JobDefinition job;
   private final Configuration flinkConfig;
-  private final boolean traced;
+  private final String tracedCustomer;
 
   /**
    * Kryo is refused as in flink-conf/ (pipeline.generic-types: false), so a type that would fall
    * back to it fails every replay and test, not a production savepoint.
    */
   public ReplayJob(JobDefinition job, Configuration flinkConfig) {
-    this(job, flinkConfig, false);
+    this(job, flinkConfig, null);
   }
 
-  private ReplayJob(JobDefinition job, Configuration flinkConfig, boolean traced) {
+  private ReplayJob(JobDefinition job, Configuration flinkConfig, String tracedCustomer) {
     this.job = job;
     this.flinkConfig = new Configuration(flinkConfig);
     this.flinkConfig.set(PipelineOptions.GENERIC_TYPES, false);
-    this.traced = traced;
+    this.tracedCustomer = tracedCustomer;
   }
 
-  /** The same replay, with notes on what did not happen and why (explain.sh). */
-  public ReplayJob traced() {
-    return new ReplayJob(job, flinkConfig, true);
+  /**
+   * The same replay, with notes (kind {@link OutputLines#NOTES}) on what it did not do for one
+   * customer and why, and what the journey engine did with their partial matches (explain.sh).
+   */
+  public ReplayJob tracing(String customerId) {
+    return new ReplayJob(job, flinkConfig, customerId);
   }
 
   /**
@@ -139,8 +143,9 @@ public final class ReplayJob {
         .name("parse events")
         .uid("parse-replay-events");
 
-    JourneyTopology topology = new JourneyTopology(job, PatternEngines.forReplay(job.settings()));
-    JourneyTopology.Outputs outputs = (traced ? topology.traced() : topology)
+    JourneyTopology.Outputs outputs = new JourneyTopology(job,
+        PatternEngines.forReplay(job.settings(), tracedCustomer))
+        .tracing(tracedCustomer)
         .build(events.assignTimestampsAndWatermarks(EventTime.ofEvents(job.settings()))
             .setParallelism(1)
             .name("event time"));
@@ -173,6 +178,10 @@ public final class ReplayJob {
           kept.add(line);
         }
       }
+      if (kind.equals(OutputLines.NOTES)) {
+        kept.addAll(0, engineNotes(result).stream()
+            .filter(line -> line.getTime() <= endOfTime.toEpochMilli()).toList());
+      }
       kept.sort(DECISIONS.contains(kind) ? DECISION_ORDER : INPUT_ORDER);
       sorted.put(kind, kept);
     }
@@ -185,6 +194,18 @@ public final class ReplayJob {
             result.<Long>getAccumulatorResult(RunDiagnostics.UNUSED_EVENTS_DROPPED), 0L),
         Optional.ofNullable(result.<EventCatalogCheck>getAccumulatorResult(
             ReplayEventParser.CATALOG_CHECK)));
+  }
+
+  /** What the journey engine did with the traced customer's partial matches, as notes. */
+  private List<OutputLine> engineNotes(JobExecutionResult result) {
+    List<String> entries = result.getAccumulatorResult(JourneyEngineFunction.ENGINE_NOTES);
+    List<OutputLine> notes = new ArrayList<>();
+    for (String entry : entries == null ? List.<String>of() : entries) {
+      String[] parts = entry.split("\t", 3);
+      notes.add(OutputLines.note(OutputLines.PARTIAL, tracedCustomer, Long.parseLong(parts[0]),
+          parts[1], parts[2]));
+    }
+    return notes;
   }
 
   /** Empty when no operator registered the tally, e.g. a job without audiences. */

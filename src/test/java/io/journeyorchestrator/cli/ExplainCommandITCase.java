@@ -71,10 +71,19 @@ class ExplainCommandITCase {
             + " pattern:store-visit ignored: in cooldown until 2026-03-02T10:20:00Z")
         .contains("entry by pattern:payment-failed ignored: enterWhen is false (profile:"
             + " {tier=silver, timezone=Europe/Berlin})")
+        // The journey engine's partial matches of the pattern that did not match.
+        .contains("2026-03-02T09:40:00Z  03-02 10:40  PARTIAL   calls-after-failed-payment"
+            + " partial match started: f1 took step failed-payment")
+        .contains("2026-03-02T09:50:00Z  03-02 10:50  PARTIAL   calls-after-failed-payment"
+            + " partial match advanced: c1 took step calls (2 events: f1,c1)")
+        .contains("2026-03-02T12:40:00Z  03-02 13:40  PARTIAL   calls-after-failed-payment"
+            + " partial match timed out after 3h at step calls (f1,c1)")
         .doesNotContain("bob")
         .contains("Why not callers?")
         .contains("at the end: not a member; 0 entries, 0 exits")
-        .contains("pattern calls-after-failed-payment: matched 0 times, within 3h")
+        .contains("pattern calls-after-failed-payment: matched 0 times, within 3h; partial"
+            + " matches: 1 started, 1 advanced, 1 timed out, 0 dropped; last: partial match timed"
+            + " out after 3h at step calls (f1,c1)")
         .contains("step failed-payment (needs 1 events; event.type == \"payment.failed\"):"
             + " 1 events satisfy it: f1 at 2026-03-02T09:40:00Z")
         .containsPattern("step calls \\(needs 2\\+ events; [^)]*\\): 1 events satisfy it: c1 at"
@@ -114,6 +123,8 @@ class ExplainCommandITCase {
         // deadline completes the match a week later, and the customer enters activation-help.
         .containsPattern("2026-03-12T09:01:00Z  EVENT     order\\.completed .* e-7-4808 .*"
             + "-> in device-purchased, device-not-activated")
+        .contains("2026-03-12T09:01:00Z  PARTIAL   device-not-activated       partial match"
+            + " started: e-7-4808 took step device-purchase")
         .contains("2026-03-19T09:01:00Z  MATCH     device-not-activated       1 events from"
             + " 2026-03-12T09:01:00Z (e-7-4808)")
         .contains("2026-03-19T09:01:00Z  ENTERED   activation-help            "
