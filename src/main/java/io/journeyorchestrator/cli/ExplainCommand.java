@@ -12,12 +12,12 @@ import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -32,11 +32,7 @@ import picocli.CommandLine.Spec;
         + " journey: their events, the matches they took part in, audience changes,"
         + " suppressions, next best actions, and what was blocked and why.")
 final class ExplainCommand implements Callable<Integer> {
-  @Option(names = "--job", required = true, description = "Job folder, e.g. jobs/telecom-demo")
-  Path jobDir;
-
-  @Option(names = "--events", required = true, description = "Events file (.jsonl)")
-  Path eventsFile;
+  @Mixin ReplayInputs inputs;
 
   @Option(names = "--customer", required = true, description = "The customer id to explain")
   String customerId;
@@ -46,27 +42,14 @@ final class ExplainCommand implements Callable<Integer> {
       + " customer's events that satisfy each step")
   String audienceId;
 
-  @Option(names = "--until", converter = ReplayCommand.InstantConverter.class,
-      description = "Stop time at this ISO-8601 instant (default: the newest event)")
-  Instant until;
-
-  @Option(names = "--parallelism", defaultValue = "2",
-      description = "Parallelism of the local run (results do not depend on it)")
-  int parallelism;
-
   @Spec CommandSpec spec;
 
   @Override
   public Integer call() throws Exception {
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
-    Optional<JobDefinition> job = ValidateCommand.loadOrReport(jobDir, err);
+    Optional<JobDefinition> job = inputs.load(err);
     if (job.isEmpty()) {
-      return JourneyCli.INVALID;
-    }
-    if (!Files.isRegularFile(eventsFile)) {
-      err.println(eventsFile + ": events file not found");
-      err.flush();
       return JourneyCli.INVALID;
     }
     Optional<AudienceDefinition> audience = Optional.empty();
@@ -74,7 +57,7 @@ final class ExplainCommand implements Callable<Integer> {
       audience = job.get().audiences().stream().filter(a -> a.id().equals(audienceId))
           .findFirst();
       if (audience.isEmpty()) {
-        err.println("--audience " + audienceId + ": no such audience in " + jobDir + "; known: "
+        err.println("--audience " + audienceId + ": no such audience in " + inputs.jobDir + "; known: "
             + String.join(", ", job.get().audiences().stream().map(AudienceDefinition::id)
                 .sorted().toList()));
         err.flush();
@@ -83,13 +66,14 @@ final class ExplainCommand implements Callable<Integer> {
     }
     List<JourneyExplanation.CustomerEvent> events = eventsOf(customerId);
     if (events.isEmpty()) {
-      err.println(eventsFile + ": no event of customer " + customerId);
+      err.println(inputs.eventsFile + ": no event of customer " + customerId);
       err.flush();
       return JourneyCli.INVALID;
     }
 
-    ReplayJob.Result result = LocalReplays.run(job.get(), customerId, parallelism, eventsFile,
-        Optional.ofNullable(until), Path.of(System.getProperty("java.io.tmpdir")));
+    ReplayJob.Result result = LocalReplays.run(job.get(), customerId, inputs.parallelism,
+        inputs.eventsFile, inputs.untilOptional(),
+        Path.of(System.getProperty("java.io.tmpdir")));
     JourneyExplanation explanation =
         new JourneyExplanation(job.get(), customerId, events, result.outputs());
     explanation.timeline().forEach(out::println);
@@ -109,7 +93,8 @@ final class ExplainCommand implements Callable<Integer> {
   /** The customer's events as read, with line numbers; unreadable lines are replay's to report. */
   private List<JourneyExplanation.CustomerEvent> eventsOf(String customer) throws IOException {
     List<JourneyExplanation.CustomerEvent> events = new ArrayList<>();
-    try (BufferedReader reader = Files.newBufferedReader(eventsFile, StandardCharsets.UTF_8)) {
+    try (BufferedReader reader = Files.newBufferedReader(inputs.eventsFile,
+        StandardCharsets.UTF_8)) {
       long number = 0;
       for (String line = reader.readLine(); line != null; line = reader.readLine()) {
         number++;
@@ -119,7 +104,7 @@ final class ExplainCommand implements Callable<Integer> {
         try {
           var event = JsonEventCodec.parse(line);
           if (event.getCustomerId().equals(customer)
-              && (until == null || !event.getTimestamp().isAfter(until))) {
+              && (inputs.until == null || !event.getTimestamp().isAfter(inputs.until))) {
             events.add(new JourneyExplanation.CustomerEvent(number, event));
           }
         } catch (MalformedEventException e) {

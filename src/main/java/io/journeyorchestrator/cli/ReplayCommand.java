@@ -12,15 +12,13 @@ import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Instant;
-import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.function.Function;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.ITypeConverter;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -51,19 +49,10 @@ final class ReplayCommand implements Callable<Integer> {
   static final String BEFORE_FOLDER = "before";
   static final String COMPARISON_FILE = "comparison";
 
-  @Option(names = "--job", required = true, description = "Job folder, e.g. jobs/telecom-demo")
-  Path jobDir;
-
-  @Option(names = "--events", required = true, description = "Events file (.jsonl)")
-  Path eventsFile;
+  @Mixin ReplayInputs inputs;
 
   @Option(names = "--out", required = true, description = "Folder for the output files")
   Path outDir;
-
-  @Option(names = "--until", converter = InstantConverter.class,
-      description = "Stop time at this ISO-8601 instant, e.g. 2026-03-09T00:00:00Z"
-          + " (default: the newest event)")
-  Instant until;
 
   @Option(names = "--compare-to", description = "The job folder before an edit: it is replayed"
       + " over the same events too (its files in <out>/before/), and what the edit changes is"
@@ -74,24 +63,14 @@ final class ReplayCommand implements Callable<Integer> {
       + " (<kind>.txt: ISO times, short ids), one line per line of its .jsonl")
   boolean readable;
 
-  @Option(names = "--parallelism", defaultValue = "2",
-      description = "Parallelism of the local run (results do not depend on it)")
-  int parallelism;
-
   @Spec CommandSpec spec;
 
   @Override
   public Integer call() throws Exception {
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
-    Optional<JobDefinition> job = ValidateCommand.loadOrReport(jobDir, err);
+    Optional<JobDefinition> job = inputs.load(err);
     if (job.isEmpty()) {
-      return JourneyCli.INVALID;
-    }
-    ValidateCommand.warnIfUnchecked(jobDir, job.get(), err);
-    if (!Files.isRegularFile(eventsFile)) {
-      err.println(eventsFile + ": events file not found");
-      err.flush();
       return JourneyCli.INVALID;
     }
     Optional<JobDefinition> before = Optional.empty();
@@ -110,7 +89,8 @@ final class ReplayCommand implements Callable<Integer> {
       ReplayComparison comparison =
           ReplayComparison.of(before.get(), beforeResult, job.get(), result);
       StringWriter text = new StringWriter();
-      comparison.print(new PrintWriter(text), compareTo.toString(), jobDir.toString());
+      comparison.print(new PrintWriter(text), compareTo.toString(),
+          inputs.jobDir.toString());
       out.print(text);
       out.println("Comparison in " + outDir + "/: " + COMPARISON_FILE + ".txt, "
           + COMPARISON_FILE + ".json; the outputs before the edit in " + BEFORE_FOLDER + "/");
@@ -118,15 +98,15 @@ final class ReplayCommand implements Callable<Integer> {
       Files.writeString(outDir.resolve(COMPARISON_FILE + ".txt"), text.toString());
       new ObjectMapper().writerWithDefaultPrettyPrinter().writeValue(
           outDir.resolve(COMPARISON_FILE + ".json").toFile(),
-          comparison.toJson(compareTo.toString(), jobDir.toString()));
+          comparison.toJson(compareTo.toString(), inputs.jobDir.toString()));
     }
     return 0;
   }
 
   /** Replays one job folder over the events and writes its output files to the folder. */
   private ReplayJob.Result replay(JobDefinition job, Path folder) throws Exception {
-    ReplayJob.Result result = LocalReplays.run(job, null, parallelism, eventsFile,
-        Optional.ofNullable(until), folder);
+    ReplayJob.Result result = LocalReplays.run(job, null, inputs.parallelism,
+        inputs.eventsFile, inputs.untilOptional(), folder);
     for (String kind : outputFiles(job)) {
       write(folder.resolve(kind + ".jsonl"), result.of(kind), OutputLine::getJson);
       if (readable) {
@@ -153,24 +133,13 @@ final class ReplayCommand implements Callable<Integer> {
 
   private void printSummary(PrintWriter out, JobDefinition job, ReplayJob.Result result,
       long millis) {
-    out.printf("Replayed %s over %s in %.1f s (time stopped at %s)%n", jobDir, eventsFile,
+    out.printf("Replayed %s over %s in %.1f s (time stopped at %s)%n", inputs.jobDir,
+        inputs.eventsFile,
         millis / 1000.0, result.endOfTime());
     ReplaySummary.print(out, job, result,
-        until == null ? null : result.of(OutputLines.AFTER_END).size());
+        inputs.until == null ? null : result.of(OutputLines.AFTER_END).size());
     out.println("Outputs in " + outDir + "/: " + String.join(", ",
         outputFiles(job).stream().map(k -> k + ".jsonl").toList()) + ", " + CURRENT_STATE_FILE);
     out.flush();
-  }
-
-  static final class InstantConverter implements ITypeConverter<Instant> {
-    @Override
-    public Instant convert(String value) {
-      try {
-        return Instant.parse(value);
-      } catch (DateTimeParseException e) {
-        throw new picocli.CommandLine.TypeConversionException(
-            "'" + value + "' is not an ISO-8601 instant such as 2026-03-09T00:00:00Z");
-      }
-    }
   }
 }
