@@ -252,6 +252,12 @@ public final class JourneyEngineFunction
     boolean anyHolds = conditions.evaluate(event.getEvent(), event.getProfile(), stepsHolding,
         (p, s, e) -> {
           conditionErrors[p][s].inc();
+          if (customer.traced) {
+            notes.add(event.getEvent().getTimestamp().toEpochMilli() + "\t"
+                + patterns.get(p).definition().id() + "\tstep "
+                + patterns.get(p).definition().steps().get(s).name() + ": condition failed on "
+                + event.getEvent().getEventId() + " (counted as false): " + e.reason());
+          }
           if (conditionErrorExamples != null) {
             conditionErrorExamples.add(new ErrorTally.Sample(
                 RunDiagnostics.stepKey(patterns.get(p).id(),

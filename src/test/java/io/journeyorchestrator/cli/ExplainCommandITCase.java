@@ -38,6 +38,8 @@ class ExplainCommandITCase {
         .pattern("failed", "id: payment-failed\nsteps:\n  - name: failed\n"
             + "    when: event.type == \"payment.failed\"\n")
         .pattern("calls", JobFolder.PATTERN)
+        .pattern("big", "id: big-payment\nsteps:\n  - name: big\n"
+            + "    when: event.type == \"payment.failed\" && event.attributes.amount > 100\n")
         .audience("shoppers", "id: shoppers\nenter: [store-visit]\nexit: [bought]\ncooldown: 1h\n")
         .audience("trouble", "id: payment-trouble\nenter: [payment-failed]\n"
             + "enterWhen: profile.tier == \"gold\"\n")
@@ -78,6 +80,8 @@ class ExplainCommandITCase {
             + " partial match advanced: c1 took step calls (2 events: f1,c1)")
         .contains("2026-03-02T12:40:00Z  03-02 13:40  PARTIAL   calls-after-failed-payment"
             + " partial match timed out after 3h at step calls (f1,c1)")
+        .contains("2026-03-02T09:40:00Z  03-02 10:40  PARTIAL   big-payment                step big:"
+            + " condition failed on f1 (counted as false): ")
         .doesNotContain("bob")
         .contains("Why not callers?")
         .contains("at the end: not a member; 0 entries, 0 exits")
