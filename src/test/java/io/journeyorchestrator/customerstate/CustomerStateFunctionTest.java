@@ -17,18 +17,24 @@ import io.journeyorchestrator.config.SuppressionDefinition;
 import io.journeyorchestrator.internal.avro.MembershipUpdate;
 import io.journeyorchestrator.keyed.JobState;
 import io.journeyorchestrator.keyed.StateInputCustomerKey;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Set;
 import java.util.stream.Stream;
 import org.apache.flink.runtime.state.KeyedStateBackend;
 import org.apache.flink.runtime.state.VoidNamespace;
+import org.apache.avro.Schema;
+import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.formats.avro.typeutils.PreviousReleaseAvroSerializer;
 import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
 import org.apache.flink.state.rocksdb.EmbeddedRocksDBStateBackend;
+import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
 import org.apache.flink.types.Either;
+import org.apache.flink.util.Collector;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -234,5 +240,55 @@ class CustomerStateFunctionTest {
     assertThat(states.get(0).getSuppressions().get(0).getAudiences())
         .containsExactly("support-case", "payment-trouble");
     assertThat(states.get(0).getSuppressions().get(0).getUntil()).isNull();
+  }
+
+  /** Writes a customer's state as the previous release did: CustomerState in its v1 layout. */
+  private static final class PreviousReleaseState
+      extends KeyedProcessFunction<String, CustomerState, Void> {
+    private final String schemaJson;
+
+    PreviousReleaseState(Schema schema) {
+      this.schemaJson = schema.toString();
+    }
+
+    @Override
+    public void processElement(CustomerState value, Context ctx, Collector<Void> out)
+        throws Exception {
+      getRuntimeContext().getState(new ValueStateDescriptor<>(
+          JobState.customerStateDescriptor().getName(), new PreviousReleaseAvroSerializer<>(
+              CustomerState.class, new Schema.Parser().parse(schemaJson)))).update(value);
+    }
+  }
+
+  @Test
+  void shouldRestoreStatesOfThePreviousReleaseWithoutANextBestActionOnRocksDb()
+      throws Exception {
+    Schema v1 = new Schema.Parser().parse(Path.of("schemas/history/CustomerState/v1.avsc")
+        .toFile());
+    var previous = new KeyedOneInputStreamOperatorTestHarness<>(
+        new KeyedProcessOperator<>(new PreviousReleaseState(v1)),
+        (CustomerState c) -> c.getCustomerId(), Types.STRING);
+    previous.setStateBackend(new EmbeddedRocksDBStateBackend());
+    previous.open();
+    previous.processElement(new StreamRecord<>(new CustomerState("alice", minutes(10),
+        List.of(new CurrentMembership("high-value", minutes(10), null)), List.of(),
+        List.of("c1"), null), minutes(10).toEpochMilli()));
+    OperatorSubtaskState savepoint = previous.snapshot(1, 1);
+    previous.close();
+
+    harness.close();
+    harness = harness(AUDIENCES);
+    harness.initializeState(savepoint);
+    harness.open();
+    send(update("support-case", MembershipChange.ENTERED, 20, null, false));
+    decide("offer", 20);
+    harness.processWatermark(minutes(20).toEpochMilli());
+
+    CustomerState state = emitted().get(0);
+    assertThat(state.getMemberships()).extracting(CurrentMembership::getAudienceId)
+        .containsExactly("high-value", "support-case");
+    assertThat(state.getMemberships().get(0).getSince()).isEqualTo(minutes(10));
+    assertThat(state.getNextBestAction().getActions())
+        .containsExactly(new ChannelAction("EMAIL", "offer"));
   }
 }
