@@ -101,11 +101,14 @@ public final class AudienceMembershipFunction
     this.tracedCustomer = tracedCustomer;
   }
 
+  /** Notes are for the traced customer only, so their text is built for nobody else. */
+  private boolean traced(OnTimerContext ctx) {
+    return tracedCustomer != null && tracedCustomer.equals(ctx.getCurrentKey());
+  }
+
   private void note(OnTimerContext ctx, long now, String subject, String text) {
-    if (ctx.getCurrentKey().equals(tracedCustomer)) {
-      ctx.output(JobState.NOTES, OutputLines.note(OutputLines.BLOCKED, ctx.getCurrentKey(), now,
-          subject, text));
-    }
+    ctx.output(JobState.NOTES, OutputLines.note(OutputLines.BLOCKED, ctx.getCurrentKey(), now,
+        subject, text));
   }
 
   @Override
@@ -178,8 +181,10 @@ public final class AudienceMembershipFunction
         continue;
       }
       if (builtFromErasedEvents(match.getMatch())) {
-        note(ctx, now, match.getMatch().getPatternId(), "match withheld: it begins at or before"
-            + " the erasure request at " + Instant.ofEpochMilli(erasedAt.value()));
+        if (traced(ctx)) {
+          note(ctx, now, match.getMatch().getPatternId(), "match withheld: it begins at or"
+              + " before the erasure request at " + Instant.ofEpochMilli(erasedAt.value()));
+        }
       } else {
         applied.add(match);
       }
@@ -285,15 +290,14 @@ public final class AudienceMembershipFunction
   private void enter(String customerId, CustomerAudiences audiences, AudienceDefinition audience,
       DetectedMatch detected, long now, OnTimerContext ctx, Collector<MembershipUpdate> out) {
     Long cooldownUntil = audiences.cooldownUntil(audience.id());
-    String by = AudienceChanges.patternReason(detected.getMatch().getPatternId());
     if (cooldownUntil != null && now < cooldownUntil) {
-      note(ctx, now, audience.id(), "entry by " + by + " ignored: in cooldown until "
-          + Instant.ofEpochMilli(cooldownUntil));
+      if (traced(ctx)) {
+        note(ctx, now, audience.id(), "entry by " + entering(detected)
+            + " ignored: in cooldown until " + Instant.ofEpochMilli(cooldownUntil));
+      }
       return;
     }
-    Optional<String> refused = refusedByEnterWhen(audience.id(), detected.getLastEvent());
-    if (refused.isPresent()) {
-      note(ctx, now, audience.id(), "entry by " + by + " ignored: " + refused.get());
+    if (!passesEnterWhen(audience.id(), detected, now, ctx)) {
       return;
     }
     PatternMatch match = detected.getMatch();
@@ -333,23 +337,36 @@ public final class AudienceMembershipFunction
     }
   }
 
-  /** Why enterWhen keeps the match from entering (false, or failed), or empty if it passes. */
-  private Optional<String> refusedByEnterWhen(String audienceId, JourneyEvent lastEvent) {
+  private static String entering(DetectedMatch detected) {
+    return AudienceChanges.patternReason(detected.getMatch().getPatternId());
+  }
+
+  /** Whether enterWhen lets the match enter; a failure counts as false and is tallied. */
+  private boolean passesEnterWhen(String audienceId, DetectedMatch detected, long now,
+      OnTimerContext ctx) {
     Optional<Condition> condition = rules.enterWhen(audienceId);
     if (condition.isEmpty()) {
-      return Optional.empty();
+      return true;
     }
+    JourneyEvent lastEvent = detected.getLastEvent();
     try {
-      return condition.get().evaluate(lastEvent.getEvent(), lastEvent.getProfile())
-          ? Optional.empty()
-          : Optional.of("enterWhen is false (profile: " + new TreeMap<>(lastEvent.getProfile())
-              + ")");
+      if (condition.get().evaluate(lastEvent.getEvent(), lastEvent.getProfile())) {
+        return true;
+      }
+      if (traced(ctx)) {
+        note(ctx, now, audienceId, "entry by " + entering(detected) + " ignored: enterWhen is"
+            + " false (profile: " + new TreeMap<>(lastEvent.getProfile()) + ")");
+      }
     } catch (ConditionEvaluationException e) {
       conditionErrors.get(audienceId).inc();
       enterWhenErrors.add(new ErrorTally.Sample(audienceId,
           lastEvent.getEvent().getTimestamp().toEpochMilli(), lastEvent.getEvent().getEventId(),
           e.reason()));
-      return Optional.of("enterWhen failed: " + e.reason());
+      if (traced(ctx)) {
+        note(ctx, now, audienceId, "entry by " + entering(detected) + " ignored: enterWhen"
+            + " failed: " + e.reason());
+      }
     }
+    return false;
   }
 }

@@ -459,7 +459,7 @@ public final class JourneyEngineFunction
     private final JourneyEvent current;
     private final Collector<DetectedMatch> out;
     /** The events of the matches emitted, for the trace (which leaves them to the match). */
-    private final Set<String> matchedEventIds = new HashSet<>();
+    private Set<String> matchedEventIds = Set.of();
 
     Emitter(int pattern, Customer customer, JourneyEvent current, Collector<DetectedMatch> out) {
       this.pattern = pattern;
@@ -478,6 +478,7 @@ public final class JourneyEngineFunction
         }
       }
       if (customer.traced) {
+        matchedEventIds = new HashSet<>(matchedEventIds);
         match.events().forEach(ref -> matchedEventIds.add(ref.eventId()));
       }
       String lastId = eventIds.get(eventIds.size() - 1);
