@@ -93,7 +93,11 @@ public final class JourneyEngineFunction
   /** The customer whose partial matches explain.sh follows ({@link #ENGINE_NOTES}); or null. */
   private final String tracedCustomer;
   private final List<PartialMatchTrace> traces;
+  /** Whether to record the step funnels of replay's report ({@link StepFunnels#NAME}). */
+  private final boolean stepFunnels;
   private transient ListAccumulator<String> notes;
+  private transient StepFunnels funnels;
+  private transient List<StepFunnels.Recorder> funnelRecorders;
   private transient long[] stepsHolding;
   private transient Counter[] matchCounters;
   private transient Counter[][] conditionErrors;
@@ -118,7 +122,14 @@ public final class JourneyEngineFunction
    */
   public JourneyEngineFunction(CustomerTimeline timeline, List<CompiledPattern> patterns,
       int maxPartialMatches, int activeCustomers, String tracedCustomer) {
+    this(timeline, patterns, maxPartialMatches, activeCustomers, tracedCustomer, false);
+  }
+
+  /** @param stepFunnels whether to record every customer's step funnels (replay's report) */
+  public JourneyEngineFunction(CustomerTimeline timeline, List<CompiledPattern> patterns,
+      int maxPartialMatches, int activeCustomers, String tracedCustomer, boolean stepFunnels) {
     this.tracedCustomer = tracedCustomer;
+    this.stepFunnels = stepFunnels;
     this.traces = patterns.stream().map(p -> new PartialMatchTrace(p.definition())).toList();
     this.timeline = timeline;
     this.activeCustomers = activeCustomers;
@@ -149,6 +160,12 @@ public final class JourneyEngineFunction
     if (tracedCustomer != null) {
       notes = new ListAccumulator<>();
       getRuntimeContext().addAccumulator(ENGINE_NOTES, notes);
+    }
+    if (stepFunnels) {
+      funnels = new StepFunnels();
+      getRuntimeContext().addAccumulator(StepFunnels.NAME, funnels);
+      funnelRecorders = patterns.stream()
+          .map(p -> new StepFunnels.Recorder(p.definition())).toList();
     }
     active = timeline.activeCustomers(activeCustomers, keys,
         getRuntimeContext().getMetricGroup().addGroup("engine"));
@@ -225,8 +242,10 @@ public final class JourneyEngineFunction
       Collector<DetectedMatch> out) throws Exception {
     CustomerTimeline.Release release = timeline.release(state, firing, watermark, watermark);
     Customer customer = new Customer(release.engineState());
-    customer.traced = tracedCustomer != null
-        && tracedCustomer.equals(ActiveCustomers.customerOf(state));
+    if (tracedCustomer != null || funnels != null) {
+      customer.id = ActiveCustomers.customerOf(state);
+      customer.traced = tracedCustomer != null && tracedCustomer.equals(customer.id);
+    }
     release.forEachDue((event, erasure) -> {
       if (erasure) {
         out.collect(ErasureRequests.of(event.getEvent()));
@@ -320,6 +339,11 @@ public final class JourneyEngineFunction
 
   private void trace(Customer customer, int pattern, PatternState before, PatternState after,
       String eventId, long time, Emitter emitter) {
+    if (funnels != null && before != after) {
+      for (PatternState.Run run : after.partial) {
+        funnelRecorders.get(pattern).partialMatch(customer.id, run.events, funnels);
+      }
+    }
     if (customer.traced && before != after) {
       for (PartialMatchTrace.Line line : traces.get(pattern).describe(before, after, eventId,
           time, emitter.matchedEventIds)) {
@@ -333,6 +357,8 @@ public final class JourneyEngineFunction
   private final class Customer {
     /** Whether this is the customer explain.sh follows. */
     private boolean traced;
+    /** The customer's id, when tracing or recording funnels; otherwise null. */
+    private String id;
     private final EngineState stored;
     private final Map<String, EnginePatternState> records;
     private final Map<String, JourneyEvent> anchors;
@@ -476,6 +502,10 @@ public final class JourneyEngineFunction
         if (!step.absent()) {
           match.step(step.name()).forEach(ref -> eventIds.add(ref.eventId()));
         }
+      }
+      if (funnels != null) {
+        funnelRecorders.get(pattern).match(customer.id, match.taken(), match.endTime(),
+            funnels);
       }
       if (customer.traced) {
         matchedEventIds = new HashSet<>(matchedEventIds);

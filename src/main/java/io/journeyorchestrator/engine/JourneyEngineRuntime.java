@@ -51,14 +51,19 @@ public final class JourneyEngineRuntime implements PatternRuntime {
   public static final String SEPARATE_OPERATOR_UID = "journey-engine";
 
   private final String tracedCustomer;
+  private final boolean stepFunnels;
 
   public JourneyEngineRuntime() {
-    this(null);
+    this(null, false);
   }
 
-  /** @param tracedCustomer whose partial matches to describe (explain.sh), or null */
-  public JourneyEngineRuntime(String tracedCustomer) {
+  /**
+   * @param tracedCustomer whose partial matches to describe (explain.sh), or null
+   * @param stepFunnels whether to record every customer's step funnels (replay's report)
+   */
+  public JourneyEngineRuntime(String tracedCustomer, boolean stepFunnels) {
     this.tracedCustomer = tracedCustomer;
+    this.stepFunnels = stepFunnels;
   }
 
   @Override
@@ -69,7 +74,7 @@ public final class JourneyEngineRuntime implements PatternRuntime {
             new JourneyEngineOperator(new JourneyEngineFunction(CustomerTimeline.of(job, patterns),
                 patterns, MAX_PARTIAL_MATCHES,
                 events.getExecutionEnvironment().getConfiguration().get(ACTIVE_CUSTOMERS),
-                tracedCustomer),
+                tracedCustomer, stepFunnels),
             events.getExecutionEnvironment().getConfiguration().get(WRITE_BACK_AFTER)))
         .uid(CustomerTimeline.OPERATOR_UID);
     return new Outputs(engine, engine.getSideOutput(JobState.LATE_EVENTS));

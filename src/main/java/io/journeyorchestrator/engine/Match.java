@@ -21,6 +21,11 @@ public final class Match {
     this.endTime = endTime;
   }
 
+  /** The events as the matcher took them, for the step funnels. */
+  Taken[] taken() {
+    return events;
+  }
+
   public long startTime() {
     return events[0].timestamp;
   }

@@ -18,13 +18,17 @@ final class PatternEngines {
 
   /** For replay, whose summary reports condition errors per step (CEP needs a probe for it). */
   static PatternRuntime forReplay(JobSettings settings) {
-    return forReplay(settings, null);
+    return forReplay(settings, null, false);
   }
 
-  /** @param tracedCustomer whose partial matches the journey engine describes, or null */
-  static PatternRuntime forReplay(JobSettings settings, String tracedCustomer) {
+  /**
+   * @param tracedCustomer whose partial matches the journey engine describes, or null
+   * @param stepFunnels whether the journey engine records step funnels (replay's report)
+   */
+  static PatternRuntime forReplay(JobSettings settings, String tracedCustomer,
+      boolean stepFunnels) {
     return settings.engine() == JobSettings.Engine.JOURNEY
-        ? new JourneyEngineRuntime(tracedCustomer)
+        ? new JourneyEngineRuntime(tracedCustomer, stepFunnels)
         : CepPatternRuntime.probingConditions();
   }
 }

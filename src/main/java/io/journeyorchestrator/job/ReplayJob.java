@@ -7,6 +7,7 @@ import io.journeyorchestrator.config.JobDefinition;
 import io.journeyorchestrator.diagnostics.ErrorTally;
 import io.journeyorchestrator.diagnostics.RunDiagnostics;
 import io.journeyorchestrator.engine.JourneyEngineFunction;
+import io.journeyorchestrator.engine.StepFunnels;
 import io.journeyorchestrator.internal.avro.OutputLine;
 import io.journeyorchestrator.io.NumberedLineFormat;
 import io.journeyorchestrator.io.OutputLineFileSink;
@@ -68,20 +69,23 @@ public final class ReplayJob {
   private final JobDefinition job;
   private final Configuration flinkConfig;
   private final String tracedCustomer;
+  private final boolean stepFunnels;
 
   /**
    * Kryo is refused as in flink-conf/ (pipeline.generic-types: false), so a type that would fall
    * back to it fails every replay and test, not a production savepoint.
    */
   public ReplayJob(JobDefinition job, Configuration flinkConfig) {
-    this(job, flinkConfig, null);
+    this(job, flinkConfig, null, false);
   }
 
-  private ReplayJob(JobDefinition job, Configuration flinkConfig, String tracedCustomer) {
+  private ReplayJob(JobDefinition job, Configuration flinkConfig, String tracedCustomer,
+      boolean stepFunnels) {
     this.job = job;
     this.flinkConfig = new Configuration(flinkConfig);
     this.flinkConfig.set(PipelineOptions.GENERIC_TYPES, false);
     this.tracedCustomer = tracedCustomer;
+    this.stepFunnels = stepFunnels;
   }
 
   /**
@@ -89,7 +93,15 @@ public final class ReplayJob {
    * customer and why, and what the journey engine did with their partial matches (explain.sh).
    */
   public ReplayJob tracing(String customerId) {
-    return new ReplayJob(job, flinkConfig, customerId);
+    return new ReplayJob(job, flinkConfig, customerId, stepFunnels);
+  }
+
+  /**
+   * The same replay, with the journey engine recording every customer's step funnels for the
+   * report ({@link Result#stepFunnels}); a job on Flink CEP has none.
+   */
+  public ReplayJob withStepFunnels() {
+    return new ReplayJob(job, flinkConfig, tracedCustomer, true);
   }
 
   /**
@@ -101,10 +113,12 @@ public final class ReplayJob {
    * @param duplicatesDropped events dropped as repeats of an event id within the dedup window
    * @param unusedDropped events of types nothing in the job uses, dropped before the timeline
    * @param catalogCheck the events against the job's events catalog, if it has one
+   * @param stepFunnels the journey engine's step funnels, when asked for and on that engine
    */
   public record Result(Map<String, List<OutputLine>> outputs, long linesRead, Instant endOfTime,
       Map<String, ErrorTally.Entry> conditionErrors, Map<String, ErrorTally.Entry> enterWhenErrors,
-      long duplicatesDropped, long unusedDropped, Optional<EventCatalogCheck> catalogCheck) {
+      long duplicatesDropped, long unusedDropped, Optional<EventCatalogCheck> catalogCheck,
+      Optional<StepFunnels> stepFunnels) {
     public List<OutputLine> of(String kind) {
       return outputs.getOrDefault(kind, List.of());
     }
@@ -144,7 +158,7 @@ public final class ReplayJob {
         .uid("parse-replay-events");
 
     JourneyTopology.Outputs outputs = new JourneyTopology(job,
-        PatternEngines.forReplay(job.settings(), tracedCustomer))
+        PatternEngines.forReplay(job.settings(), tracedCustomer, stepFunnels))
         .tracing(tracedCustomer)
         .build(events.assignTimestampsAndWatermarks(EventTime.ofEvents(job.settings()))
             .setParallelism(1)
@@ -193,7 +207,8 @@ public final class ReplayJob {
         Objects.requireNonNullElse(
             result.<Long>getAccumulatorResult(RunDiagnostics.UNUSED_EVENTS_DROPPED), 0L),
         Optional.ofNullable(result.<EventCatalogCheck>getAccumulatorResult(
-            ReplayEventParser.CATALOG_CHECK)));
+            ReplayEventParser.CATALOG_CHECK)),
+        Optional.ofNullable(result.<StepFunnels>getAccumulatorResult(StepFunnels.NAME)));
   }
 
   /** What the journey engine did with the traced customer's partial matches, as notes. */

@@ -108,6 +108,6 @@ class ReplayComparisonTest {
 
   private static ReplayJob.Result result(OutputLine... changes) {
     return new ReplayJob.Result(Map.of(OutputLines.AUDIENCE_CHANGES, List.of(changes)), 0,
-        Instant.EPOCH, Map.of(), Map.of(), 0, 0, Optional.empty());
+        Instant.EPOCH, Map.of(), Map.of(), 0, 0, Optional.empty(), Optional.empty());
   }
 }

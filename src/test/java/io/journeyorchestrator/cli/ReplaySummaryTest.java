@@ -81,7 +81,7 @@ class ReplaySummaryTest {
             "evaluation error at <input>:51: key 'minutes' is not present in map."))),
         Map.of("payment-trouble", new Entry(7, new Sample("payment-trouble", BEGINNING, "e-9",
             "evaluation error at <input>:7: key 'tier' is not present in map."))),
-        2, 40, Optional.empty());
+        2, 40, Optional.empty(), Optional.empty());
 
     StringWriter text = new StringWriter();
     ReplaySummary.print(new PrintWriter(text), job, result, null);
