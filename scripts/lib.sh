@@ -26,12 +26,13 @@ die() {
 }
 
 # require_cmd cmd...: each command is on PATH. curl and jq, small Debian packages the cluster
-# scripts need, are installed with apt-get when missing and this runs as root.
+# scripts need, and chromium, the headless browser the report test renders report.html in, are
+# installed with apt-get when missing and this runs as root.
 require_cmd() {
   local c
   for c in "$@"; do
     command -v "$c" >/dev/null 2>&1 && continue
-    if [[ $c == curl || $c == jq ]] && ((EUID == 0)) && command -v apt-get >/dev/null 2>&1; then
+    if [[ $c == curl || $c == jq || $c == chromium ]] && ((EUID == 0)) && command -v apt-get >/dev/null 2>&1; then
       log "installing $c (apt-get)"
       { apt-get update -qq && apt-get install -y -qq "$c"; } >/dev/null 2>&1 ||
         die "'$c' is required; installing it with apt-get failed"

@@ -4,11 +4,13 @@
 # events as JSON lines, then prints a summary.
 #
 # Usage: scripts/replay.sh --job jobs/<job> --events <file.jsonl> --out <dir>
-#            [--until <ISO instant>] [--compare-to <job folder>] [--readable] [--parallelism <n>]
+#            [--until <ISO instant>] [--compare-to <job folder>] [--readable] [--report]
+#            [--parallelism <n>]
 #   --until        stop time at this instant, e.g. 2026-03-09T00:00:00Z (default: the newest event)
 #   --compare-to   the job folder before an edit: replays it too (outputs in <out>/before/) and
 #                  reports what the edit changes (comparison.txt, comparison.json)
 #   --readable     also writes each output as readable lines (<kind>.txt: ISO times, short ids)
+#   --report       also writes <out>/report.html, a journey report with charts that opens offline
 #   --parallelism  of the local run, default 2 (results do not depend on it)
 set -euo pipefail
 # shellcheck source=scripts/lib.sh

@@ -24,10 +24,20 @@ final class LocalReplays {
   static ReplayJob.Result run(JobDefinition job, String tracedCustomer, int parallelism,
       Path eventsFile,
       Optional<Instant> until, Path partsParent) throws Exception {
+    return run(job, tracedCustomer, false, parallelism, eventsFile, until, partsParent);
+  }
+
+  /** @param stepFunnels whether the journey engine records step funnels (the report) */
+  static ReplayJob.Result run(JobDefinition job, String tracedCustomer, boolean stepFunnels,
+      int parallelism, Path eventsFile, Optional<Instant> until, Path partsParent)
+      throws Exception {
     Configuration flink = new Configuration();
     flink.set(CoreOptions.DEFAULT_PARALLELISM, parallelism);
     flink.set(StateBackendOptions.STATE_BACKEND, "hashmap");
     ReplayJob replay = new ReplayJob(job, flink);
+    if (stepFunnels) {
+      replay = replay.withStepFunnels();
+    }
     Files.createDirectories(partsParent);
     Path parts = Files.createTempDirectory(partsParent, ".parts-");
     try {

@@ -63,6 +63,11 @@ final class ReplayCommand implements Callable<Integer> {
       + " (<kind>.txt: ISO times, short ids), one line per line of its .jsonl")
   boolean readable;
 
+  @Option(names = "--report", description = "Also write <out>/report.html: one page, opening"
+      + " offline, with charts and tables of audience sizes, entries and exits, step funnels,"
+      + " time in audience, completion and leakage, suppression coverage and data quality")
+  boolean report;
+
   @Spec CommandSpec spec;
 
   @Override
@@ -84,6 +89,12 @@ final class ReplayCommand implements Callable<Integer> {
     ReplayJob.Result result = replay(job.get(), outDir);
     printSummary(out, job.get(), result,
         (System.nanoTime() - started) / 1_000_000);
+    if (report) {
+      Files.writeString(outDir.resolve(ReportPage.FILE), ReportPage.render(job.get(), result,
+          "Replayed " + inputs.jobDir.getFileName() + " over " + inputs.eventsFile.getFileName()));
+      out.println("Report in " + outDir.resolve(ReportPage.FILE));
+      out.flush();
+    }
     if (before.isPresent()) {
       ReplayJob.Result beforeResult = replay(before.get(), outDir.resolve(BEFORE_FOLDER));
       ReplayComparison comparison =
@@ -105,7 +116,7 @@ final class ReplayCommand implements Callable<Integer> {
 
   /** Replays one job folder over the events and writes its output files to the folder. */
   private ReplayJob.Result replay(JobDefinition job, Path folder) throws Exception {
-    ReplayJob.Result result = LocalReplays.run(job, null, inputs.parallelism,
+    ReplayJob.Result result = LocalReplays.run(job, null, report, inputs.parallelism,
         inputs.eventsFile, inputs.untilOptional(), folder);
     for (String kind : outputFiles(job)) {
       write(folder.resolve(kind + ".jsonl"), result.of(kind), OutputLine::getJson);

@@ -65,7 +65,9 @@ public final class JobLoader {
   static final List<String> STEP_KEYS = List.of("name", "when", "times", "absent", "contiguity");
   /** The keys an audience file may have. */
   static final List<String> AUDIENCE_KEYS = List.of("id", "description", "enter", "enterWhen", "exit",
-      "expireAfter", "cooldown");
+      "expireAfter", "cooldown", "outcomes");
+  /** The keys an audience's outcomes may have. */
+  static final List<String> OUTCOMES_KEYS = List.of("completed", "leaked");
   /** The keys a suppression file may have. */
   static final List<String> SUPPRESSION_KEYS = List.of("id", "while", "channels", "categories");
   /** The keys job.yaml decisions may have. */
@@ -591,11 +593,35 @@ public final class JobLoader {
     }
     Optional<Duration> expireAfter = audience.duration("expireAfter", false, "7d");
     Optional<Duration> cooldown = audience.duration("cooldown", false, "30d");
+    AudienceDefinition.Outcomes outcomes = audience.mapping("outcomes", false, "outcomes")
+        .map(o -> outcomes(o, patternIds)).orElse(AudienceDefinition.Outcomes.NONE);
     if (problems.size() > before || id.isEmpty()) {
       return Optional.empty();
     }
     return Optional.of(new AudienceDefinition(id.get(), description, enter,
-        enterWhen.orElse(null), exit, expireAfter.orElse(null), cooldown.orElse(null), display));
+        enterWhen.orElse(null), exit, expireAfter.orElse(null), cooldown.orElse(null), outcomes,
+        display));
+  }
+
+  private AudienceDefinition.Outcomes outcomes(YamlMapping outcomes, Set<String> patternIds) {
+    outcomes.allowOnly(OUTCOMES_KEYS);
+    List<String> completed = patternRefs(outcomes, outcomes.optionalList("completed",
+        "[device-activated]", "that no pattern completes the journey"), "outcomes.completed",
+        patternIds);
+    List<String> leaked = patternRefs(outcomes, outcomes.optionalList("leaked",
+        "[support-case-opened]", "that no pattern counts as leakage"), "outcomes.leaked",
+        patternIds);
+    if (!outcomes.has("completed") && !outcomes.has("leaked")) {
+      outcomes.report(outcomes.line(), "'outcomes' names no patterns; give 'completed' and/or"
+          + " 'leaked', e.g. 'completed: [device-activated]', or leave 'outcomes' out");
+    }
+    for (String both : completed) {
+      if (leaked.contains(both)) {
+        outcomes.report(outcomes.lineOf("leaked"), "pattern '" + both + "' is in both"
+            + " 'completed' and 'leaked'; a stay cannot end both ways: keep it in one of them");
+      }
+    }
+    return new AudienceDefinition.Outcomes(completed, leaked);
   }
 
   private List<String> patternRefs(YamlMapping at, List<Located<String>> listed, String key,

@@ -62,6 +62,7 @@ class EditorSchemasTest {
     mappings.put("pattern.schema.json#", JobLoader.PATTERN_KEYS);
     mappings.put("pattern.schema.json#/properties/steps/items", JobLoader.STEP_KEYS);
     mappings.put("audience.schema.json#", JobLoader.AUDIENCE_KEYS);
+    mappings.put("audience.schema.json#/properties/outcomes", JobLoader.OUTCOMES_KEYS);
     mappings.put("suppression.schema.json#", JobLoader.SUPPRESSION_KEYS);
     mappings.put("events.schema.json#", EventCatalogLoader.CATALOG_KEYS);
     mappings.put("events.schema.json#/properties/events/additionalProperties",

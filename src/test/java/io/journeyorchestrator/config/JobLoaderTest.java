@@ -346,6 +346,50 @@ class JobLoaderTest {
   }
 
   @Test
+  void shouldLoadTheOutcomePatternsOfAnAudience() throws Exception {
+    JobDefinition job = JobLoader.load(JobFolder.in(dir)
+        .pattern("p", PATTERN)
+        .pattern("q", PATTERN.replace("id: calls-after-failed-payment", "id: paid"))
+        .audience("a", """
+            id: payment-trouble
+            enter: [calls-after-failed-payment]
+            outcomes:
+              completed: [paid]
+            """)
+        .path());
+    assertThat(job.audiences().get(0).outcomes())
+        .isEqualTo(new AudienceDefinition.Outcomes(List.of("paid"), List.of()));
+  }
+
+  @Test
+  void shouldRejectOutcomesNamingUnknownPatternsOrBothWaysOrNothing() {
+    Path folder = JobFolder.in(dir)
+        .pattern("p", PATTERN)
+        .audience("a", """
+            id: payment-trouble
+            enter: [calls-after-failed-payment]
+            outcomes:
+              completed: [calls-after-failed-payment, paid]
+              leaked: [calls-after-failed-payment]
+            """)
+        .audience("b", """
+            id: other
+            enter: [calls-after-failed-payment]
+            outcomes: {}
+            """)
+        .path();
+    InvalidJobException e = (InvalidJobException) org.assertj.core.api.Assertions
+        .catchThrowable(() -> JobLoader.load(folder));
+    assertThat(e.problems()).extracting(ConfigProblem::toString).containsExactly(
+        dir.resolve("audiences/a.yaml") + ":4: 'outcomes.completed' names unknown pattern 'paid';"
+            + " known patterns: calls-after-failed-payment",
+        dir.resolve("audiences/a.yaml") + ":5: pattern 'calls-after-failed-payment' is in both"
+            + " 'completed' and 'leaked'; a stay cannot end both ways: keep it in one of them",
+        dir.resolve("audiences/b.yaml") + ":3: 'outcomes' names no patterns; give 'completed'"
+            + " and/or 'leaked', e.g. 'completed: [device-activated]', or leave 'outcomes' out");
+  }
+
+  @Test
   void shouldLoadAudiencesAndSuppressions() throws Exception {
     JobDefinition job = JobLoader.load(JobFolder.in(dir)
         .pattern("p", PATTERN)
