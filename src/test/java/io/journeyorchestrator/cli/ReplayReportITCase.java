@@ -21,8 +21,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * replay.sh --report on the demo job, opened in a real headless Chromium with the network off:
- * every chart renders from the bundled library, and every number the summary prints is the same
- * in the report.
+ * no console messages, every chart renders from the bundled library, every number the summary
+ * prints is the same in the report; a screenshot goes to target/report-screenshot.png.
  */
 class ReplayReportITCase {
   private static final Pattern ROW = Pattern.compile("^  (\\S+)((?:\\s+[\\d,]+)+)\\s*(\\(.*)?$");
@@ -43,7 +43,9 @@ class ReplayReportITCase {
     assertThat(file.select("script[src], link[href], img[src], iframe"))
         .as("one self-contained file: nothing loaded from elsewhere").isEmpty();
 
-    Document page = Jsoup.parse(HeadlessBrowser.domOf(report));
+    HeadlessBrowser.Page loaded = HeadlessBrowser.load(report);
+    assertThat(loaded.console()).as("console messages, errors included").isEmpty();
+    Document page = Jsoup.parse(loaded.dom());
     List<Element> charts = page.select("div.chart");
     assertThat(charts).hasSizeGreaterThan(10);
     assertThat(page.body().attr("data-charts-rendered")).isEqualTo(String.valueOf(charts.size()));
@@ -51,6 +53,10 @@ class ReplayReportITCase {
       assertThat(chart.select("svg path").size()).as(chart.id() + " drawn")
           .isGreaterThan(5);
     }
+
+    Path screenshot = Path.of("target", "report-screenshot.png");
+    HeadlessBrowser.screenshot(report, screenshot, 3000);
+    System.out.println("A screenshot of the report's first 3000 px: " + screenshot);
 
     Map<String, String> summary = summaryFigures(result.output());
     Map<String, String> figures = new HashMap<>();
