@@ -131,7 +131,7 @@ restart-strategy:
   type: exponential-delay
   exponential-delay:
     initial-backoff: 1s
-    max-backoff: 1min
+    max-backoff: 15s
     backoff-multiplier: 2.0
     reset-backoff-threshold: 10min
     jitter-factor: 0.1
