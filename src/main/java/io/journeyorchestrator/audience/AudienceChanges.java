@@ -11,6 +11,8 @@ import java.util.UUID;
 final class AudienceChanges {
   static final String EXPIRED = "expired";
   static final String ERASED = "erased";
+  /** Entered or exited because the audiences it is composed of ({@code while}) changed. */
+  static final String COMPOSED = "while";
 
   private AudienceChanges() {}
 
@@ -23,9 +25,12 @@ final class AudienceChanges {
     return build(customerId, audienceId, change, false, reason, eventTime, expiresAt, eventIds);
   }
 
-  /** A member's expiry moved by an entering match: an ENTERED that restates the membership. */
+  /**
+   * A member's expiry moved (by an entering match, or as the audiences it is composed of changed):
+   * an ENTERED that restates the membership.
+   */
   static AudienceChange extended(String customerId, String audienceId, String reason,
-      long eventTime, long expiresAt, List<String> eventIds) {
+      long eventTime, Long expiresAt, List<String> eventIds) {
     return build(customerId, audienceId, MembershipChange.ENTERED, true, reason, eventTime,
         expiresAt, eventIds);
   }

@@ -24,8 +24,10 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.MapState;
 import org.apache.flink.api.common.state.ValueState;
@@ -48,6 +50,13 @@ import org.apache.flink.util.Collector;
  * expiry forward (ENTERED with {@code extended}, so the latest record of a membership always
  * says when it ends). An exiting match exits a member (EXITED). Expiry exits by an event-time
  * timer at the expiry instant. Any exit starts the audience's cooldown.
+ *
+ * <p>Audiences composed of others ({@code while}) follow their parts at the parts' instants:
+ * after the instant's expiries, and after each event's exits and entries, every composed audience
+ * is brought up to date, parts first (reason {@code while}). An enterWhen that reads
+ * {@code audiences} is evaluated after that, on the memberships as they then stand, the same for
+ * every such entry of the event (so no entry depends on another's order); the compositions are
+ * brought up to date once more after those entries.
  *
  * <p>An erasure request (from the customer timeline) at its own place in that order: every
  * membership exits with reason {@code erased}, cooldowns are forgotten, and from then on matches
@@ -79,6 +88,7 @@ public final class AudienceMembershipFunction
   private transient MapState<String, Long> earlierCooldowns;
   private transient List<AudienceDefinition> expiring;
   private transient List<AudienceDefinition> withCooldown;
+  private transient List<AudienceDefinition> composed;
   private transient Map<String, Counter> entered;
   private transient Map<String, Counter> exited;
   private transient Map<String, Counter> conditionErrors;
@@ -120,6 +130,7 @@ public final class AudienceMembershipFunction
     earlierCooldowns = getRuntimeContext().getMapState(JobState.cooldownsDescriptor());
     expiring = rules.expiring();
     withCooldown = rules.withCooldown();
+    composed = rules.composed();
     erasedAt = getRuntimeContext().getState(JobState.erasedAtDescriptor());
     erasedEventId = getRuntimeContext().getState(JobState.erasedEventIdDescriptor());
     entered = new HashMap<>();
@@ -149,6 +160,7 @@ public final class AudienceMembershipFunction
     CustomerAudiences audiences = CustomerAudiences.of(stored, rules);
     expireMemberships(customerId, audiences, timestamp, ctx, out);
     endCooldowns(audiences, timestamp);
+    compose(customerId, audiences, List.of(), timestamp, ctx, out);
     for (List<DetectedMatch> group : InstantOrder.groups(pending.take(timestamp))) {
       apply(customerId, audiences, group, timestamp, ctx, out);
     }
@@ -199,7 +211,85 @@ public final class AudienceMembershipFunction
     }
     for (DetectedMatch match : applied) {
       for (AudienceDefinition audience : rules.enteredBy(match.getMatch().getPatternId())) {
-        enter(customerId, audiences, audience, match, now, ctx, out);
+        if (!rules.enterWhenReadsAudiences(audience.id())) {
+          enter(customerId, audiences, audience, match, null, now, ctx, out);
+        }
+      }
+    }
+    if (applied.isEmpty()) {
+      return;
+    }
+    List<String> eventIds = eventIdsOf(applied);
+    compose(customerId, audiences, eventIds, now, ctx, out);
+    // Entries whose enterWhen reads memberships all see them as they stand now, after this
+    // event's exits, the other entries and the compositions: none depends on another's order.
+    List<String> memberships = null;
+    for (DetectedMatch match : applied) {
+      for (AudienceDefinition audience : rules.enteredBy(match.getMatch().getPatternId())) {
+        if (rules.enterWhenReadsAudiences(audience.id())) {
+          if (memberships == null) {
+            memberships = audiences.memberIds();
+          }
+          enter(customerId, audiences, audience, match, memberships, now, ctx, out);
+        }
+      }
+    }
+    if (memberships != null) {
+      compose(customerId, audiences, eventIds, now, ctx, out);
+    }
+  }
+
+  private static List<String> eventIdsOf(List<DetectedMatch> matches) {
+    if (matches.size() == 1) {
+      return matches.get(0).getMatch().getEventIds();
+    }
+    return matches.stream().flatMap(m -> m.getMatch().getEventIds().stream()).distinct().toList();
+  }
+
+  /**
+   * Brings the composed audiences up to date with the memberships they read, parts first: a
+   * customer enters when the composition starts to hold, and exits when it stops (or, with
+   * {@code memberFor}, that long after). A member's expiry is when the composition will stop
+   * holding by its parts' expiries alone (plus {@code memberFor}), restated (EXTENDED) when that
+   * moves, so the latest record of a membership always says when it ends.
+   */
+  private void compose(String customerId, CustomerAudiences audiences, List<String> eventIds,
+      long now, OnTimerContext ctx, Collector<MembershipUpdate> out) {
+    for (AudienceDefinition audience : composed) {
+      Membership membership = audiences.membership(audience.id());
+      Long memberFor = audience.memberFor() == null ? null : audience.memberFor().toMillis();
+      Long expiresAt;
+      if (AudienceComposition.holds(audience.composition(), audiences)) {
+        Long until = AudienceComposition.holdsUntil(audience.composition(), audiences);
+        expiresAt = until == null || memberFor == null ? until : Long.valueOf(until + memberFor);
+      } else if (membership == null) {
+        continue;
+      } else if (memberFor == null) {
+        audiences.removeMembership(audience.id());
+        exited.get(audience.id()).inc();
+        out.collect(new MembershipUpdate(AudienceChanges.of(customerId, audience.id(),
+            MembershipChange.EXITED, AudienceChanges.COMPOSED, now, null, eventIds), false));
+        continue;
+      } else {
+        // Stopped holding: the member stays memberFor from the last instant it held.
+        Long current = membership.getExpiresAt();
+        expiresAt = current == null ? now + memberFor : Math.min(current, now + memberFor);
+      }
+      if (membership == null) {
+        audiences.putMembership(audience.id(), new Membership(now, expiresAt));
+        entered.get(audience.id()).inc();
+        out.collect(new MembershipUpdate(AudienceChanges.of(customerId, audience.id(),
+            MembershipChange.ENTERED, AudienceChanges.COMPOSED, now, expiresAt, eventIds), false));
+      } else if (!Objects.equals(expiresAt, membership.getExpiresAt())) {
+        audiences.putMembership(audience.id(), new Membership(membership.getEnteredAt(),
+            expiresAt));
+        out.collect(new MembershipUpdate(AudienceChanges.extended(customerId, audience.id(),
+            AudienceChanges.COMPOSED, now, expiresAt, eventIds), true));
+      } else {
+        continue;
+      }
+      if (expiresAt != null) {
+        ctx.timerService().registerEventTimeTimer(expiresAt);
       }
     }
   }
@@ -287,8 +377,10 @@ public final class AudienceMembershipFunction
     }
   }
 
+  /** @param memberships what enterWhen sees as {@code audiences}; null when it does not read it */
   private void enter(String customerId, CustomerAudiences audiences, AudienceDefinition audience,
-      DetectedMatch detected, long now, OnTimerContext ctx, Collector<MembershipUpdate> out) {
+      DetectedMatch detected, List<String> memberships, long now, OnTimerContext ctx,
+      Collector<MembershipUpdate> out) {
     Long cooldownUntil = audiences.cooldownUntil(audience.id());
     if (cooldownUntil != null && now < cooldownUntil) {
       if (traced(ctx)) {
@@ -297,7 +389,7 @@ public final class AudienceMembershipFunction
       }
       return;
     }
-    if (!passesEnterWhen(audience.id(), detected, now, ctx)) {
+    if (!passesEnterWhen(audience.id(), detected, memberships, now, ctx)) {
       return;
     }
     PatternMatch match = detected.getMatch();
@@ -342,20 +434,23 @@ public final class AudienceMembershipFunction
   }
 
   /** Whether enterWhen lets the match enter; a failure counts as false and is tallied. */
-  private boolean passesEnterWhen(String audienceId, DetectedMatch detected, long now,
-      OnTimerContext ctx) {
+  private boolean passesEnterWhen(String audienceId, DetectedMatch detected,
+      List<String> memberships, long now, OnTimerContext ctx) {
     Optional<Condition> condition = rules.enterWhen(audienceId);
     if (condition.isEmpty()) {
       return true;
     }
     JourneyEvent lastEvent = detected.getLastEvent();
     try {
-      if (condition.get().evaluate(lastEvent.getEvent(), lastEvent.getProfile())) {
+      if (condition.get().evaluate(lastEvent.getEvent(), lastEvent.getProfile(),
+          memberships == null ? List.of() : memberships)) {
         return true;
       }
       if (traced(ctx)) {
         note(ctx, now, audienceId, "entry by " + entering(detected) + " ignored: enterWhen is"
-            + " false (profile: " + new TreeMap<>(lastEvent.getProfile()) + ")");
+            + " false (profile: " + new TreeMap<>(lastEvent.getProfile())
+            + (memberships == null ? "" : "; audiences: " + new TreeSet<>(memberships))
+            + ")");
       }
     } catch (ConditionEvaluationException e) {
       conditionErrors.get(audienceId).inc();

@@ -11,8 +11,9 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * The job's audiences, indexed by id, with their enterWhen conditions compiled. Audiences keep their definition order, which is also the order in which
- * their changes for one match are emitted.
+ * The job's audiences, indexed by id, with their enterWhen conditions compiled. Audiences keep
+ * their definition order, which is also the order in which their changes for one match are
+ * emitted.
  */
 public final class AudienceRules implements Serializable {
   private final List<AudienceDefinition> audiences;
@@ -37,9 +38,47 @@ public final class AudienceRules implements Serializable {
     return audiences;
   }
 
-  /** The audiences with an {@code expireAfter}, in definition order. */
+  /**
+   * The audiences whose memberships can carry an expiry, in the order in which expiries at one
+   * instant apply: those with {@code expireAfter} or {@code memberFor} in definition order, then
+   * the composed ones (which end with their parts) after their parts.
+   */
   public List<AudienceDefinition> expiring() {
-    return audiences.stream().filter(a -> a.expireAfterOptional().isPresent()).toList();
+    List<AudienceDefinition> expiring = new ArrayList<>(audiences.stream()
+        .filter(a -> !a.isComposed() && a.expireAfterOptional().isPresent()).toList());
+    expiring.addAll(composed());
+    return expiring;
+  }
+
+  /**
+   * The composed audiences ({@code while}), each after the composed audiences it reads, so one
+   * pass brings them all up to date. The loader has refused cycles.
+   */
+  public List<AudienceDefinition> composed() {
+    List<AudienceDefinition> ordered = new ArrayList<>();
+    for (AudienceDefinition audience : audiences) {
+      addAfterParts(audience, ordered);
+    }
+    return ordered;
+  }
+
+  private void addAfterParts(AudienceDefinition audience, List<AudienceDefinition> ordered) {
+    if (!audience.isComposed() || ordered.contains(audience)) {
+      return;
+    }
+    for (String part : audience.composition().parts()) {
+      AudienceDefinition read = byId.get(part);
+      if (read != null) {
+        addAfterParts(read, ordered);
+      }
+    }
+    ordered.add(audience);
+  }
+
+  /** Whether the audience's enterWhen reads {@code audiences}, the customer's memberships. */
+  public boolean enterWhenReadsAudiences(String audienceId) {
+    Condition condition = enterWhen.get(audienceId);
+    return condition != null && condition.readsAudiences();
   }
 
   /** The audiences with a cooldown, in definition order. */

@@ -3,6 +3,7 @@ package io.journeyorchestrator.audience;
 import io.journeyorchestrator.internal.avro.AudienceState;
 import io.journeyorchestrator.internal.avro.Membership;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -30,6 +31,11 @@ final class CustomerAudiences {
         audiences.memberships.keySet().removeIf(id -> rules.audience(id).isEmpty())
             | audiences.cooldowns.keySet().removeIf(id -> rules.audience(id).isEmpty());
     return audiences;
+  }
+
+  /** The audiences the customer is in now, for conditions that read {@code audiences}. */
+  List<String> memberIds() {
+    return List.copyOf(memberships.keySet());
   }
 
   Membership membership(String audienceId) {

@@ -4,13 +4,15 @@ import dev.cel.runtime.CelEvaluationException;
 import dev.cel.runtime.CelRuntime;
 import io.journeyorchestrator.avro.InteractionEvent;
 import java.io.Serializable;
+import java.util.Collection;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 
 /**
- * A type-checked CEL condition over {@code event} and {@code profile}, obtained only from {@link
+ * A type-checked CEL condition over {@code event}, {@code profile} and {@code audiences}, obtained only from {@link
  * ConditionCompiler#compile}.
  *
  * <p>Flink ships it to task managers by Java serialization, so only the source text and the derived
@@ -27,19 +29,35 @@ public final class Condition implements Serializable {
 
   private final boolean readsProfile;
 
+  private final boolean readsAudiences;
+
+  private final Set<String> audiencesNamed;
+
   private transient volatile CelRuntime.Program program;
 
   Condition(String source, Set<String> requiredEventTypes, boolean readsProfile,
-      CelRuntime.Program program) {
+      boolean readsAudiences, Set<String> audiencesNamed, CelRuntime.Program program) {
     this.source = Objects.requireNonNull(source, "source");
     this.requiredEventTypes = requiredEventTypes == null ? null : Set.copyOf(requiredEventTypes);
     this.readsProfile = readsProfile;
+    this.readsAudiences = readsAudiences;
+    this.audiencesNamed = Set.copyOf(audiencesNamed);
     this.program = program;
   }
 
   /** Whether the condition mentions {@code profile}; one that does not sees the same without it. */
   public boolean readsProfile() {
     return readsProfile;
+  }
+
+  /** Whether the condition mentions {@code audiences}, the customer's current memberships. */
+  public boolean readsAudiences() {
+    return readsAudiences;
+  }
+
+  /** The audience ids the condition tests membership of, as {@code "id" in audiences}. */
+  public Set<String> audiencesNamed() {
+    return audiencesNamed;
   }
 
   public String source() {
@@ -53,11 +71,17 @@ public final class Condition implements Serializable {
    */
   public boolean evaluate(InteractionEvent event, Map<String, Object> profile)
       throws ConditionEvaluationException {
+    return evaluate(event, profile, List.of());
+  }
+
+  /** As {@link #evaluate(InteractionEvent, Map)}, with the customer's current memberships. */
+  public boolean evaluate(InteractionEvent event, Map<String, Object> profile,
+      Collection<String> audiences) throws ConditionEvaluationException {
     Objects.requireNonNull(event, "event");
     CelRuntime.Program compiled = program();
     Object result;
     try {
-      result = compiled.eval(new EventActivation(event, profile));
+      result = compiled.eval(new EventActivation(event, profile, audiences));
     } catch (CelEvaluationException e) {
       throw new ConditionEvaluationException(source, e.getMessage(), e);
     } catch (RuntimeException e) {

@@ -7,6 +7,7 @@ import dev.cel.common.CelSource;
 import dev.cel.common.CelSourceLocation;
 import dev.cel.common.CelValidationException;
 import dev.cel.common.CelValidationResult;
+import dev.cel.common.ast.CelConstant;
 import dev.cel.common.ast.CelExpr;
 import dev.cel.common.navigation.CelNavigableAst;
 import dev.cel.common.navigation.CelNavigableExpr;
@@ -17,6 +18,7 @@ import dev.cel.runtime.CelRuntime;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.stream.Collectors;
 
 /**
@@ -98,8 +100,25 @@ public final class ConditionCompiler {
     // a state read, a false "does not read" would evaluate the condition without the profile.
     boolean readsProfile = CelNavigableAst.fromAst(ast).getRoot().allNodes()
         .anyMatch(node -> DeclaredEventsCheck.isProfile(node.expr()));
+    boolean readsAudiences = CelNavigableAst.fromAst(ast).getRoot().allNodes()
+        .anyMatch(node -> node.getKind() == CelExpr.ExprKind.Kind.IDENT
+            && ConditionEnvironment.AUDIENCES.equals(node.expr().ident().name()));
     return CompileResult.success(new Condition(expression, requiredEventTypes, readsProfile,
-        cel.createProgram(ast)));
+        readsAudiences, audiencesNamed(ast), cel.createProgram(ast)));
+  }
+
+  /** The audience ids of {@code "id" in audiences}, so the loader can check that they exist. */
+  private static Set<String> audiencesNamed(CelAbstractSyntaxTree ast) {
+    return CelNavigableAst.fromAst(ast).getRoot().allNodes()
+        .filter(node -> node.getKind() == CelExpr.ExprKind.Kind.CALL)
+        .map(node -> node.expr().call())
+        .filter(call -> call.function().equals("@in") && call.args().size() == 2
+            && call.args().get(1).getKind() == CelExpr.ExprKind.Kind.IDENT
+            && ConditionEnvironment.AUDIENCES.equals(call.args().get(1).ident().name())
+            && call.args().get(0).getKind() == CelExpr.ExprKind.Kind.CONSTANT
+            && call.args().get(0).constant().getKind() == CelConstant.Kind.STRING_VALUE)
+        .map(call -> call.args().get(0).constant().stringValue())
+        .collect(Collectors.toCollection(TreeSet::new));
   }
 
   /**

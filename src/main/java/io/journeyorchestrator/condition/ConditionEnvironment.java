@@ -16,9 +16,9 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The one CEL environment every condition is compiled and run in: variables {@code event} and
- * {@code profile}, the standard library with its macros, and the {@code strings} extension. Nothing
- * here can reach outside the two variables (no I/O, no clock, no custom functions).
+ * The one CEL environment every condition is compiled and run in: variables {@code event},
+ * {@code profile} and {@code audiences}, the standard library with its macros, and the {@code strings} extension. Nothing
+ * here can reach outside the three variables (no I/O, no clock, no custom functions).
  *
  * <p>A {@link Cel} instance is immutable and thread-safe, so one per JVM is shared.
  *
@@ -29,6 +29,12 @@ final class ConditionEnvironment {
 
   static final String EVENT = "event";
   static final String PROFILE = "profile";
+  /**
+   * The customer's current audience memberships, a list of audience ids. Only an audience's
+   * {@code enterWhen} and an action's {@code eligibleWhen} are given it; the loader refuses it
+   * elsewhere, where it would always be empty.
+   */
+  static final String AUDIENCES = "audiences";
 
   private static final Cel CEL =
       builder(EventStructType.TYPE_DECL, EventStructType.STRING_TO_DYN, List.of())
@@ -71,6 +77,7 @@ final class ConditionEnvironment {
         .setTypeProvider(EventStructType.provider(types))
         .addVar(EVENT, event)
         .addVar(PROFILE, profile)
+        .addVar(AUDIENCES, ListType.create(SimpleType.STRING))
         .addCompilerLibraries(CelExtensions.strings());
   }
 

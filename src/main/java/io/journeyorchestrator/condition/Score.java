@@ -4,6 +4,8 @@ import dev.cel.runtime.CelEvaluationException;
 import dev.cel.runtime.CelRuntime;
 import io.journeyorchestrator.avro.InteractionEvent;
 import java.io.Serializable;
+import java.util.Collection;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 
@@ -32,9 +34,15 @@ public final class Score implements Serializable {
    */
   public double evaluate(InteractionEvent event, Map<String, Object> profile)
       throws ConditionEvaluationException {
+    return evaluate(event, profile, List.of());
+  }
+
+  /** As {@link #evaluate(InteractionEvent, Map)}, with the customer's current memberships. */
+  public double evaluate(InteractionEvent event, Map<String, Object> profile,
+      Collection<String> audiences) throws ConditionEvaluationException {
     Object result;
     try {
-      result = program().eval(new EventActivation(event, profile));
+      result = program().eval(new EventActivation(event, profile, audiences));
     } catch (CelEvaluationException e) {
       throw new ConditionEvaluationException(source, e.getMessage(), e);
     } catch (RuntimeException e) {

@@ -17,12 +17,14 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.function.Function;
 import java.util.regex.Matcher;
 import java.util.stream.Collectors;
@@ -65,7 +67,12 @@ public final class JobLoader {
   static final List<String> STEP_KEYS = List.of("name", "when", "times", "absent", "contiguity");
   /** The keys an audience file may have. */
   static final List<String> AUDIENCE_KEYS = List.of("id", "description", "enter", "enterWhen", "exit",
-      "expireAfter", "cooldown", "outcomes");
+      "expireAfter", "cooldown", "outcomes", "while", "memberFor");
+  /** The keys an audience's while (its composition of other audiences) may have. */
+  static final List<String> COMPOSITION_KEYS = List.of("all", "any", "none");
+  /** Keys of a pattern-entered audience that a composed one ({@code while}) does not take. */
+  private static final List<String> PATTERN_AUDIENCE_KEYS = List.of("enter", "exit", "enterWhen",
+      "expireAfter", "cooldown");
   /** The keys an audience's outcomes may have. */
   static final List<String> OUTCOMES_KEYS = List.of("completed", "leaked");
   /** The keys a suppression file may have. */
@@ -98,6 +105,13 @@ public final class JobLoader {
   private int topicsLine = 1;
   private final List<String> unreadPatternFiles = new ArrayList<>();
   private final List<String> unreadAudienceFiles = new ArrayList<>();
+  /** Audiences named by conditions and compositions, checked once every audience is loaded. */
+  private final List<AudienceRef> audienceRefs = new ArrayList<>();
+
+  /** The line of each composed audience's {@code while}, by file. */
+  private final Map<String, Integer> whileLines = new HashMap<>();
+
+  private record AudienceRef(YamlMapping at, int line, String key, String audienceId) {}
   /** What conditions are checked against; null without an events catalog. */
   private EventDeclarations declarations;
 
@@ -147,6 +161,7 @@ public final class JobLoader {
       loadAction(file, audienceIds, knownCategories).ifPresent(a -> addUnique(actions, "action",
           a.id(), a.file(), a, ActionDefinition::file));
     }
+    checkAudienceRefs(audiences, audienceIds);
     if (!actions.isEmpty() && settings.isPresent() && settings.get().topics().decisions() == null) {
       problems.add(new ConfigProblem(display(jobDir.resolve("job.yaml")), topicsLine,
           "kafka.topics has no 'decisions' topic, and the job has actions (" + actions.size()
@@ -546,7 +561,27 @@ public final class JobLoader {
   }
 
   private void checkCondition(YamlMapping at, String key, String condition) {
+    checkCondition(at, key, condition, false);
+  }
+
+  /**
+   * @param readsAudiences whether the condition is given {@code audiences}, the customer's
+   *     memberships; the audiences it names are checked once every audience is loaded
+   */
+  private void checkCondition(YamlMapping at, String key, String condition,
+      boolean readsAudiences) {
     CompileResult result = ConditionCompiler.compile(condition);
+    result.condition().ifPresent(compiled -> {
+      if (compiled.readsAudiences() && !readsAudiences) {
+        at.report(at.lineOf(key), "condition in '" + key + "' reads 'audiences', which only an"
+            + " audience's enterWhen and an action's eligibleWhen are given (a step sees one"
+            + " event, not memberships); move the test to enterWhen, or compose an audience"
+            + " with 'while'");
+      } else {
+        compiled.audiencesNamed().forEach(named ->
+            audienceRefs.add(new AudienceRef(at, at.lineOf(key), key, named)));
+      }
+    });
     for (ConditionError error : result.errors()) {
       if (error.isPlaced()) {
         YamlMapping.Place place = at.placeInValue(key, error.line(), error.column());
@@ -579,10 +614,14 @@ public final class JobLoader {
     Optional<String> id = audience.name("id", true, ID_REGEX, ID_RULE, "payment-trouble");
     id.ifPresent(declaredIds::add);
     String description = audience.string("description", false, "").orElse("");
+    Optional<Duration> memberFor = audience.duration("memberFor", false, "2d");
+    if (audience.has("while")) {
+      return composedAudience(audience, id, description, memberFor, before);
+    }
     List<String> enter = patternRefs(audience, audience.requiredList("enter",
         "[calls-after-failed-payment]"), "enter", patternIds);
     Optional<String> enterWhen = audience.string("enterWhen", false, "profile.tier == \"gold\"");
-    enterWhen.ifPresent(c -> checkCondition(audience, "enterWhen", c));
+    enterWhen.ifPresent(c -> checkCondition(audience, "enterWhen", c, true));
     List<String> exit = patternRefs(audience, audience.optionalList("exit",
         "[payment-succeeded]", "that no pattern exits the audience"), "exit", patternIds);
     for (String both : enter) {
@@ -592,6 +631,11 @@ public final class JobLoader {
       }
     }
     Optional<Duration> expireAfter = audience.duration("expireAfter", false, "7d");
+    if (expireAfter.isPresent() && memberFor.isPresent()) {
+      audience.report(audience.lineOf("memberFor"), "give 'memberFor' or 'expireAfter', not both:"
+          + " for an audience entered by patterns they mean the same (a member until that long"
+          + " after the latest entering match)");
+    }
     Optional<Duration> cooldown = audience.duration("cooldown", false, "30d");
     AudienceDefinition.Outcomes outcomes = audience.mapping("outcomes", false, "outcomes")
         .map(o -> outcomes(o, patternIds)).orElse(AudienceDefinition.Outcomes.NONE);
@@ -600,7 +644,130 @@ public final class JobLoader {
     }
     return Optional.of(new AudienceDefinition(id.get(), description, enter,
         enterWhen.orElse(null), exit, expireAfter.orElse(null), cooldown.orElse(null), outcomes,
-        display));
+        null, memberFor.orElse(null), display));
+  }
+
+  /** An audience of {@code while}: made of other audiences, which are checked once all are read. */
+  private Optional<AudienceDefinition> composedAudience(YamlMapping audience, Optional<String> id,
+      String description, Optional<Duration> memberFor, int before) {
+    for (String key : PATTERN_AUDIENCE_KEYS) {
+      if (audience.has(key)) {
+        audience.report(audience.lineOf(key), "'" + key + "' is for audiences that patterns enter;"
+            + " this one has 'while', so its members are those of the audiences it names"
+            + (key.equals("expireAfter") ? ": to keep them for a while after, use 'memberFor'"
+                : key.equals("enterWhen") ? ": test the profile in the audiences it names"
+                : ": remove '" + key + "', or 'while'"));
+      }
+    }
+    if (audience.has("outcomes")) {
+      audience.report(audience.lineOf("outcomes"), "'outcomes' names the patterns that end a stay"
+          + " entered by patterns; this audience has 'while': remove 'outcomes'");
+    }
+    Optional<YamlMapping> parsed = audience.mapping("while", true, "while");
+    if (parsed.isEmpty()) {
+      return Optional.empty();
+    }
+    YamlMapping composition = parsed.get();
+    whileLines.put(audience.file(), composition.line());
+    composition.allowOnly(COMPOSITION_KEYS);
+    List<String> all = compositionRefs(composition, "all", "[recent-web, recent-ivr]");
+    List<String> any = compositionRefs(composition, "any", "[recent-web, recent-app]");
+    List<String> none = compositionRefs(composition, "none", "[open-support-case]");
+    if (all.isEmpty() && any.isEmpty()) {
+      composition.report(composition.line(), "'while' needs 'all' or 'any': with only 'none' a"
+          + " customer the job has never seen would be a member; e.g. 'while: {all:"
+          + " [recent-web, recent-ivr]}'");
+    }
+    for (String part : all) {
+      if (none.contains(part) || any.contains(part)) {
+        composition.report(composition.lineOf("all"), "audience '" + part + "' is in 'all' and in"
+            + " '" + (none.contains(part) ? "none" : "any") + "'; name it once");
+      }
+    }
+    for (String part : any) {
+      if (none.contains(part)) {
+        composition.report(composition.lineOf("any"), "audience '" + part + "' is in 'any' and in"
+            + " 'none'; name it once");
+      }
+    }
+    if (problems.size() > before || id.isEmpty()) {
+      return Optional.empty();
+    }
+    return Optional.of(AudienceDefinition.composed(id.get(), description,
+        new AudienceDefinition.Composition(all, any, none), memberFor.orElse(null),
+        audience.file()));
+  }
+
+  private List<String> compositionRefs(YamlMapping composition, String key, String example) {
+    List<String> refs = new ArrayList<>();
+    for (Located<String> ref : composition.optionalList(key, example, "no audience")) {
+      if (refs.contains(ref.value())) {
+        composition.report(ref.line(), "'while." + key + "' names audience '" + ref.value()
+            + "' twice");
+      } else {
+        refs.add(ref.value());
+        audienceRefs.add(new AudienceRef(composition, ref.line(), "while." + key, ref.value()));
+      }
+    }
+    return refs;
+  }
+
+  /**
+   * Every audience a condition or a composition names exists, and no composition reaches back to
+   * itself (its membership would depend on itself).
+   */
+  private void checkAudienceRefs(Map<String, AudienceDefinition> audiences,
+      Set<String> audienceIds) {
+    for (AudienceRef ref : audienceRefs) {
+      if (!audienceIds.contains(ref.audienceId())) {
+        ref.at().report(ref.line(), "'" + ref.key() + "' names unknown audience '"
+            + ref.audienceId() + "'; known audiences: " + known(audienceIds)
+            + unread(unreadAudienceFiles));
+      }
+    }
+    Set<String> reported = new HashSet<>();
+    for (AudienceDefinition audience : audiences.values()) {
+      List<String> cycle = cycleFrom(audience.id(), audiences, new ArrayList<>());
+      if (cycle != null && reported.add(String.join(" ", new TreeSet<>(cycle)))) {
+        problems.add(new ConfigProblem(audience.file(), lineOfWhile(audience), "audience '"
+            + audience.id() + "' is composed of itself: " + String.join(" → ", cycle)
+            + "; an audience cannot depend on its own membership: remove one of these from"
+            + " 'while'"));
+      }
+    }
+  }
+
+  private int lineOfWhile(AudienceDefinition audience) {
+    return whileLines.getOrDefault(audience.file(), 1);
+  }
+
+  /** The path of compositions from {@code start} back to it, or null when there is none. */
+  private static List<String> cycleFrom(String start, Map<String, AudienceDefinition> audiences,
+      List<String> path) {
+    String current = path.isEmpty() ? start : path.get(path.size() - 1);
+    if (path.isEmpty()) {
+      path.add(start);
+    }
+    AudienceDefinition audience = audiences.get(current);
+    if (audience == null || !audience.isComposed()) {
+      return null;
+    }
+    for (String part : audience.composition().parts()) {
+      if (part.equals(start)) {
+        List<String> cycle = new ArrayList<>(path);
+        cycle.add(start);
+        return cycle;
+      }
+      if (!path.contains(part)) {
+        path.add(part);
+        List<String> found = cycleFrom(start, audiences, path);
+        if (found != null) {
+          return found;
+        }
+        path.remove(path.size() - 1);
+      }
+    }
+    return null;
   }
 
   private AudienceDefinition.Outcomes outcomes(YamlMapping outcomes, Set<String> patternIds) {
@@ -869,7 +1036,7 @@ public final class JobLoader {
     }
     Optional<String> eligibleWhen =
         action.string("eligibleWhen", false, "has(profile.emailOptIn) && profile.emailOptIn");
-    eligibleWhen.ifPresent(c -> checkCondition(action, "eligibleWhen", c));
+    eligibleWhen.ifPresent(c -> checkCondition(action, "eligibleWhen", c, true));
     Double priority = null;
     String priorityScore = null;
     Optional<String> priorityText = action.string("priority", true, "80");

@@ -10,6 +10,7 @@ import io.journeyorchestrator.condition.ScoreCompiler;
 import io.journeyorchestrator.config.ActionDefinition;
 import java.io.Serializable;
 import java.util.HashMap;
+import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -48,16 +49,23 @@ public final class ActionRules implements Serializable {
     return actions;
   }
 
-  /** The action's priority for this customer, empty when not eligible by its condition. */
+  /**
+   * The action's priority for this customer, empty when not eligible by its condition.
+   *
+   * @param audiences the customer's memberships, which eligibleWhen and the score read as
+   *     {@code audiences}
+   */
   public Optional<Double> priorityOf(ActionDefinition action, InteractionEvent lastEvent,
-      Map<String, Object> profile, Consumer<ConditionEvaluationException> onError) {
+      Map<String, Object> profile, Collection<String> audiences,
+      Consumer<ConditionEvaluationException> onError) {
     try {
       Condition condition = eligibleWhen.get(action.id());
-      if (condition != null && !condition.evaluate(lastEvent, profile)) {
+      if (condition != null && !condition.evaluate(lastEvent, profile, audiences)) {
         return Optional.empty();
       }
       Score score = scores.get(action.id());
-      return Optional.of(score == null ? action.priority() : score.evaluate(lastEvent, profile));
+      return Optional.of(score == null ? action.priority()
+          : score.evaluate(lastEvent, profile, audiences));
     } catch (ConditionEvaluationException e) {
       onError.accept(e);
       return Optional.empty();

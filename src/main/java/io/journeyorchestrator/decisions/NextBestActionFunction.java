@@ -171,7 +171,7 @@ public final class NextBestActionFunction
     List<SuppressionDefinition> holds = policies.stream()
         .filter(p -> p.whileAudiences().stream().anyMatch(audiences::contains)).toList();
     Decision decision = ranking.decide(audiences, holds,
-        a -> rules.priorityOf(a, conditionEvent, profile, e -> scoreErrors.inc()),
+        a -> rules.priorityOf(a, conditionEvent, profile, audiences, e -> scoreErrors.inc()),
         holdout.holdsOut(customerId, settings.holdoutPercent()),
         a -> a.holdoutPercentOptional().map(p -> new HoldoutGroup(settings.holdoutSalt() + ":"
             + a.id()).holdsOut(customerId, p)).orElse(false),

@@ -63,6 +63,7 @@ class EditorSchemasTest {
     mappings.put("pattern.schema.json#/properties/steps/items", JobLoader.STEP_KEYS);
     mappings.put("audience.schema.json#", JobLoader.AUDIENCE_KEYS);
     mappings.put("audience.schema.json#/properties/outcomes", JobLoader.OUTCOMES_KEYS);
+    mappings.put("audience.schema.json#/properties/while", JobLoader.COMPOSITION_KEYS);
     mappings.put("suppression.schema.json#", JobLoader.SUPPRESSION_KEYS);
     mappings.put("events.schema.json#", EventCatalogLoader.CATALOG_KEYS);
     mappings.put("events.schema.json#/properties/events/additionalProperties",

@@ -35,25 +35,39 @@ class ActionRulesTest {
 
   @Test
   void shouldGiveTheFixedPriorityWhileTheConditionHolds() {
-    assertThat(rules.priorityOf(EMAIL, PROFILE_UPDATED, Map.of("emailOptIn", true), errors::add))
+    assertThat(rules.priorityOf(EMAIL, PROFILE_UPDATED, Map.of("emailOptIn", true), List.of(), errors::add))
         .contains(80.0);
     assertThat(rules.priorityOf(EMAIL, PROFILE_UPDATED, Map.of("emailOptIn", false),
-        errors::add)).isEmpty();
-    assertThat(rules.priorityOf(EMAIL, PROFILE_UPDATED, Map.of(), errors::add)).isEmpty();
+        List.of(), errors::add)).isEmpty();
+    assertThat(rules.priorityOf(EMAIL, PROFILE_UPDATED, Map.of(), List.of(), errors::add)).isEmpty();
     assertThat(errors).isEmpty();
   }
 
   @Test
   void shouldScoreFromTheProfile() {
-    assertThat(rules.priorityOf(CALL, PROFILE_UPDATED, Map.of("churnRisk", 0.7), errors::add))
+    assertThat(rules.priorityOf(CALL, PROFILE_UPDATED, Map.of("churnRisk", 0.7), List.of(), errors::add))
         .hasValueSatisfying(p -> assertThat(p).isCloseTo(70.0,
             org.assertj.core.data.Offset.offset(1e-9)));
   }
 
   @Test
+  void shouldLetEligibilityAndScoreReadTheCustomersAudiences() {
+    ActionDefinition priority = new ActionDefinition("priority-call-back", "", "CALL_CENTER",
+        "care", List.of("open-support-case"), "\"tried-web-and-ivr\" in audiences", null,
+        "audiences.size() * 10", List.of(), null, "c.yaml");
+    ActionRules withAudiences = new ActionRules(List.of(priority));
+
+    assertThat(withAudiences.priorityOf(priority, PROFILE_UPDATED, Map.of(),
+        List.of("open-support-case", "tried-web-and-ivr"), errors::add)).contains(20.0);
+    assertThat(withAudiences.priorityOf(priority, PROFILE_UPDATED, Map.of(),
+        List.of("open-support-case"), errors::add)).isEmpty();
+    assertThat(errors).isEmpty();
+  }
+
+  @Test
   void shouldMakeTheActionIneligibleAndReportWhenTheScoreFailsOnTheProfile() {
-    assertThat(rules.priorityOf(CALL, PROFILE_UPDATED, Map.of(), errors::add)).isEmpty();
-    assertThat(rules.priorityOf(CALL, PROFILE_UPDATED, Map.of("churnRisk", "high"), errors::add))
+    assertThat(rules.priorityOf(CALL, PROFILE_UPDATED, Map.of(), List.of(), errors::add)).isEmpty();
+    assertThat(rules.priorityOf(CALL, PROFILE_UPDATED, Map.of("churnRisk", "high"), List.of(), errors::add))
         .isEmpty();
     assertThat(errors).hasSize(2);
   }
