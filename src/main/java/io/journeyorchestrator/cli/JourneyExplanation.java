@@ -147,9 +147,34 @@ final class JourneyExplanation {
     if (audience.enterWhen() != null) {
       lines.add("  enterWhen: " + audience.enterWhen());
     }
+    if (audience.isComposed()) {
+      lines.addAll(parts(audience));
+    }
     for (String patternId : audience.enter()) {
       job.patterns().stream().filter(p -> p.id().equals(patternId)).findFirst()
           .ifPresent(pattern -> lines.addAll(closestTo(pattern)));
+    }
+    return lines;
+  }
+
+  /** A composed audience: what it needs of each part, and whether the customer ends in it. */
+  private List<String> parts(AudienceDefinition audience) {
+    AudienceDefinition.Composition composition = audience.composition();
+    List<String> lines = new ArrayList<>();
+    lines.add("  while: all " + composition.all() + ", any " + composition.any() + ", none "
+        + composition.none() + (audience.memberFor() == null ? ""
+            : "; member for " + Durations.format(audience.memberFor()) + " after it last held"));
+    for (String part : composition.parts()) {
+      String need = composition.all().contains(part) ? "must be in"
+          : composition.any().contains(part) ? "one of 'any'" : "must not be in";
+      List<OutputLine> changes = outputs.get(OutputLines.AUDIENCE_CHANGES).stream()
+          .filter(line -> line.getLabel().startsWith(part + " ")).toList();
+      OutputLine last = changes.isEmpty() ? null : changes.get(changes.size() - 1);
+      boolean member = last != null && !last.getLabel().endsWith(" EXITED");
+      lines.add("    " + part + " (" + need + "): " + (member ? "a member" : "not a member")
+          + " at the end" + (last == null ? ", never entered"
+              : "; last: " + withoutTimeAndCustomer(last.getReadable()).trim() + " at "
+                  + UTC.format(Instant.ofEpochMilli(last.getTime()))));
     }
     return lines;
   }
