@@ -13,6 +13,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
@@ -89,6 +90,9 @@ final class PatternVariations {
       Files.writeString(into.resolve("patterns/" + originals.get(i).id() + ".yaml"),
           yaml(originals.get(i)));
     }
+    List<String> dropped = new ArrayList<>(
+        originals.subList(kept, originals.size()).stream().map(PatternDefinition::id).toList());
+    dropReferringTo(dropped, into, job);
     for (int k = 1; k <= patterns - kept; k++) {
       PatternDefinition variation = variation(originals.get((k - 1) % originals.size()),
           (k - 1) / originals.size() + 1, k);
@@ -181,6 +185,36 @@ final class PatternVariations {
 
   private static String quote(String text) {
     return "'" + text.replace("'", "''") + "'";
+  }
+
+  /**
+   * Fewer patterns than the base has: the audiences and suppressions that name a dropped pattern
+   * or a dropped audience go too, until none is left that does.
+   */
+  private static void dropReferringTo(List<String> dropped, Path into, JobDefinition job)
+      throws IOException {
+    boolean more = !dropped.isEmpty();
+    while (more) {
+      more = false;
+      for (String folder : List.of("audiences", "suppressions")) {
+        Path dir = into.resolve(folder);
+        if (!Files.isDirectory(dir)) {
+          continue;
+        }
+        try (Stream<Path> files = Files.list(dir)) {
+          for (Path file : files.toList()) {
+            String text = Files.readString(file);
+            if (dropped.stream().anyMatch(id -> Pattern.compile(
+                "(?<![a-z0-9-])" + Pattern.quote(id) + "(?![a-z0-9-])").matcher(text).find())) {
+              Files.delete(file);
+              job.audiences().stream().filter(a -> a.file().endsWith("/" + file.getFileName()))
+                  .forEach(a -> dropped.add(a.id()));
+              more = true;
+            }
+          }
+        }
+      }
+    }
   }
 
   private static void copyFolder(Path from, Path to) throws IOException {

@@ -48,4 +48,20 @@ class PatternVariationsTest {
     }
     assertThat(Files.list(work.resolve("a/patterns")).count()).isEqualTo(10);
   }
+
+  @Test
+  void shouldDropTheAudiencesOfPatternsLeftOutAndThoseComposedOfThem() throws Exception {
+    JobDefinition demo = JobLoader.load(DEMO);
+    PatternDefinition last = demo.patterns().get(demo.patterns().size() - 1);
+
+    JobDefinition job = PatternVariations.write(DEMO, demo.patterns().size() - 1,
+        work.resolve("fewer"));
+
+    List<String> left = job.audiences().stream().map(a -> a.id()).toList();
+    List<String> gone = demo.audiences().stream().map(a -> a.id())
+        .filter(id -> !left.contains(id)).toList();
+    assertThat(gone).isNotEmpty();
+    assertThat(job.audiences()).noneMatch(a -> a.enter().contains(last.id())
+        || a.isComposed() && a.composition().parts().stream().anyMatch(gone::contains));
+  }
 }

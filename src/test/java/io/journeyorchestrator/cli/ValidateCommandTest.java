@@ -29,7 +29,7 @@ class ValidateCommandTest {
   void shouldPrintOkWithCountsForTheDemoJob() {
     Run run = validate(Path.of("jobs/telecom-demo"));
     assertThat(run.exit()).isZero();
-    assertThat(run.out()).isEqualTo("OK: 9 patterns, 4 audiences, 2 suppressions, 4 actions\n");
+    assertThat(run.out()).isEqualTo("OK: 11 patterns, 8 audiences, 2 suppressions, 4 actions\n");
   }
 
   @Test

@@ -69,6 +69,6 @@ class AnalystGuideTest {
   @Test
   void shouldValidateTheDemoJob() throws Exception {
     assertThat(JobLoader.load(Path.of("jobs/telecom-demo")).summary())
-        .isEqualTo("OK: 9 patterns, 4 audiences, 2 suppressions, 4 actions");
+        .isEqualTo("OK: 11 patterns, 8 audiences, 2 suppressions, 4 actions");
   }
 }

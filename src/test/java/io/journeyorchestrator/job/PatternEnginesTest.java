@@ -32,6 +32,6 @@ class PatternEnginesTest {
   @Test
   void shouldRunOneFlinkCepOperatorPerPatternAsTheReference() throws Exception {
     assertThat(operatorUids(Engine.FLINK_CEP)).doesNotContain("journey-engine")
-        .filteredOn(uid -> uid.startsWith("pattern/")).hasSize(9);
+        .filteredOn(uid -> uid.startsWith("pattern/")).hasSize(11);
   }
 }
