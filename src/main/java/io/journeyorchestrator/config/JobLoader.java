@@ -64,7 +64,8 @@ public final class JobLoader {
   /** The keys a pattern file may have. */
   static final List<String> PATTERN_KEYS = List.of("id", "description", "steps", "within", "afterMatch");
   /** The keys a pattern step may have. */
-  static final List<String> STEP_KEYS = List.of("name", "when", "times", "absent", "contiguity");
+  static final List<String> STEP_KEYS =
+      List.of("name", "when", "times", "absent", "contiguity", "within");
   /** The keys an audience file may have. */
   static final List<String> AUDIENCE_KEYS = List.of("id", "description", "enter", "enterWhen", "exit",
       "expireAfter", "cooldown", "outcomes", "while", "memberFor");
@@ -112,6 +113,13 @@ public final class JobLoader {
   private final Map<String, Integer> whileLines = new HashMap<>();
 
   private record AudienceRef(YamlMapping at, int line, String key, String audienceId) {}
+
+  /**
+   * Pattern features only the default engine runs, reported when job.yaml selects flink-cep
+   * (known only once the whole folder is read, as job.yaml may name the engine after the patterns
+   * were written).
+   */
+  private final List<ConfigProblem> defaultEngineOnly = new ArrayList<>();
   /** What conditions are checked against; null without an events catalog. */
   private EventDeclarations declarations;
 
@@ -162,6 +170,9 @@ public final class JobLoader {
           a.id(), a.file(), a, ActionDefinition::file));
     }
     checkAudienceRefs(audiences, audienceIds);
+    if (settings.isPresent() && settings.get().engine() == JobSettings.Engine.FLINK_CEP) {
+      problems.addAll(defaultEngineOnly);
+    }
     if (!actions.isEmpty() && settings.isPresent() && settings.get().topics().decisions() == null) {
       problems.add(new ConfigProblem(display(jobDir.resolve("job.yaml")), topicsLine,
           "kafka.topics has no 'decisions' topic, and the job has actions (" + actions.size()
@@ -467,7 +478,7 @@ public final class JobLoader {
       });
     }
     if (steps.size() == stepNodes.size() && !steps.isEmpty()) {
-      checkStepRules(pattern, steps, within.isPresent());
+      checkStepRules(pattern, steps, within.orElse(null));
     }
     if (problems.size() > before || id.isEmpty()) {
       return Optional.empty();
@@ -505,11 +516,26 @@ public final class JobLoader {
       step.report(step.lineOf("contiguity"), "an absent step cannot use contiguity 'any';"
           + " use 'relaxed' (none in between) or 'strict' (not the very next event)");
     }
+    Optional<Duration> within = step.duration("within", false, "3h");
+    if (within.isPresent()) {
+      String stepName = name.orElse("#" + (index + 1));
+      if (absent) {
+        step.report(step.lineOf("within"), "an absent step takes no 'within' of its own: the"
+            + " pattern's 'within' says until when the absence is checked; move it there");
+      } else if (index == 0 && times.isOnce()) {
+        step.report(step.lineOf("within"), "the first step ('" + stepName + "') has no"
+            + " previous step to count its 'within' from; put 'within' on the pattern, or give"
+            + " the step 'times' to bound its repetitions");
+      }
+      defaultEngineOnly.add(new ConfigProblem(step.file(), step.lineOf("within"), "step '"
+          + stepName + "' has its own 'within', which only the default pattern engine runs;"
+          + " remove 'engine: flink-cep' from job.yaml, or the step's 'within'"));
+    }
     if (problems.size() > before || name.isEmpty() || when.isEmpty()) {
       return Optional.empty();
     }
     return Optional.of(new StepDefinition(name.get(), when.get(), times, absent, contiguity,
-        step.line()));
+        within.orElse(null), step.line()));
   }
 
   static Optional<Times> parseTimes(String text) {
@@ -532,7 +558,8 @@ public final class JobLoader {
   }
 
   private void checkStepRules(YamlMapping pattern, List<StepDefinition> steps,
-      boolean hasWithin) {
+      Duration within) {
+    boolean hasWithin = within != null;
     StepDefinition first = steps.get(0);
     StepDefinition last = steps.get(steps.size() - 1);
     if (first.absent()) {
@@ -547,17 +574,47 @@ public final class JobLoader {
             + "'); merge them into one step whose 'when' joins both conditions with ||");
       }
     }
-    if (!hasWithin) {
+    for (StepDefinition step : steps) {
+      if (hasWithin && step.within() != null && step.within().compareTo(within) >= 0) {
+        pattern.report(step.line(), "step '" + step.name() + "' has 'within: "
+            + Durations.format(step.within()) + "', not shorter than the pattern's 'within: "
+            + Durations.format(within) + "', so it never limits anything; make it shorter"
+            + " or remove it");
+      }
+    }
+    if (!hasWithin && !boundedByStepWindows(steps)) {
       if (last.absent() && steps.size() > 1) {
         pattern.report(pattern.line(), "missing 'within': a pattern whose last step is absent"
             + " ('" + last.name() + "') needs 'within', the time after the first step until"
             + " which the absence is checked; add e.g. 'within: 7d'");
       } else if (!(steps.size() == 1 && first.times().isOnce())) {
-        pattern.report(pattern.line(), "missing 'within': only a single step taken once may"
-            + " leave it out, otherwise partial matches would be kept forever;"
+        pattern.report(pattern.line(), "missing 'within': only a single step taken once, or"
+            + " steps each with a 'within' of their own (every step after the first taken once),"
+            + " may leave it out, otherwise partial matches would be kept forever;"
             + " add e.g. 'within: 3h'");
       }
     }
+  }
+
+  /**
+   * Whether step windows alone end every partial match: each later step is taken once and waits
+   * at most its own window after the previous step's event, and a repeated first step bounds its
+   * repetitions. A repeated later step is not enough: the wait for its first occurrence is open.
+   */
+  private static boolean boundedByStepWindows(List<StepDefinition> steps) {
+    if (steps.size() < 2 && steps.get(0).within() == null) {
+      return false;
+    }
+    StepDefinition first = steps.get(0);
+    if (!first.times().isOnce() && first.within() == null) {
+      return false;
+    }
+    for (StepDefinition step : steps.subList(1, steps.size())) {
+      if (step.absent() || !step.times().isOnce() || step.within() == null) {
+        return false;
+      }
+    }
+    return true;
   }
 
   private void checkCondition(YamlMapping at, String key, String condition) {

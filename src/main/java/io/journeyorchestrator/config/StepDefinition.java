@@ -1,14 +1,23 @@
 package io.journeyorchestrator.config;
 
 import java.io.Serializable;
+import java.time.Duration;
 
 /**
- * One step of an analyst pattern: which events it takes ({@code when}), how many, and how it
- * follows the step before it.
+ * One step of an analyst pattern: which events it takes ({@code when}), how many, how it follows
+ * the step before it, and its own time limit ({@code within}, null for none): a step taken once
+ * must come before that long after the previous step's event; a repeated step's occurrences all
+ * before that long after its first.
  */
 public record StepDefinition(
-    String name, String when, Times times, boolean absent, Contiguity contiguity, int line)
+    String name, String when, Times times, boolean absent, Contiguity contiguity,
+    Duration within, int line)
     implements Serializable {
+
+  public StepDefinition(
+      String name, String when, Times times, boolean absent, Contiguity contiguity, int line) {
+    this(name, when, times, absent, contiguity, null, line);
+  }
 
   /** How a step follows the previous one (and its own repetitions). */
   public enum Contiguity {

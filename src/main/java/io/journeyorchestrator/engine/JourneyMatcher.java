@@ -75,6 +75,7 @@ public final class JourneyMatcher implements Serializable {
   private final boolean skipPastLastEvent;
   private final boolean endsWithAbsence;
   private final long window;
+  private final StepWindows windows;
   private final int maxPartialMatches;
   /** Steps whose condition some transition reachable from the start state reads. */
   private final long startMask;
@@ -94,6 +95,7 @@ public final class JourneyMatcher implements Serializable {
         definition.afterMatch() == PatternDefinition.AfterMatch.SKIP_PAST_LAST_EVENT;
     this.endsWithAbsence = definition.endsWithAbsence();
     this.window = graph.window;
+    this.windows = new StepWindows(definition, graph);
     this.maxPartialMatches = maxPartialMatches;
     this.startMask = conditionMask(graph, graph.start);
   }
@@ -112,7 +114,7 @@ public final class JourneyMatcher implements Serializable {
 
   private PatternState emptyState() {
     return new PatternState(new Run[] {new Run(graph.start, Run.NONE)}, NO_RUNS,
-        Long.MIN_VALUE, 0, window);
+        Long.MIN_VALUE, 0, windows);
   }
 
   /** Nothing to remember: the state may be cleared (it equals {@link #initialState()}). */
@@ -129,7 +131,7 @@ public final class JourneyMatcher implements Serializable {
   }
 
   public PatternState fromRecord(EnginePatternState record) {
-    return PatternState.fromRecord(record, window);
+    return PatternState.fromRecord(record, windows);
   }
 
   /**
@@ -221,6 +223,8 @@ public final class JourneyMatcher implements Serializable {
         } else {
           timedOut++;
         }
+      } else if (windows.any() && !run.isStart() && windows.stepDeadline(run) <= timestamp) {
+        timedOut++;
       } else {
         partial.add(run);
       }
@@ -274,13 +278,14 @@ public final class JourneyMatcher implements Serializable {
     Node[] nodes = graph.nodes;
     Node node = nodes[run.state];
     boolean isStart = node.type == Type.START;
+    long steps = windows.any() ? windows.holding(run, event.timestamp, event.steps) : event.steps;
     // createDecisionGraph: PROCEED edges are followed depth first (a stack), TAKE and IGNORE
     // edges collected in the order they are met.
     ArrayDeque<Node> stack = null;
     Node current = node;
     while (current != null) {
       for (int t = 0; t < current.action.length; t++) {
-        if (!NfaGraph.holds(current.condition[t], event.steps)) {
+        if (!NfaGraph.holds(current.condition[t], steps)) {
           continue;
         }
         Node target = nodes[current.target[t]];
@@ -302,7 +307,7 @@ public final class JourneyMatcher implements Serializable {
             Taken[] events = Arrays.copyOf(run.events, run.events.length + 1);
             events[run.events.length] = taken;
             out.add(new Run(target.index, events));
-            Node finalState = finalStateAfterProceed(target, event.steps);
+            Node finalState = finalStateAfterProceed(target, steps);
             if (finalState != null) {
               out.add(new Run(finalState.index, events));
             }
@@ -396,7 +401,7 @@ public final class JourneyMatcher implements Serializable {
     }
     return new PatternState(partial.toArray(new Run[0]),
         completed == null || completed.isEmpty() ? NO_RUNS : completed.toArray(new Run[0]),
-        lastTakenTimestamp, takenAtLastTimestamp, window);
+        lastTakenTimestamp, takenAtLastTimestamp, windows);
   }
 
   /** Steps read by transitions of the start state and of the states its PROCEED edges reach. */

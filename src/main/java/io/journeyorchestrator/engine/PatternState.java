@@ -25,21 +25,22 @@ public final class PatternState {
   final Run[] completed;
   final long lastTakenTimestamp;
   final int takenAtLastTimestamp;
-  /** Earliest start + within over the partial matches; Long.MAX_VALUE when none can time out. */
+  /**
+   * The earliest time a window (the pattern's or a step's) ends one of the partial matches;
+   * Long.MAX_VALUE when none can time out.
+   */
   final long nextDeadline;
 
   PatternState(Run[] partial, Run[] completed, long lastTakenTimestamp, int takenAtLastTimestamp,
-      long window) {
+      StepWindows windows) {
     this.partial = partial;
     this.completed = completed;
     this.lastTakenTimestamp = lastTakenTimestamp;
     this.takenAtLastTimestamp = takenAtLastTimestamp;
     long deadline = Long.MAX_VALUE;
-    if (window > 0) {
+    if (windows.window > 0 || windows.any()) {
       for (Run run : partial) {
-        if (run.events.length > 0) {
-          deadline = Math.min(deadline, run.startTimestamp() + window);
-        }
+        deadline = Math.min(deadline, windows.deadline(run));
       }
     }
     this.nextDeadline = deadline;
@@ -86,9 +87,9 @@ public final class PatternState {
         records(completed));
   }
 
-  static PatternState fromRecord(EnginePatternState record, long window) {
+  static PatternState fromRecord(EnginePatternState record, StepWindows windows) {
     return new PatternState(runs(record.getPartialMatches()), runs(record.getCompletedMatches()),
-        record.getLastTakenTimestamp(), record.getTakenAtLastTimestamp(), window);
+        record.getLastTakenTimestamp(), record.getTakenAtLastTimestamp(), windows);
   }
 
   private static List<EnginePartialMatch> records(Run[] runs) {

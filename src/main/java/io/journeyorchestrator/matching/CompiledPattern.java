@@ -85,6 +85,10 @@ public final class CompiledPattern implements Serializable {
           .append(" times=").append(s.times())
           .append(" absent=").append(s.absent())
           .append(" contiguity=").append(s.contiguity().configName());
+      if (s.within() != null) {
+        // Only when set, so the fingerprints of patterns without step windows stay as they were.
+        text.append(" within=").append(Durations.format(s.within()));
+      }
     }
     text.append("\nwithin=").append(d.within() == null ? "-" : Durations.format(d.within()))
         .append("\nafterMatch=").append(d.afterMatch().configName());

@@ -22,6 +22,11 @@ public final class CepPatternBuilder {
     Pattern<JourneyEvent, JourneyEvent> pattern = null;
     for (int i = 0; i < definition.steps().size(); i++) {
       StepDefinition step = definition.steps().get(i);
+      if (step.within() != null) {
+        // The loader refuses this with engine: flink-cep; CEP has one window per pattern.
+        throw new IllegalArgumentException(definition.id() + ": step '" + step.name()
+            + "' has its own 'within', which only the journey engine runs");
+      }
       StepCondition condition =
           new StepCondition(definition.id(), step.name(), compiled.condition(i));
       if (i == 0) {

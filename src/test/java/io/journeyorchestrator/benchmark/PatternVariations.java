@@ -101,6 +101,11 @@ final class PatternVariations {
     return JobLoader.load(into);
   }
 
+  private static Duration scaled(Duration within, double factor) {
+    return within == null ? null
+        : Duration.ofMinutes(Math.max(1, Math.round(within.toMinutes() * factor)));
+  }
+
   /** Variation number {@code v} of its base (1, 2, ...), the {@code k}-th variation overall. */
   static PatternDefinition variation(PatternDefinition base, int v, int k) {
     List<StepDefinition> steps = base.steps();
@@ -113,17 +118,15 @@ final class PatternVariations {
       within = Duration.ofHours(6L * v);
     } else {
       List<StepDefinition> original = base.steps();
+      double factor = WITHIN_FACTORS[v % WITHIN_FACTORS.length];
       steps = IntStream.range(0, original.size()).mapToObj(i -> {
         StepDefinition step = original.get(i);
         Times times = step.times().max() == null
             ? new Times(step.times().min() + v % 2, null) : step.times();
         return new StepDefinition(step.name(), vary(step.when(), v + i), times,
-            step.absent(), step.contiguity(), 0);
+            step.absent(), step.contiguity(), scaled(step.within(), factor), 0);
       }).toList();
-      if (within != null) {
-        within = Duration.ofMinutes(Math.max(1,
-            Math.round(within.toMinutes() * WITHIN_FACTORS[v % WITHIN_FACTORS.length])));
-      }
+      within = scaled(within, factor);
     }
     AfterMatch afterMatch = steps.size() > 1 && v % 5 == 4 && !steps.get(0).absent()
         ? AfterMatch.NO_SKIP : base.afterMatch();

@@ -105,8 +105,9 @@ class ValidateCommandTest {
     assertThat(run.out().lines()).containsExactly(
         dir.resolve("audiences/a.yaml") + ":2: 'enter' names unknown pattern 'nope'; known"
             + " patterns: calls",
-        dir.resolve("patterns/typo.yaml") + ":1: missing 'within': only a single step taken once"
-            + " may leave it out, otherwise partial matches would be kept forever; add e.g."
+        dir.resolve("patterns/typo.yaml") + ":1: missing 'within': only a single step taken once,"
+            + " or steps each with a 'within' of their own (every step after the first taken"
+            + " once), may leave it out, otherwise partial matches would be kept forever; add e.g."
             + " 'within: 3h'",
         dir.resolve("patterns/typo.yaml") + ":6: unknown key 'withn' in a pattern; did you mean"
             + " 'within'? Valid keys: id, description, steps, within, afterMatch");

@@ -233,7 +233,56 @@ class JobLoaderTest {
             within: 1h
             """, "p.yaml:3: a pattern may not start with an absent step ('nothing')"),
         Arguments.of("missing within", PATTERN.replace("within: 3h\n", ""),
-            "p.yaml:1: missing 'within': only a single step taken once may leave it out"),
+            "p.yaml:1: missing 'within': only a single step taken once, or steps each with a"
+                + " 'within' of their own (every step after the first taken once), may leave it"
+                + " out"),
+        Arguments.of("missing within with a repeated later step", """
+            id: x
+            steps:
+              - name: placed
+                when: event.type == "a"
+              - name: calls
+                when: event.type == "b"
+                times: 2
+                within: 1h
+            """, "p.yaml:1: missing 'within': only a single step taken once, or steps each"),
+        Arguments.of("step within on an absent step", """
+            id: x
+            steps:
+              - name: bought
+                when: event.type == "a"
+              - name: activated
+                when: event.type == "b"
+                absent: true
+                within: 1h
+            within: 7d
+            """, "p.yaml:8: an absent step takes no 'within' of its own: the pattern's 'within'"
+                + " says until when the absence is checked; move it there"),
+        Arguments.of("step within on a single first step", """
+            id: x
+            steps:
+              - name: bought
+                when: event.type == "a"
+                within: 1h
+              - name: activated
+                when: event.type == "b"
+            within: 7d
+            """, "p.yaml:5: the first step ('bought') has no previous step to count its"
+                + " 'within' from; put 'within' on the pattern, or give the step 'times'"),
+        Arguments.of("step within not shorter than the pattern's", """
+            id: x
+            steps:
+              - name: bought
+                when: event.type == "a"
+              - name: activated
+                when: event.type == "b"
+                within: 7d
+            within: 7d
+            """, "p.yaml:5: step 'activated' has 'within: 7d', not shorter than the pattern's"
+                + " 'within: 7d', so it never limits anything; make it shorter or remove it"),
+        Arguments.of("bad step within", PATTERN.replace("times: \"2+\"",
+                "times: \"2+\"\n    within: soon"),
+            "p.yaml:9: bad duration 'soon' for 'within'"),
         Arguments.of("missing within for absent last step", """
             id: x
             steps:
@@ -280,6 +329,19 @@ class JobLoaderTest {
     assertThatThrownBy(() -> JobLoader.load(folder))
         .isInstanceOf(InvalidJobException.class)
         .hasMessageContaining(dir.resolve("patterns") + "/" + expected);
+  }
+
+  @Test
+  void shouldSayThatAStepWindowNeedsTheDefaultEngine() throws Exception {
+    String windowed = PATTERN.replace("times: \"2+\"", "times: \"2+\"\n    within: 1h");
+    assertThat(JobLoader.load(JobFolder.in(dir).pattern("p", windowed).path()).patterns().get(0)
+        .steps().get(1).within()).isEqualTo(java.time.Duration.ofHours(1));
+    Path folder = JobFolder.in(dir).engine("flink-cep").pattern("p", windowed).path();
+    assertThatThrownBy(() -> JobLoader.load(folder))
+        .isInstanceOf(InvalidJobException.class)
+        .hasMessageContaining(dir.resolve("patterns") + "/p.yaml:9: step 'calls' has its own"
+            + " 'within', which only the default pattern engine runs; remove 'engine: flink-cep'"
+            + " from job.yaml, or the step's 'within'");
   }
 
   @Test
