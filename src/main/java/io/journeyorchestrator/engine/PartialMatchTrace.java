@@ -30,10 +30,12 @@ final class PartialMatchTrace implements Serializable {
 
   private final List<String> stepNames;
   private final Duration within;
+  private final StepWindows windows;
 
   PartialMatchTrace(PatternDefinition pattern) {
     this.stepNames = pattern.steps().stream().map(StepDefinition::name).toList();
     this.within = pattern.within();
+    this.windows = new StepWindows(pattern, NfaGraph.compile(pattern));
   }
 
   /**
@@ -76,6 +78,14 @@ final class PartialMatchTrace implements Serializable {
       if (eventId != null) {
         lines.add(new Line(time, "partial match dropped by " + eventId + " " + at
             + (matchedEventIds.isEmpty() ? "" : ", as the match it completed skips past it")));
+      } else if (endedByStepWindow(entry.getValue())) {
+        PatternState.Run run = entry.getValue();
+        String late = windows.endingSteps(run).stream()
+            .map(step -> stepNames.get(step) + " (within "
+                + Durations.format(Duration.ofMillis(windows.stepWindow(step))) + ")")
+            .collect(Collectors.joining(", "));
+        lines.add(new Line(Math.min(time, windows.stepDeadline(run)),
+            "partial match timed out: too late for step " + late + " " + at));
       } else if (within != null) {
         lines.add(new Line(Math.min(time, taken[0].timestamp + within.toMillis()),
             "partial match timed out after " + Durations.format(within) + " " + at));
@@ -89,6 +99,13 @@ final class PartialMatchTrace implements Serializable {
       lines.add(new Line(time, "and " + more + " more partial match changes"));
     }
     return lines;
+  }
+
+  /** Whether a step's window, not the pattern's, ended the partial match. */
+  private boolean endedByStepWindow(PatternState.Run run) {
+    long stepDeadline = windows.stepDeadline(run);
+    return stepDeadline != Long.MAX_VALUE
+        && (within == null || stepDeadline < run.startTimestamp() + within.toMillis());
   }
 
   private static Map<String, PatternState.Run> byEvents(PatternState state) {

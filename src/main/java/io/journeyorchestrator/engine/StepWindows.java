@@ -151,6 +151,27 @@ final class StepWindows implements Serializable {
     return deadline;
   }
 
+  /**
+   * The steps whose windows end this partial match at {@link #stepDeadline}, by index; empty when
+   * step windows never end it.
+   */
+  List<Integer> endingSteps(Run run) {
+    if (stepDeadline(run) == Long.MAX_VALUE) {
+      return List.of();
+    }
+    List<Integer> ending = new java.util.ArrayList<>();
+    long steps = progressSteps[run.state];
+    while (steps != 0) {
+      ending.add(Long.numberOfTrailingZeros(steps));
+      steps &= steps - 1;
+    }
+    return ending;
+  }
+
+  long stepWindow(int step) {
+    return stepWindow[step];
+  }
+
   /** The earliest time the pattern's or a step's window ends this partial match. */
   long deadline(Run run) {
     if (run.isStart()) {

@@ -50,6 +50,25 @@ class PartialMatchTraceTest {
   }
 
   @Test
+  void shouldSayWhichStepsWindowEndedAPartialMatchAndWhen() {
+    PatternDefinition windowed = new PatternDefinition("calls-after-failure", "",
+        List.of(CALLS.steps().get(0), new StepDefinition("calls", "true",
+            new StepDefinition.Times(2, null), false, StepDefinition.Contiguity.RELAXED,
+            Duration.ofMinutes(30), 2)),
+        Duration.ofHours(3), PatternDefinition.AfterMatch.SKIP_PAST_LAST_EVENT, "p.yaml");
+    JourneyMatcher windowedMatcher = new JourneyMatcher(windowed, 100);
+    PatternState before = windowedMatcher.onEvent(windowedMatcher.initialState(), "f1", 0, 1L,
+        out);
+    before = windowedMatcher.onEvent(before, "c1", 10 * MINUTE, 1L << 1, out);
+    PatternState after = windowedMatcher.advanceTime(before, 100 * MINUTE, out);
+
+    assertThat(new PartialMatchTrace(windowed).describe(before, after, null, 100 * MINUTE,
+        Set.of())).containsExactly(new PartialMatchTrace.Line(40 * MINUTE,
+            "partial match timed out: too late for step calls (within 30m) at step calls"
+                + " (f1,c1)"));
+  }
+
+  @Test
   void shouldLeavePartialMatchesThatBecameAMatchToTheMatch() {
     PatternState[] state = {matcher.initialState()};
     event(state, "f1", 0, 0);
