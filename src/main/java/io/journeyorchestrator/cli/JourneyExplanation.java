@@ -196,6 +196,13 @@ final class JourneyExplanation {
       List<String> satisfying = new ArrayList<>();
       List<String> failures = new ArrayList<>();
       Optional<Condition> condition = ConditionCompiler.compile(step.when()).condition();
+      if (condition.isPresent() && condition.get().readsSteps()) {
+        // Its truth depends on the partial match (what earlier steps took), not on the event.
+        lines.add("    step " + step.name() + " (" + step.when() + "): reads steps."
+            + String.join(", steps.", condition.get().stepsNamed())
+            + ", so it is judged for each partial match; see the partial matches above");
+        continue;
+      }
       Map<String, Object> profile = new HashMap<>();
       for (CustomerEvent e : events) {
         InteractionEvent event = e.event();

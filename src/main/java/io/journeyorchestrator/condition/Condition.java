@@ -12,7 +12,8 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * A type-checked CEL condition over {@code event}, {@code profile} and {@code audiences}, obtained only from {@link
+ * A type-checked CEL condition over {@code event}, {@code profile}, {@code audiences} and
+ * {@code steps}, obtained only from {@link
  * ConditionCompiler#compile}.
  *
  * <p>Flink ships it to task managers by Java serialization, so only the source text and the derived
@@ -33,15 +34,19 @@ public final class Condition implements Serializable {
 
   private final Set<String> audiencesNamed;
 
+  private final Set<String> stepsNamed;
+
   private transient volatile CelRuntime.Program program;
 
   Condition(String source, Set<String> requiredEventTypes, boolean readsProfile,
-      boolean readsAudiences, Set<String> audiencesNamed, CelRuntime.Program program) {
+      boolean readsAudiences, Set<String> audiencesNamed, Set<String> stepsNamed,
+      CelRuntime.Program program) {
     this.source = Objects.requireNonNull(source, "source");
     this.requiredEventTypes = requiredEventTypes == null ? null : Set.copyOf(requiredEventTypes);
     this.readsProfile = readsProfile;
     this.readsAudiences = readsAudiences;
     this.audiencesNamed = Set.copyOf(audiencesNamed);
+    this.stepsNamed = Set.copyOf(stepsNamed);
     this.program = program;
   }
 
@@ -58,6 +63,19 @@ public final class Condition implements Serializable {
   /** The audience ids the condition tests membership of, as {@code "id" in audiences}. */
   public Set<String> audiencesNamed() {
     return audiencesNamed;
+  }
+
+  /**
+   * The steps whose events the condition reads, as {@code steps.<name>}: such a condition depends
+   * on the partial match it is judged for, not only on the event.
+   */
+  public Set<String> stepsNamed() {
+    return stepsNamed;
+  }
+
+  /** Whether the condition reads {@code steps}, the events of earlier steps. */
+  public boolean readsSteps() {
+    return !stepsNamed.isEmpty();
   }
 
   public String source() {
@@ -77,11 +95,23 @@ public final class Condition implements Serializable {
   /** As {@link #evaluate(InteractionEvent, Map)}, with the customer's current memberships. */
   public boolean evaluate(InteractionEvent event, Map<String, Object> profile,
       Collection<String> audiences) throws ConditionEvaluationException {
-    Objects.requireNonNull(event, "event");
+    return evaluate(new EventActivation(event, profile, audiences));
+  }
+
+  /**
+   * As {@link #evaluate(InteractionEvent, Map)}, for one partial match: {@code steps} has, by step
+   * name, the events the earlier steps it names took, in order.
+   */
+  public boolean evaluate(InteractionEvent event, Map<String, Object> profile,
+      Map<String, List<InteractionEvent>> steps) throws ConditionEvaluationException {
+    return evaluate(new EventActivation(event, profile, List.of(), steps));
+  }
+
+  private boolean evaluate(EventActivation activation) throws ConditionEvaluationException {
     CelRuntime.Program compiled = program();
     Object result;
     try {
-      result = compiled.eval(new EventActivation(event, profile, audiences));
+      result = compiled.eval(activation);
     } catch (CelEvaluationException e) {
       throw new ConditionEvaluationException(source, e.getMessage(), e);
     } catch (RuntimeException e) {

@@ -70,7 +70,8 @@ public final class ConditionCompiler {
     }
     CelAbstractSyntaxTree parsedAst = parsed.getAst();
 
-    List<ConditionError> structErrors = rejectStructLiterals(parsedAst, expression);
+    List<ConditionError> structErrors = new ArrayList<>(rejectStructLiterals(parsedAst, expression));
+    structErrors.addAll(rejectWholeSteps(parsedAst, expression));
     if (!structErrors.isEmpty()) {
       return CompileResult.failure(structErrors);
     }
@@ -104,7 +105,7 @@ public final class ConditionCompiler {
         .anyMatch(node -> node.getKind() == CelExpr.ExprKind.Kind.IDENT
             && ConditionEnvironment.AUDIENCES.equals(node.expr().ident().name()));
     return CompileResult.success(new Condition(expression, requiredEventTypes, readsProfile,
-        readsAudiences, audiencesNamed(ast), cel.createProgram(ast)));
+        readsAudiences, audiencesNamed(ast), stepsNamed(ast), cel.createProgram(ast)));
   }
 
   /** The audience ids of {@code "id" in audiences}, so the loader can check that they exist. */
@@ -119,6 +120,44 @@ public final class ConditionCompiler {
             && call.args().get(0).constant().getKind() == CelConstant.Kind.STRING_VALUE)
         .map(call -> call.args().get(0).constant().stringValue())
         .collect(Collectors.toCollection(TreeSet::new));
+  }
+
+  /** The step names of {@code steps.<name>}, so the loader can check that they are earlier steps. */
+  private static Set<String> stepsNamed(CelAbstractSyntaxTree ast) {
+    return CelNavigableAst.fromAst(ast).getRoot().allNodes()
+        .filter(ConditionCompiler::selectsFromSteps)
+        .map(node -> node.expr().select().field())
+        .collect(Collectors.toCollection(TreeSet::new));
+  }
+
+  private static boolean selectsFromSteps(CelNavigableExpr node) {
+    if (node.getKind() != CelExpr.ExprKind.Kind.SELECT) {
+      return false;
+    }
+    CelExpr operand = node.expr().select().operand();
+    return operand.getKind() == CelExpr.ExprKind.Kind.IDENT
+        && ConditionEnvironment.STEPS.equals(operand.ident().name());
+  }
+
+  /**
+   * {@code steps} is read only as {@code steps.<step name>}: the loader checks those names, and a
+   * step read any other way ({@code steps["placed"]}, {@code steps.size()}) could not be checked.
+   */
+  private static List<ConditionError> rejectWholeSteps(
+      CelAbstractSyntaxTree parsedAst, String expression) {
+    CelSource source = parsedAst.getSource();
+    Set<Long> selected = CelNavigableAst.fromAst(parsedAst).getRoot().allNodes()
+        .filter(ConditionCompiler::selectsFromSteps)
+        .map(node -> node.expr().select().operand().id())
+        .collect(Collectors.toSet());
+    return CelNavigableAst.fromAst(parsedAst).getRoot().allNodes()
+        .filter(node -> node.getKind() == CelExpr.ExprKind.Kind.IDENT
+            && ConditionEnvironment.STEPS.equals(node.expr().ident().name())
+            && !selected.contains(node.id()))
+        .map(node -> SyntaxErrorHints.placed(location(node.id(), source), expression,
+            "read an earlier step's event as steps.<step name>, e.g."
+                + " steps.placed.attributes.orderId"))
+        .collect(Collectors.toList());
   }
 
   /**

@@ -17,8 +17,9 @@ import java.util.List;
 
 /**
  * The one CEL environment every condition is compiled and run in: variables {@code event},
- * {@code profile} and {@code audiences}, the standard library with its macros, and the {@code strings} extension. Nothing
- * here can reach outside the three variables (no I/O, no clock, no custom functions).
+ * {@code profile}, {@code audiences} and {@code steps}, the standard library with its macros, and
+ * the {@code strings} extension. Nothing here can reach outside those variables (no I/O, no clock,
+ * no custom functions).
  *
  * <p>A {@link Cel} instance is immutable and thread-safe, so one per JVM is shared.
  *
@@ -35,6 +36,12 @@ final class ConditionEnvironment {
    * elsewhere, where it would always be empty.
    */
   static final String AUDIENCES = "audiences";
+  /**
+   * The events earlier steps of the same partial match took, by step name ({@link
+   * EventStructType#STEP_DECL}). Only a step's {@code when} is given it, evaluated per partial
+   * match; the loader refuses it elsewhere and checks that it names earlier present steps.
+   */
+  static final String STEPS = "steps";
 
   private static final Cel CEL =
       builder(EventStructType.TYPE_DECL, EventStructType.STRING_TO_DYN, List.of())
@@ -68,6 +75,8 @@ final class ConditionEnvironment {
   private static CelBuilder builder(StructType event, CelType profile, List<StructType> structs) {
     List<StructType> types = new ArrayList<>(structs);
     types.add(0, event);
+    types.add(EventStructType.TAKEN_DECL);
+    types.add(EventStructType.STEP_DECL);
     return CelFactory.standardCelBuilder()
         // cel-java's builder enables no macros unless asked; analysts need has(), exists(), all().
         .setStandardMacros(CelStandardMacro.STANDARD_MACROS)
@@ -78,6 +87,7 @@ final class ConditionEnvironment {
         .addVar(EVENT, event)
         .addVar(PROFILE, profile)
         .addVar(AUDIENCES, ListType.create(SimpleType.STRING))
+        .addVar(STEPS, EventStructType.STEPS_DECL)
         .addCompilerLibraries(CelExtensions.strings());
   }
 

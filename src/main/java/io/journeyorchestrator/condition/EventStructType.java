@@ -6,6 +6,7 @@ import com.google.common.collect.ImmutableSet;
 import dev.cel.common.ast.CelExpr;
 import dev.cel.common.types.CelType;
 import dev.cel.common.types.CelTypeProvider;
+import dev.cel.common.types.ListType;
 import dev.cel.common.types.MapType;
 import dev.cel.common.types.SimpleType;
 import dev.cel.common.types.StructType;
@@ -41,6 +42,30 @@ final class EventStructType {
   static final MapType STRING_TO_DYN = MapType.create(SimpleType.STRING, SimpleType.DYN);
 
   static final StructType TYPE_DECL = withAttributes(STRING_TO_DYN);
+
+  /** An event an earlier step took, as {@code steps.<name>.all} lists them. */
+  static final String TAKEN_NAME = "io.journeyorchestrator.TakenEvent";
+
+  /**
+   * What {@code steps.<name>} is: the event the step took (its last, for a repeated step), with
+   * {@code all}, every event it took in order.
+   */
+  static final String STEP_NAME = "io.journeyorchestrator.StepEvent";
+
+  static final String ALL = "all";
+
+  static final ImmutableSet<String> STEP_FIELD_NAMES = ImmutableSet.<String>builder()
+      .addAll(FIELD_NAMES).add(ALL).build();
+
+  static final StructType TAKEN_DECL = StructType.create(TAKEN_NAME, FIELD_NAMES,
+      field -> ATTRIBUTES.equals(field) ? Optional.of(STRING_TO_DYN) : fieldType(field));
+
+  static final StructType STEP_DECL = StructType.create(STEP_NAME, STEP_FIELD_NAMES,
+      field -> ALL.equals(field) ? Optional.of(ListType.create(TAKEN_DECL))
+          : ATTRIBUTES.equals(field) ? Optional.of(STRING_TO_DYN) : fieldType(field));
+
+  /** The type of {@code steps}: by step name, what that step took. */
+  static final MapType STEPS_DECL = MapType.create(SimpleType.STRING, STEP_DECL);
 
   /**
    * The event struct with {@code attributes} of the given type: a map for the run-time

@@ -2,6 +2,7 @@ package io.journeyorchestrator.config;
 
 import io.journeyorchestrator.avro.Channel;
 import io.journeyorchestrator.condition.CompileResult;
+import io.journeyorchestrator.condition.Condition;
 import io.journeyorchestrator.condition.ConditionCompiler;
 import io.journeyorchestrator.condition.ConditionError;
 import io.journeyorchestrator.condition.DeclaredEventsCheck;
@@ -479,6 +480,7 @@ public final class JobLoader {
     }
     if (steps.size() == stepNodes.size() && !steps.isEmpty()) {
       checkStepRules(pattern, steps, within.orElse(null));
+      checkStepReferences(stepNodes, steps);
     }
     if (problems.size() > before || id.isEmpty()) {
       return Optional.empty();
@@ -557,6 +559,52 @@ public final class JobLoader {
     return max < min ? Optional.empty() : Optional.of(new Times(min, max));
   }
 
+  /**
+   * A step's {@code steps.<name>} must name an earlier step that takes an event: the partial
+   * match the condition is judged for has taken that step's events, and no others.
+   */
+  private static void checkStepReferences(List<YamlMapping> nodes, List<StepDefinition> steps) {
+    for (int i = 0; i < steps.size(); i++) {
+      StepDefinition step = steps.get(i);
+      Optional<Condition> condition = ConditionCompiler.compile(step.when()).condition();
+      if (condition.isEmpty()) {
+        continue;
+      }
+      List<String> earlier = steps.subList(0, i).stream().filter(s -> !s.absent())
+          .map(StepDefinition::name).toList();
+      String offer = earlier.isEmpty() ? "the first step has no earlier step to refer to"
+          : "earlier steps that take an event: " + String.join(", ", earlier);
+      YamlMapping node = nodes.get(i);
+      for (String named : condition.get().stepsNamed()) {
+        String problem = null;
+        int at = indexOf(steps, named);
+        if (named.equals(step.name())) {
+          problem = "refers to its own step; 'event' is the event this step is judged for";
+        } else if (at < 0) {
+          problem = "names no step of this pattern";
+        } else if (at > i) {
+          problem = "names a later step, whose event is not known yet when '" + step.name()
+              + "' is judged";
+        } else if (steps.get(at).absent()) {
+          problem = "names an absent step, which takes no event";
+        }
+        if (problem != null) {
+          node.report(node.lineOf("when"), "step '" + step.name() + "': 'steps." + named + "' "
+              + problem + "; " + offer);
+        }
+      }
+    }
+  }
+
+  private static int indexOf(List<StepDefinition> steps, String name) {
+    for (int i = 0; i < steps.size(); i++) {
+      if (steps.get(i).name().equals(name)) {
+        return i;
+      }
+    }
+    return -1;
+  }
+
   private void checkStepRules(YamlMapping pattern, List<StepDefinition> steps,
       Duration within) {
     boolean hasWithin = within != null;
@@ -629,6 +677,11 @@ public final class JobLoader {
       boolean readsAudiences) {
     CompileResult result = ConditionCompiler.compile(condition);
     result.condition().ifPresent(compiled -> {
+      if (compiled.readsSteps() && readsAudiences) {
+        at.report(at.lineOf(key), "condition in '" + key + "' reads 'steps', which only a"
+            + " pattern step's 'when' is given (the events earlier steps of its partial match"
+            + " took); test the event or the profile here instead");
+      }
       if (compiled.readsAudiences() && !readsAudiences) {
         at.report(at.lineOf(key), "condition in '" + key + "' reads 'audiences', which only an"
             + " audience's enterWhen and an action's eligibleWhen are given (a step sees one"

@@ -1,6 +1,8 @@
 package io.journeyorchestrator.engine;
 
 import io.journeyorchestrator.avro.InteractionEvent;
+import io.journeyorchestrator.condition.Condition;
+import io.journeyorchestrator.condition.ConditionEvaluationException;
 import io.journeyorchestrator.config.PatternDefinition;
 import io.journeyorchestrator.config.StepDefinition;
 import io.journeyorchestrator.diagnostics.ErrorTally;
@@ -56,7 +58,10 @@ import org.apache.flink.util.Collector;
  * Timers: one at the earliest deadline of any pattern, and those a write-back sets (at the
  * earliest waiting event, or when released ids leave the dedup window). No event is stored once
  * released, except the last present event of a partial match of a pattern whose last step is
- * absent (its match is reported with it, at the deadline).
+ * absent (its match is reported with it, at the deadline), and, without its profile, an event a
+ * partial match took for a step that a later step's condition reads ({@code steps.<name>}),
+ * kept while a partial match holds it. Such a condition is judged per partial match ({@link
+ * PartialMatchConditions}), not once per event.
  *
  * <p>Engine state, one {@link EngineState} per customer: per pattern, under its state key (id and
  * fingerprint, as the Flink CEP operator uids have it), its partial matches. A pattern whose
@@ -84,6 +89,10 @@ public final class JourneyEngineFunction
   /** The same keys, for the per-event check that no stored entry belongs to an old pattern. */
   private final Set<String> knownStateKeys;
   private final StepConditionIndex conditions;
+  /** Per pattern, the steps judged per partial match ({@code steps.<name>}); 0 for most. */
+  private final long[] judgedPerPartialMatch;
+  /** Per pattern, the steps whose events a later step's condition reads: kept while held. */
+  private final long[] readByLaterSteps;
   /**
    * Per pattern, the event types it sees, as Flink CEP's route filter has them (null: all): an
    * event of another type is not an event of that pattern at all, not even one that changes
@@ -135,7 +144,12 @@ public final class JourneyEngineFunction
     this.activeCustomers = activeCustomers;
     this.patterns = List.copyOf(patterns);
     this.matchers = patterns.stream()
-        .map(p -> new JourneyMatcher(p.definition(), maxPartialMatches)).toList();
+        .map(p -> new JourneyMatcher(p.definition(), maxPartialMatches, p.stepsReadingSteps()))
+        .toList();
+    this.judgedPerPartialMatch =
+        patterns.stream().mapToLong(CompiledPattern::stepsReadingSteps).toArray();
+    this.readByLaterSteps =
+        patterns.stream().mapToLong(CompiledPattern::stepsReadByOthers).toArray();
     this.stateKeys = patterns.stream().map(CompiledPattern::operatorUid).toList();
     this.knownStateKeys = Set.copyOf(stateKeys);
     this.conditions = new StepConditionIndex(patterns);
@@ -269,22 +283,7 @@ public final class JourneyEngineFunction
 
   private void apply(JourneyEvent event, Customer customer, Collector<DetectedMatch> out) {
     boolean anyHolds = conditions.evaluate(event.getEvent(), event.getProfile(), stepsHolding,
-        (p, s, e) -> {
-          conditionErrors[p][s].inc();
-          if (customer.traced) {
-            notes.add(event.getEvent().getTimestamp().toEpochMilli() + "\t"
-                + patterns.get(p).definition().id() + "\tstep "
-                + patterns.get(p).definition().steps().get(s).name() + ": condition failed on "
-                + event.getEvent().getEventId() + " (counted as false): " + e.reason());
-          }
-          if (conditionErrorExamples != null) {
-            conditionErrorExamples.add(new ErrorTally.Sample(
-                RunDiagnostics.stepKey(patterns.get(p).id(),
-                    patterns.get(p).definition().steps().get(s).name()),
-                event.getEvent().getTimestamp().toEpochMilli(), event.getEvent().getEventId(),
-                e.reason()));
-          }
-        });
+        (p, s, e) -> conditionFailed(p, s, event, e, customer.traced));
     if (!anyHolds && customer.isEmpty()) {
       return;
     }
@@ -304,9 +303,31 @@ public final class JourneyEngineFunction
       PatternState after = matcher.advanceTime(before, timestamp, emitter);
       trace(customer, p, before, after, null, timestamp, emitter);
       PatternState timed = after;
-      after = matcher.onEvent(after, eventId, timestamp, stepsHolding[p], emitter);
+      int pattern = p;
+      PartialMatchConditions judge = judgedPerPartialMatch[p] == 0 ? null
+          : (step, taken) -> customer.judge(pattern, step, taken, event);
+      after = matcher.onEvent(after, eventId, timestamp, stepsHolding[p], judge, emitter);
       trace(customer, p, timed, after, eventId, timestamp, emitter);
       customer.update(p, before, after, event);
+    }
+  }
+
+  /** A step's condition failed on an event: counted as false, and as an error of that step. */
+  private void conditionFailed(int p, int s, JourneyEvent event, ConditionEvaluationException e,
+      boolean traced) {
+    conditionErrors[p][s].inc();
+    if (traced) {
+      notes.add(event.getEvent().getTimestamp().toEpochMilli() + "\t"
+          + patterns.get(p).definition().id() + "\tstep "
+          + patterns.get(p).definition().steps().get(s).name() + ": condition failed on "
+          + event.getEvent().getEventId() + " (counted as false): " + e.reason());
+    }
+    if (conditionErrorExamples != null) {
+      conditionErrorExamples.add(new ErrorTally.Sample(
+          RunDiagnostics.stepKey(patterns.get(p).id(),
+              patterns.get(p).definition().steps().get(s).name()),
+          event.getEvent().getTimestamp().toEpochMilli(), event.getEvent().getEventId(),
+          e.reason()));
     }
   }
 
@@ -362,6 +383,7 @@ public final class JourneyEngineFunction
     private final EngineState stored;
     private final Map<String, EnginePatternState> records;
     private final Map<String, JourneyEvent> anchors;
+    private final Map<String, InteractionEvent> stepEvents;
     private final PatternState[] states = new PatternState[matchers.size()];
     private final long registeredDeadline;
     private boolean changed;
@@ -371,11 +393,13 @@ public final class JourneyEngineFunction
       if (stored == null) {
         records = new HashMap<>();
         anchors = new HashMap<>();
+        stepEvents = new HashMap<>();
         registeredDeadline = NO_DEADLINE;
         return;
       }
       records = new HashMap<>(stored.getPatterns());
       anchors = new HashMap<>(stored.getAnchors());
+      stepEvents = new HashMap<>(stored.getStepEvents());
       registeredDeadline = stored.getDeadline();
       if (records.keySet().retainAll(knownStateKeys)) {
         droppedPatternStates.inc();
@@ -425,6 +449,54 @@ public final class JourneyEngineFunction
             && lastEventIds(record).contains(current.getEvent().getEventId())) {
           anchors.put(current.getEvent().getEventId(), current);
         }
+        if (current != null && readByLaterSteps[p] != 0) {
+          keepIfRead(p, after, current.getEvent());
+        }
+      }
+    }
+
+    /** Keeps the event if a partial match took it for a step that a later step reads. */
+    private void keepIfRead(int p, PatternState state, InteractionEvent event) {
+      for (PatternState.Run run : state.partial) {
+        if (run.events.length > 0) {
+          Taken last = run.events[run.events.length - 1];
+          if ((readByLaterSteps[p] & (1L << last.step)) != 0
+              && last.eventId.equals(event.getEventId())) {
+            stepEvents.put(event.getEventId(), event);
+            return;
+          }
+        }
+      }
+    }
+
+    /** Judges step {@code step} of pattern {@code p} for one partial match and the event. */
+    boolean judge(int p, int step, Taken[] taken, JourneyEvent event) {
+      Condition condition = patterns.get(p).condition(step);
+      List<StepDefinition> steps = patterns.get(p).definition().steps();
+      Map<String, List<InteractionEvent>> earlier = new HashMap<>();
+      for (String named : condition.stepsNamed()) {
+        List<InteractionEvent> events = new ArrayList<>(1);
+        for (Taken t : taken) {
+          if (steps.get(t.step).name().equals(named)) {
+            InteractionEvent kept = stepEvents.get(t.eventId);
+            if (kept == null) {
+              throw new IllegalStateException("pattern " + patterns.get(p).id()
+                  + ": no stored event " + t.eventId + " of step " + named);
+            }
+            events.add(kept);
+          }
+        }
+        if (events.isEmpty()) {
+          // Not taken by this partial match yet, as when a step's first event is being taken.
+          return false;
+        }
+        earlier.put(named, events);
+      }
+      try {
+        return condition.evaluate(event.getEvent(), event.getProfile(), earlier);
+      } catch (ConditionEvaluationException e) {
+        conditionFailed(p, step, event, e, traced);
+        return false;
       }
     }
 
@@ -450,6 +522,7 @@ public final class JourneyEngineFunction
         }
       }
       anchors.keySet().retainAll(anchored);
+      retainReadStepEvents();
       if (deadline != registeredDeadline) {
         if (registeredDeadline != NO_DEADLINE) {
           timers.deleteEventTimeTimer(registeredDeadline);
@@ -458,7 +531,29 @@ public final class JourneyEngineFunction
           timers.registerEventTimeTimer(deadline);
         }
       }
-      return records.isEmpty() ? null : new EngineState(records, anchors, deadline);
+      return records.isEmpty() ? null
+          : new EngineState(records, anchors, deadline, stepEvents);
+    }
+
+    /** Drops the kept step events no partial match holds any more for a step read later. */
+    private void retainReadStepEvents() {
+      if (stepEvents.isEmpty()) {
+        return;
+      }
+      Set<String> held = new HashSet<>();
+      for (int p = 0; p < matchers.size(); p++) {
+        if (readByLaterSteps[p] == 0 || !records.containsKey(stateKeys.get(p))) {
+          continue;
+        }
+        for (PatternState.Run run : pattern(p).partial) {
+          for (Taken t : run.events) {
+            if ((readByLaterSteps[p] & (1L << t.step)) != 0) {
+              held.add(t.eventId);
+            }
+          }
+        }
+      }
+      stepEvents.keySet().retainAll(held);
     }
   }
 

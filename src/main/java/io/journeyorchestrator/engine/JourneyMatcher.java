@@ -1,5 +1,7 @@
 package io.journeyorchestrator.engine;
 
+import io.journeyorchestrator.condition.Condition;
+import io.journeyorchestrator.condition.ConditionCompiler;
 import io.journeyorchestrator.config.PatternDefinition;
 import io.journeyorchestrator.config.StepDefinition;
 import io.journeyorchestrator.engine.NfaGraph.Node;
@@ -79,12 +81,26 @@ public final class JourneyMatcher implements Serializable {
   private final int maxPartialMatches;
   /** Steps whose condition some transition reachable from the start state reads. */
   private final long startMask;
+  /**
+   * Steps whose condition reads earlier steps' events: the caller's bit for such a step only says
+   * the event could satisfy it, and each partial match judges it ({@link PartialMatchConditions}).
+   */
+  private final long judgedPerPartialMatch;
   private transient PatternState empty;
 
   /**
    * @param maxPartialMatches the most partial matches one customer may hold for this pattern
    */
   public JourneyMatcher(PatternDefinition definition, int maxPartialMatches) {
+    this(definition, maxPartialMatches, stepsReadingSteps(definition));
+  }
+
+  /**
+   * @param judgedPerPartialMatch bit {@code s} set when step {@code s}'s condition reads earlier
+   *     steps' events ({@code steps.<name>})
+   */
+  public JourneyMatcher(PatternDefinition definition, int maxPartialMatches,
+      long judgedPerPartialMatch) {
     if (maxPartialMatches < 1) {
       throw new IllegalArgumentException("maxPartialMatches must be at least 1");
     }
@@ -98,6 +114,18 @@ public final class JourneyMatcher implements Serializable {
     this.windows = new StepWindows(definition, graph);
     this.maxPartialMatches = maxPartialMatches;
     this.startMask = conditionMask(graph, graph.start);
+    this.judgedPerPartialMatch = judgedPerPartialMatch;
+  }
+
+  private static long stepsReadingSteps(PatternDefinition definition) {
+    long mask = 0;
+    for (int s = 0; s < definition.steps().size(); s++) {
+      if (ConditionCompiler.compile(definition.steps().get(s).when()).condition()
+          .map(Condition::readsSteps).orElse(false)) {
+        mask |= 1L << s;
+      }
+    }
+    return mask;
   }
 
   public String patternId() {
@@ -141,10 +169,20 @@ public final class JourneyMatcher implements Serializable {
    */
   public PatternState onEvent(PatternState state, String eventId, long timestamp,
       long stepsHolding, MatchOutput out) {
+    return onEvent(state, eventId, timestamp, stepsHolding, null, out);
+  }
+
+  /**
+   * As {@link #onEvent(PatternState, String, long, long, MatchOutput)}, for a pattern with steps
+   * judged per partial match: their bits in {@code stepsHolding} say the event could satisfy them
+   * (its type fits), and {@code conditions} decides for each partial match.
+   */
+  public PatternState onEvent(PatternState state, String eventId, long timestamp,
+      long stepsHolding, PartialMatchConditions conditions, MatchOutput out) {
     if ((stepsHolding & startMask) == 0 && isEmpty(state)) {
       return state;
     }
-    EventTaker taker = new EventTaker(state, eventId, timestamp, stepsHolding);
+    EventTaker taker = new EventTaker(state, eventId, timestamp, stepsHolding, conditions);
     PriorityQueue<Run> partial = new PriorityQueue<>(state.partial.length + 2, QUEUE_ORDER);
     PriorityQueue<Run> potential = null;
     List<Run> next = new ArrayList<>(4);
@@ -245,14 +283,17 @@ public final class JourneyMatcher implements Serializable {
     final String eventId;
     final long timestamp;
     final long steps;
+    final PartialMatchConditions conditions;
     long lastTakenTimestamp;
     int takenAtLastTimestamp;
     private int sequence = -1;
 
-    EventTaker(PatternState state, String eventId, long timestamp, long steps) {
+    EventTaker(PatternState state, String eventId, long timestamp, long steps,
+        PartialMatchConditions conditions) {
       this.eventId = eventId;
       this.timestamp = timestamp;
       this.steps = steps;
+      this.conditions = conditions;
       this.lastTakenTimestamp = state.lastTakenTimestamp;
       this.takenAtLastTimestamp = state.takenAtLastTimestamp;
     }
@@ -279,13 +320,16 @@ public final class JourneyMatcher implements Serializable {
     Node node = nodes[run.state];
     boolean isStart = node.type == Type.START;
     long steps = windows.any() ? windows.holding(run, event.timestamp, event.steps) : event.steps;
+    Judged judged = (steps & judgedPerPartialMatch) == 0 ? null
+        : new Judged(steps, steps & judgedPerPartialMatch, run, event.conditions);
     // createDecisionGraph: PROCEED edges are followed depth first (a stack), TAKE and IGNORE
     // edges collected in the order they are met.
     ArrayDeque<Node> stack = null;
     Node current = node;
     while (current != null) {
       for (int t = 0; t < current.action.length; t++) {
-        if (!NfaGraph.holds(current.condition[t], steps)) {
+        if (!(judged == null ? NfaGraph.holds(current.condition[t], steps)
+            : judged.holds(current.condition[t]))) {
           continue;
         }
         Node target = nodes[current.target[t]];
@@ -307,7 +351,7 @@ public final class JourneyMatcher implements Serializable {
             Taken[] events = Arrays.copyOf(run.events, run.events.length + 1);
             events[run.events.length] = taken;
             out.add(new Run(target.index, events));
-            Node finalState = finalStateAfterProceed(target, steps);
+            Node finalState = finalStateAfterProceed(target, steps, judged);
             if (finalState != null) {
               out.add(new Run(finalState.index, events));
             }
@@ -321,7 +365,37 @@ public final class JourneyMatcher implements Serializable {
     }
   }
 
-  private Node finalStateAfterProceed(Node state, long steps) {
+  /**
+   * The steps holding for one partial match, where those judged per partial match are judged
+   * when a transition first reads them: only the conditions the automaton looks at run, as in
+   * CEP, so a condition naming a step this partial match has not taken yet is never asked.
+   */
+  private static final class Judged {
+    private long steps;
+    private long pending;
+    private final Run run;
+    private final PartialMatchConditions conditions;
+
+    Judged(long steps, long pending, Run run, PartialMatchConditions conditions) {
+      this.steps = steps;
+      this.pending = pending;
+      this.run = run;
+      this.conditions = conditions;
+    }
+
+    boolean holds(int condition) {
+      int step = condition & 0xff;
+      if ((condition & ~0xff) != NfaGraph.TRUE && (pending >>> step & 1L) != 0) {
+        pending &= ~(1L << step);
+        if (conditions == null || run.isStart() || !conditions.holds(step, run.events)) {
+          steps &= ~(1L << step);
+        }
+      }
+      return NfaGraph.holds(condition, steps);
+    }
+  }
+
+  private Node finalStateAfterProceed(Node state, long steps, Judged judged) {
     if (!state.proceeds) {
       return null;
     }
@@ -331,7 +405,8 @@ public final class JourneyMatcher implements Serializable {
       Node current = stack.pop();
       for (int t = 0; t < current.action.length; t++) {
         if (current.action[t] == NfaGraph.PROCEED
-            && NfaGraph.holds(current.condition[t], steps)) {
+            && (judged == null ? NfaGraph.holds(current.condition[t], steps)
+                : judged.holds(current.condition[t]))) {
           Node target = graph.nodes[current.target[t]];
           if (target.type == Type.FINAL) {
             return target;

@@ -76,7 +76,10 @@ public final class StepConditionIndex implements Serializable {
     for (int index : candidates(event.getType())) {
       boolean holds;
       try {
-        holds = conditions.get(index).evaluate(event, profile);
+        // One that reads earlier steps' events is judged per partial match (JourneyMatcher): the
+        // event's type fits, which is all that can be known here.
+        holds = conditions.get(index).readsSteps()
+            || conditions.get(index).evaluate(event, profile);
       } catch (ConditionEvaluationException e) {
         for (int[] user : users.get(index)) {
           errors.failed(user[0], user[1], e);

@@ -5,7 +5,7 @@ package io.journeyorchestrator.engine;
  * at one timestamp, as Flink CEP's {@code EventId} does: partial matches are ordered by their first
  * event's (timestamp, sequence), and skip-past-last-event prunes by the last event's.
  */
-final class Taken {
+public final class Taken {
   final int step;
   final String eventId;
   final long timestamp;
@@ -16,6 +16,15 @@ final class Taken {
     this.eventId = eventId;
     this.timestamp = timestamp;
     this.sequence = sequence;
+  }
+
+  /** The index of the step that took the event. */
+  public int step() {
+    return step;
+  }
+
+  public String eventId() {
+    return eventId;
   }
 
   /** Compares (timestamp, sequence) of two events, as {@code EventId.compareTo}. */

@@ -58,6 +58,35 @@ public final class CompiledPattern implements Serializable {
     return conditions.get(step);
   }
 
+  /**
+   * Bit {@code s} set when step {@code s}'s condition reads earlier steps' events ({@code
+   * steps.<name>}), so that it is judged per partial match.
+   */
+  public long stepsReadingSteps() {
+    long mask = 0;
+    for (int s = 0; s < conditions.size(); s++) {
+      if (conditions.get(s).readsSteps()) {
+        mask |= 1L << s;
+      }
+    }
+    return mask;
+  }
+
+  /** Bit {@code s} set when some step's condition reads step {@code s}'s events. */
+  public long stepsReadByOthers() {
+    long mask = 0;
+    for (Condition condition : conditions) {
+      for (String named : condition.stepsNamed()) {
+        for (int s = 0; s < definition.steps().size(); s++) {
+          if (definition.steps().get(s).name().equals(named)) {
+            mask |= 1L << s;
+          }
+        }
+      }
+    }
+    return mask;
+  }
+
   /** First 8 bytes of the SHA-256 of the normalized definition, in hex. */
   public String fingerprint() {
     return fingerprint;

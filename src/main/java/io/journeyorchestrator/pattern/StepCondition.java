@@ -1,9 +1,14 @@
 package io.journeyorchestrator.pattern;
 
+import io.journeyorchestrator.avro.InteractionEvent;
 import io.journeyorchestrator.condition.Condition;
 import io.journeyorchestrator.condition.ConditionEvaluationException;
 import io.journeyorchestrator.diagnostics.ErrorTally;
 import io.journeyorchestrator.internal.avro.JourneyEvent;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.cep.pattern.conditions.RichIterativeCondition;
 import org.apache.flink.metrics.Counter;
@@ -31,10 +36,32 @@ final class StepCondition extends RichIterativeCondition<JourneyEvent> {
   }
 
   @Override
-  public boolean filter(JourneyEvent value, Context<JourneyEvent> ctx) {
+  public boolean filter(JourneyEvent value, Context<JourneyEvent> ctx) throws Exception {
     // CEP gives conditions no accumulators: replay counts their errors per event in a probe
     // beside the pattern (StepConditionProbe).
-    return test(condition, value, conditionErrors, null, null);
+    if (!condition.readsSteps()) {
+      return test(condition, value, conditionErrors, null, null);
+    }
+    // steps.<name>: what the earlier steps of this partial match took, as CEP's context has it.
+    Map<String, List<InteractionEvent>> steps = new HashMap<>();
+    for (String step : condition.stepsNamed()) {
+      List<InteractionEvent> taken = new ArrayList<>();
+      for (JourneyEvent event : ctx.getEventsForPattern(step)) {
+        taken.add(event.getEvent());
+      }
+      if (taken.isEmpty()) {
+        // Not taken by this partial match (yet): CEP also asks while a step's first event is
+        // being taken, with the partial match as it was before it.
+        return false;
+      }
+      steps.put(step, taken);
+    }
+    try {
+      return condition.evaluate(value.getEvent(), value.getProfile(), steps);
+    } catch (ConditionEvaluationException e) {
+      conditionErrors.inc();
+      return false;
+    }
   }
 
   /**

@@ -43,6 +43,10 @@ final class StepConditionProbe extends RichFlatMapFunction<JourneyEvent, Journey
   @Override
   public void flatMap(JourneyEvent value, Collector<JourneyEvent> out) {
     for (int i = 0; i < conditions.size(); i++) {
+      if (conditions.get(i).readsSteps()) {
+        // Judged per partial match with what earlier steps took; StepCondition counts its errors.
+        continue;
+      }
       try {
         conditions.get(i).evaluate(value.getEvent(), value.getProfile());
       } catch (ConditionEvaluationException e) {

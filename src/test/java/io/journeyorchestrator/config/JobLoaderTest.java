@@ -258,6 +258,61 @@ class JobLoaderTest {
             within: 7d
             """, "p.yaml:8: an absent step takes no 'within' of its own: the pattern's 'within'"
                 + " says until when the absence is checked; move it there"),
+        Arguments.of("steps naming a later step", """
+            id: x
+            steps:
+              - name: placed
+                when: event.attributes.orderId == steps.delivered.attributes.orderId
+              - name: delivered
+                when: event.type == "b"
+            within: 7d
+            """, "p.yaml:4: step 'placed': 'steps.delivered' names a later step, whose event is"
+                + " not known yet when 'placed' is judged; the first step has no earlier step"
+                + " to refer to"),
+        Arguments.of("steps naming the step itself", """
+            id: x
+            steps:
+              - name: placed
+                when: event.type == "a"
+              - name: calls
+                when: event.attributes.agent == steps.calls.attributes.agent
+                times: 2
+            within: 7d
+            """, "p.yaml:6: step 'calls': 'steps.calls' refers to its own step; 'event' is the"
+                + " event this step is judged for; earlier steps that take an event: placed"),
+        Arguments.of("steps naming an absent step", """
+            id: x
+            steps:
+              - name: bought
+                when: event.type == "a"
+              - name: returned
+                when: event.type == "r"
+                absent: true
+              - name: activated
+                when: event.attributes.imei == steps.returned.attributes.imei
+            within: 7d
+            """, "p.yaml:9: step 'activated': 'steps.returned' names an absent step, which"
+                + " takes no event; earlier steps that take an event: bought"),
+        Arguments.of("steps naming no step", """
+            id: x
+            steps:
+              - name: bought
+                when: event.type == "a"
+              - name: activated
+                when: event.attributes.imei == steps.bougth.attributes.imei
+            within: 7d
+            """, "p.yaml:6: step 'activated': 'steps.bougth' names no step of this pattern;"
+                + " earlier steps that take an event: bought"),
+        Arguments.of("steps read by index", """
+            id: x
+            steps:
+              - name: bought
+                when: event.type == "a"
+              - name: activated
+                when: event.attributes.imei == steps["bought"].attributes.imei
+            within: 7d
+            """, "p.yaml:6: condition in 'when' is not valid CEL at column 26: read an earlier"
+                + " step's event as steps.<step name>, e.g. steps.placed.attributes.orderId"),
         Arguments.of("step within on a single first step", """
             id: x
             steps:
@@ -342,6 +397,33 @@ class JobLoaderTest {
         .hasMessageContaining(dir.resolve("patterns") + "/p.yaml:9: step 'calls' has its own"
             + " 'within', which only the default pattern engine runs; remove 'engine: flink-cep'"
             + " from job.yaml, or the step's 'within'");
+  }
+
+  @Test
+  void shouldLoadCrossStepConditionsOnBothEnginesAndRefuseStepsOutsideAStep() throws Exception {
+    String sameOrder = """
+        id: delivered-late
+        steps:
+          - name: placed
+            when: event.type == "order.placed"
+          - name: delivered
+            when: event.attributes.orderId == steps.placed.attributes.orderId
+        within: 7d
+        """;
+    for (String engine : List.of("journey", "flink-cep")) {
+      assertThat(JobLoader.load(JobFolder.in(dir.resolve(engine)).engine(engine)
+          .pattern("p", sameOrder).path()).patterns()).hasSize(1);
+    }
+    Path folder = JobFolder.in(dir.resolve("audience")).pattern("p", sameOrder)
+        .audience("a", """
+            id: late-delivery
+            enter: [delivered-late]
+            enterWhen: steps.placed.attributes.orderId != ""
+            """).path();
+    assertThatThrownBy(() -> JobLoader.load(folder))
+        .isInstanceOf(InvalidJobException.class)
+        .hasMessageContaining("a.yaml:3: condition in 'enterWhen' reads 'steps', which only a"
+            + " pattern step's 'when' is given");
   }
 
   @Test

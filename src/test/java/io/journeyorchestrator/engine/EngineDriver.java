@@ -1,5 +1,6 @@
 package io.journeyorchestrator.engine;
 
+import io.journeyorchestrator.avro.InteractionEvent;
 import io.journeyorchestrator.condition.ConditionEvaluationException;
 import io.journeyorchestrator.config.StepDefinition;
 import io.journeyorchestrator.internal.avro.JourneyEvent;
@@ -23,6 +24,8 @@ final class EngineDriver {
   private final List<String> stepNames;
   private final Map<String, PatternState> states = new LinkedHashMap<>();
   private final Map<String, List<JourneyEvent>> waiting = new LinkedHashMap<>();
+  /** Every event released, by id, for the cross-step conditions. */
+  private final Map<String, InteractionEvent> seen = new HashMap<>();
   final List<String> matches = new ArrayList<>();
   final List<Match> matchObjects = new ArrayList<>();
   int dropped;
@@ -63,7 +66,9 @@ final class EngineDriver {
           state = matcher.advanceTime(state, time, out);
           current = time;
         }
-        state = matcher.onEvent(state, event.getEvent().getEventId(), time, holding(event), out);
+        seen.put(event.getEvent().getEventId(), event.getEvent());
+        state = matcher.onEvent(state, event.getEvent().getEventId(), time, holding(event),
+            (step, taken) -> holds(step, taken, event), out);
         maxPartialMatches = Math.max(maxPartialMatches, state.partialMatches());
       }
       state = matcher.advanceTime(state, watermark, out);
@@ -83,9 +88,31 @@ final class EngineDriver {
     return states.values().stream().allMatch(matcher::isEmpty);
   }
 
+  /** A cross-step condition judged for one partial match, with the events it took. */
+  private boolean holds(int step, Taken[] taken, JourneyEvent event) {
+    Map<String, List<InteractionEvent>> earlier = new HashMap<>();
+    for (Taken t : taken) {
+      earlier.computeIfAbsent(stepNames.get(t.step()), s -> new ArrayList<>())
+          .add(seen.get(t.eventId()));
+    }
+    if (!earlier.keySet().containsAll(pattern.condition(step).stepsNamed())) {
+      return false;
+    }
+    try {
+      return pattern.condition(step).evaluate(event.getEvent(), event.getProfile(), earlier);
+    } catch (ConditionEvaluationException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
   private long holding(JourneyEvent event) {
     long steps = 0;
     for (int i = 0; i < stepNames.size(); i++) {
+      if (pattern.condition(i).readsSteps()) {
+        // Judged per partial match (holds).
+        steps |= 1L << i;
+        continue;
+      }
       try {
         if (pattern.condition(i).evaluate(event.getEvent(), event.getProfile())) {
           steps |= 1L << i;

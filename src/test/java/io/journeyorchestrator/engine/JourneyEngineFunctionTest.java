@@ -8,25 +8,36 @@ import io.journeyorchestrator.avro.InteractionEvent;
 import io.journeyorchestrator.config.JobFolder;
 import io.journeyorchestrator.config.JobLoader;
 import io.journeyorchestrator.internal.avro.DetectedMatch;
+import io.journeyorchestrator.internal.avro.EngineState;
+import io.journeyorchestrator.internal.avro.TimelineEntry;
 import io.journeyorchestrator.keyed.JobState;
 import io.journeyorchestrator.keyed.LateEvents;
 import io.journeyorchestrator.matching.CompiledPattern;
 import io.journeyorchestrator.timeline.CustomerTimeline;
 import io.journeyorchestrator.timeline.ProfileReads;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
+import org.apache.avro.Schema;
+import org.apache.flink.api.common.state.ListStateDescriptor;
 import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.formats.avro.typeutils.PreviousReleaseAvroSerializer;
 import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
 import org.apache.flink.runtime.state.KeyedStateBackend;
 import org.apache.flink.runtime.state.VoidNamespace;
 import org.apache.flink.state.rocksdb.EmbeddedRocksDBStateBackend;
+import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.streaming.api.operators.AbstractStreamOperator;
+import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
+import org.apache.flink.util.Collector;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -195,6 +206,104 @@ class JourneyEngineFunctionTest {
     send("c1", minutes(63), "c");
     harness.processWatermark(minutes(63).toEpochMilli());
     assertThat(matches()).as("the partial matches timed out").hasSize(1);
+  }
+
+  @Test
+  void shouldKeepTheEventsALaterStepReadsAcrossARestoreAndForgetThemWithThePartialMatch()
+      throws Exception {
+    String sameOrder = """
+        id: same-order
+        afterMatch: no-skip
+        steps:
+          - name: placed
+            when: event.type == "placed"
+          - name: delivered
+            when: >-
+              event.type == "delivered"
+              && event.attributes.orderId == steps.placed.attributes.orderId
+        within: 1h
+        """;
+    start(patterns("job", sameOrder), null);
+    send("alice", "p1", minutes(1), "placed", Map.of("orderId", "o-1"));
+    send("alice", "p2", minutes(2), "placed", Map.of("orderId", "o-2"));
+    harness.processWatermark(minutes(2).toEpochMilli());
+    OperatorSubtaskState savepoint = savepoint();
+    harness.close();
+
+    start(patterns("job", sameOrder), savepoint);
+    send("alice", "d2", minutes(5), "delivered", Map.of("orderId", "o-2"));
+    send("alice", "d9", minutes(6), "delivered", Map.of("orderId", "o-9"));
+    harness.processWatermark(minutes(6).toEpochMilli());
+    assertThat(matches()).as("only the partial match that took o-2's placement")
+        .containsExactly("same-order p2,d2");
+
+    harness.processWatermark(minutes(62).toEpochMilli());
+    harness.prepareSnapshotPreBarrier(2);
+    assertThat(timelinesInKeyedState()).as("state, with the events kept for steps.placed, gone")
+        .isZero();
+    assertThat(harness.numEventTimeTimers()).isZero();
+  }
+
+  /** The timeline list as the release before {@code EngineState.stepEvents} wrote it. */
+  private static final class PreviousReleaseEngineEntry
+      extends KeyedProcessFunction<String, TimelineEntry, Void> {
+    private final String schemaJson;
+
+    PreviousReleaseEngineEntry(Schema previous) {
+      this.schemaJson = previous.toString();
+    }
+
+    @Override
+    public void processElement(TimelineEntry entry, Context ctx, Collector<Void> out)
+        throws Exception {
+      getRuntimeContext().getListState(new ListStateDescriptor<>(
+          JobState.timelineDescriptor().getName(), new PreviousReleaseAvroSerializer<>(
+              TimelineEntry.class, new Schema.Parser().parse(schemaJson)))).add(entry);
+      ctx.timerService().registerEventTimeTimer(entry.getEngine().getDeadline());
+    }
+  }
+
+  /** TimelineEntry's schema as it was before EngineState gained stepEvents. */
+  private static Schema schemaBeforeStepEvents() throws Exception {
+    ObjectMapper json = new ObjectMapper();
+    JsonNode schema = json.readTree(TimelineEntry.getClassSchema().toString());
+    for (JsonNode field : schema.get("fields")) {
+      for (JsonNode branch : field.path("type")) {
+        if ("EngineState".equals(branch.path("name").asText())) {
+          ArrayNode fields = (ArrayNode) branch.get("fields");
+          assertThat(fields.get(fields.size() - 1).get("name").asText()).isEqualTo("stepEvents");
+          fields.remove(fields.size() - 1);
+        }
+      }
+    }
+    return new Schema.Parser().parse(json.writeValueAsString(schema));
+  }
+
+  @Test
+  void shouldRestoreThePartialMatchesOfASavepointWrittenBeforeStepEventsOnRocksDb()
+      throws Exception {
+    List<CompiledPattern> patterns = patterns("job", A_THEN_B.formatted("1h"));
+    JourneyMatcher matcher = new JourneyMatcher(patterns.get(0).definition(), 1_000);
+    PatternState waiting = matcher.onEvent(matcher.initialState(), "a1",
+        minutes(1).toEpochMilli(), 1L, match -> { throw new AssertionError(match); });
+    EngineState engine = EngineState.newBuilder()
+        .setPatterns(Map.of(patterns.get(0).operatorUid(), waiting.toRecord()))
+        .setDeadline(matcher.nextDeadline(waiting)).build();
+    var previous = new KeyedOneInputStreamOperatorTestHarness<>(
+        new KeyedProcessOperator<>(new PreviousReleaseEngineEntry(schemaBeforeStepEvents())),
+        (TimelineEntry entry) -> "alice", Types.STRING);
+    previous.setStateBackend(new EmbeddedRocksDBStateBackend());
+    previous.open();
+    previous.processElement(new StreamRecord<>(
+        new TimelineEntry("", Long.MAX_VALUE, null, engine), minutes(1).toEpochMilli()));
+    OperatorSubtaskState savepoint = previous.snapshot(1, 1);
+    previous.close();
+
+    start(patterns, savepoint);
+    send("b1", minutes(5), "b");
+    harness.processWatermark(minutes(5).toEpochMilli());
+
+    assertThat(matches()).containsExactly("a-then-b a1,b1");
   }
 
   @Test

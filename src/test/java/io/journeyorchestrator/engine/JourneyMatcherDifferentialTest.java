@@ -83,7 +83,12 @@ class JourneyMatcherDifferentialTest {
       long seed = SEED * 31 + p;
       PatternDefinition definition = byId.get("p" + p);
       long started = System.nanoTime();
-      String failure = compare(definition, seed, coverage);
+      String failure;
+      try {
+        failure = compare(definition, seed, coverage);
+      } catch (RuntimeException e) {
+        throw new AssertionError("seed " + seed + "\n" + yamls.get(p), e);
+      }
       coverage.timed(definition.id(), System.nanoTime() - started);
       if (failure != null) {
         fail("seed " + seed + "\n" + yamls.get(p) + failure);
@@ -231,7 +236,7 @@ class JourneyMatcherDifferentialTest {
         .setTimestamp(Instant.ofEpochMilli(time))
         .setType(RandomPatterns.TYPES.get(random.nextInt(RandomPatterns.TYPES.size())))
         .setChannel(Channel.WEB)
-        .setAttributes(Map.of())
+        .setAttributes(Map.of("k", (long) random.nextInt(3)))
         .build();
     return new JourneyEvent(event, Map.of());
   }
@@ -280,6 +285,14 @@ class JourneyMatcherDifferentialTest {
       if (matchCount > 0) {
         add("with matches");
       }
+      CompiledPattern compiled = CompiledPattern.compile(definition);
+      for (int i = 0; i < steps.size(); i++) {
+        if (compiled.condition(i).readsSteps()) {
+          add(steps.get(i).absent() ? "cross-step absent" : "cross-step"
+              + (steps.get(i).times().isOnce() ? "" : " times")
+              + (matchCount > 0 ? " with matches" : ""));
+        }
+      }
     }
 
     private void add(String feature) {
@@ -290,7 +303,8 @@ class JourneyMatcherDifferentialTest {
       assertThat(features.keySet()).contains("steps=1", "steps=2", "steps=3", "steps=4",
           "afterMatch=no-skip", "afterMatch=skip-past-last-event", "within", "no within",
           "absent middle relaxed", "absent middle strict", "absent last relaxed",
-          "absent last strict");
+          "absent last strict", "cross-step", "cross-step with matches", "cross-step times",
+          "cross-step times with matches", "cross-step absent");
       for (String times : List.of("once", "N", "N+", "N..M")) {
         for (String contiguity : List.of("relaxed", "strict", "any")) {
           assertThat(features).containsKey("times " + times + " " + contiguity);

@@ -1,5 +1,6 @@
 package io.journeyorchestrator.engine;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 
@@ -8,7 +9,9 @@ import java.util.Random;
  * analyst's guide allows: 1 to 4 steps; times once, N, N+ and N..M; contiguity relaxed, strict and
  * any for steps and their repetitions; absent steps in the middle and last (relaxed and strict);
  * within; afterMatch skip-past-last-event and no-skip. Conditions overlap (an event can hold for
- * several steps, including an absent one and the step after it). Deterministic for a seed.
+ * several steps, including an absent one and the step after it), and some compare the event's
+ * attribute {@code k} with the one an earlier present step took ({@code steps.<name>}, present
+ * and absent steps alike). Deterministic for a seed.
  */
 final class RandomPatterns {
   /** Event times fall on multiples of this, so that windows and events meet exactly. */
@@ -32,11 +35,18 @@ final class RandomPatterns {
     yaml.append("steps:\n");
     boolean previousAbsent = false;
     boolean needsWithin = steps > 1;
+    List<String> present = new ArrayList<>();
     for (int i = 0; i < steps; i++) {
       boolean absent = i > 0 && !previousAbsent && random.nextInt(100) < 35;
       yaml.append("  - name: s").append(i).append('\n');
-      yaml.append("    when: '").append(CONDITIONS.get(random.nextInt(CONDITIONS.size())))
-          .append("'\n");
+      yaml.append("    when: '").append(CONDITIONS.get(random.nextInt(CONDITIONS.size())));
+      if (!present.isEmpty() && random.nextInt(100) < 30) {
+        // A cross-step condition: the event's k against the k an earlier step took.
+        yaml.append(" && event.attributes.k ").append(random.nextBoolean() ? "==" : "!=")
+            .append(" steps.").append(present.get(random.nextInt(present.size())))
+            .append(".attributes.k");
+      }
+      yaml.append("'\n");
       if (absent) {
         yaml.append("    absent: true\n");
         if (random.nextBoolean()) {
@@ -54,6 +64,9 @@ final class RandomPatterns {
         } else if (contiguity < 60) {
           yaml.append("    contiguity: any\n");
         }
+      }
+      if (!absent) {
+        present.add("s" + i);
       }
       previousAbsent = absent;
     }
