@@ -122,41 +122,58 @@ public final class ConditionCompiler {
         .collect(Collectors.toCollection(TreeSet::new));
   }
 
-  /** The step names of {@code steps.<name>}, so the loader can check that they are earlier steps. */
+  /**
+   * The step names of {@code steps.<name>} and {@code steps["<name>"]} (for names with a dash), so
+   * the loader can check that they are earlier steps.
+   */
   private static Set<String> stepsNamed(CelAbstractSyntaxTree ast) {
     return CelNavigableAst.fromAst(ast).getRoot().allNodes()
-        .filter(ConditionCompiler::selectsFromSteps)
-        .map(node -> node.expr().select().field())
+        .map(ConditionCompiler::stepNamed)
+        .filter(name -> name != null)
         .collect(Collectors.toCollection(TreeSet::new));
   }
 
-  private static boolean selectsFromSteps(CelNavigableExpr node) {
-    if (node.getKind() != CelExpr.ExprKind.Kind.SELECT) {
-      return false;
+  /** The step a node reads as {@code steps.<name>} or {@code steps["<name>"]}; else null. */
+  private static String stepNamed(CelNavigableExpr node) {
+    if (node.getKind() == CelExpr.ExprKind.Kind.SELECT) {
+      CelExpr.CelSelect select = node.expr().select();
+      return isSteps(select.operand()) ? select.field() : null;
     }
-    CelExpr operand = node.expr().select().operand();
-    return operand.getKind() == CelExpr.ExprKind.Kind.IDENT
-        && ConditionEnvironment.STEPS.equals(operand.ident().name());
+    if (node.getKind() == CelExpr.ExprKind.Kind.CALL) {
+      CelExpr.CelCall call = node.expr().call();
+      if (call.function().equals("_[_]") && call.args().size() == 2
+          && isSteps(call.args().get(0))
+          && call.args().get(1).getKind() == CelExpr.ExprKind.Kind.CONSTANT
+          && call.args().get(1).constant().getKind() == CelConstant.Kind.STRING_VALUE) {
+        return call.args().get(1).constant().stringValue();
+      }
+    }
+    return null;
+  }
+
+  private static boolean isSteps(CelExpr expr) {
+    return expr.getKind() == CelExpr.ExprKind.Kind.IDENT
+        && ConditionEnvironment.STEPS.equals(expr.ident().name());
   }
 
   /**
-   * {@code steps} is read only as {@code steps.<step name>}: the loader checks those names, and a
-   * step read any other way ({@code steps["placed"]}, {@code steps.size()}) could not be checked.
+   * {@code steps} is read only as {@code steps.<step name>} or {@code steps["<step name>"]}: the
+   * loader checks those names, and a step read any other way ({@code steps[event.type]},
+   * {@code steps.size()}) could not be checked.
    */
   private static List<ConditionError> rejectWholeSteps(
       CelAbstractSyntaxTree parsedAst, String expression) {
     CelSource source = parsedAst.getSource();
-    Set<Long> selected = CelNavigableAst.fromAst(parsedAst).getRoot().allNodes()
-        .filter(ConditionCompiler::selectsFromSteps)
-        .map(node -> node.expr().select().operand().id())
-        .collect(Collectors.toSet());
+    Set<Long> named = new java.util.HashSet<>();
+    CelNavigableAst.fromAst(parsedAst).getRoot().allNodes()
+        .filter(node -> stepNamed(node) != null)
+        .forEach(node -> named.add(node.getKind() == CelExpr.ExprKind.Kind.SELECT
+            ? node.expr().select().operand().id() : node.expr().call().args().get(0).id()));
     return CelNavigableAst.fromAst(parsedAst).getRoot().allNodes()
-        .filter(node -> node.getKind() == CelExpr.ExprKind.Kind.IDENT
-            && ConditionEnvironment.STEPS.equals(node.expr().ident().name())
-            && !selected.contains(node.id()))
+        .filter(node -> isSteps(node.expr()) && !named.contains(node.id()))
         .map(node -> SyntaxErrorHints.placed(location(node.id(), source), expression,
-            "read an earlier step's event as steps.<step name>, e.g."
-                + " steps.placed.attributes.orderId"))
+            "read an earlier step's event as steps.<step name>, or steps[\"<step name>\"] for a"
+                + " name with a dash, e.g. steps.placed.attributes.orderId"))
         .collect(Collectors.toList());
   }
 

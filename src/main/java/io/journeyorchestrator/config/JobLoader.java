@@ -589,7 +589,9 @@ public final class JobLoader {
           problem = "names an absent step, which takes no event";
         }
         if (problem != null) {
-          node.report(node.lineOf("when"), "step '" + step.name() + "': 'steps." + named + "' "
+          String written = named.matches("[A-Za-z_][A-Za-z0-9_]*") ? "steps." + named
+              : "steps[\"" + named + "\"]";
+          node.report(node.lineOf("when"), "step '" + step.name() + "': '" + written + "' "
               + problem + "; " + offer);
         }
       }

@@ -52,7 +52,7 @@ class ReplayScriptITCase {
         "2026-03-02T00:11:27Z  c-000247  ENTERED   open-support-case          "
             + "pattern:support-case-opened  (expires 2026-04-01T00:11:27Z)");
     // The entries, extensions and exits the summary counts, one line each.
-    assertThat(Files.readAllLines(out.resolve("audience-changes.jsonl"))).hasSize(943 + 522 + 803);
+    assertThat(Files.readAllLines(out.resolve("audience-changes.jsonl"))).hasSize(945 + 523 + 804);
   }
 
   @Test

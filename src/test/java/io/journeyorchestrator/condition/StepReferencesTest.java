@@ -50,6 +50,16 @@ class StepReferencesTest {
   }
 
   @Test
+  void shouldReadAStepWhoseNameHasADashByIndex() throws Exception {
+    Condition sameProduct = compiled(
+        "event.attributes.orderId == steps['order-placed'].attributes.orderId");
+
+    assertThat(sameProduct.stepsNamed()).containsExactly("order-placed");
+    assertThat(sameProduct.evaluate(DELIVERED, Map.of(),
+        Map.of("order-placed", List.of(PLACED)))).isTrue();
+  }
+
+  @Test
   void shouldTypeCheckTheFieldsOfAStepsEvent() {
     CompileResult typo = ConditionCompiler.compile("steps.placed.atributes.orderId == 'o-1'");
     assertThat(typo.isValid()).isFalse();
@@ -61,9 +71,10 @@ class StepReferencesTest {
 
   @Test
   void shouldRefuseStepsReadOtherwiseThanByName() {
-    CompileResult indexed = ConditionCompiler.compile("steps['placed'].type == 'order.placed'");
-    assertThat(indexed.isValid()).isFalse();
-    assertThat(indexed.errors().toString()).contains("steps.<step name>");
+    CompileResult computed = ConditionCompiler.compile("steps[event.type].type == 'order.placed'");
+    assertThat(computed.isValid()).isFalse();
+    assertThat(computed.errors().toString()).contains("steps.<step name>");
+    assertThat(ConditionCompiler.compile("size(steps) > 0").isValid()).isFalse();
 
     assertThat(compiled("event.type == 'order.placed'").readsSteps()).isFalse();
   }

@@ -309,10 +309,23 @@ class JobLoaderTest {
               - name: bought
                 when: event.type == "a"
               - name: activated
-                when: event.attributes.imei == steps["bought"].attributes.imei
+                when: event.attributes.imei == steps[event.type].attributes.imei
             within: 7d
             """, "p.yaml:6: condition in 'when' is not valid CEL at column 26: read an earlier"
-                + " step's event as steps.<step name>, e.g. steps.placed.attributes.orderId"),
+                + " step's event as steps.<step name>, or steps[\"<step name>\"] for a name with"
+                + " a dash, e.g. steps.placed.attributes.orderId"),
+        Arguments.of("steps naming a later step by index", """
+            id: x
+            steps:
+              - name: device-bought
+                when: event.type == "a"
+              - name: activated
+                when: event.attributes.imei == steps["device-returned"].attributes.imei
+              - name: device-returned
+                when: event.type == "r"
+            within: 7d
+            """, "p.yaml:6: step 'activated': 'steps[\"device-returned\"]' names a later"
+                + " step"),
         Arguments.of("step within on a single first step", """
             id: x
             steps:
