@@ -445,8 +445,8 @@ public final class JourneyEngineFunction
       } else {
         EnginePatternState record = after.toRecord();
         records.put(stateKeys.get(p), record);
-        if (current != null && patterns.get(p).definition().endsWithAbsence()
-            && lastEventIds(record).contains(current.getEvent().getEventId())) {
+        if (current != null && mayEndLater(p, record) && lastEventIds(record,
+            endsWithAbsence(p)).contains(current.getEvent().getEventId())) {
           anchors.put(current.getEvent().getEventId(), current);
         }
         if (current != null && readByLaterSteps[p] != 0) {
@@ -517,8 +517,8 @@ public final class JourneyEngineFunction
           continue;
         }
         deadline = Math.min(deadline, matchers.get(p).nextDeadline(pattern(p)));
-        if (patterns.get(p).definition().endsWithAbsence()) {
-          anchored.addAll(lastEventIds(record));
+        if (mayEndLater(p, record)) {
+          anchored.addAll(lastEventIds(record, endsWithAbsence(p)));
         }
       }
       anchors.keySet().retainAll(anchored);
@@ -557,10 +557,27 @@ public final class JourneyEngineFunction
     }
   }
 
-  /** The last event each partial match took: where its match, if completed by time, ends. */
-  private static Set<String> lastEventIds(EnginePatternState record) {
+  private boolean endsWithAbsence(int p) {
+    return patterns.get(p).definition().endsWithAbsence();
+  }
+
+  /**
+   * Whether a match of pattern p may come out after the event it ends with: completed by the
+   * deadline of a last absent step, or completed and held back for skip-past-last-event behind
+   * an earlier partial match (one that a cross-step condition or a step window let live).
+   */
+  private boolean mayEndLater(int p, EnginePatternState record) {
+    return endsWithAbsence(p) || !record.getCompletedMatches().isEmpty();
+  }
+
+  /**
+   * The last event of each completed match held back and, for a pattern whose last step is
+   * absent, of each partial match: where a match emitted after its last event ends.
+   */
+  private static Set<String> lastEventIds(EnginePatternState record, boolean partialsToo) {
     Set<String> ids = new HashSet<>();
-    for (EnginePartialMatch partial : record.getPartialMatches()) {
+    for (EnginePartialMatch partial : partialsToo ? record.getPartialMatches()
+        : List.<EnginePartialMatch>of()) {
       if (!partial.getEvents().isEmpty()) {
         ids.add(partial.getEvents().get(partial.getEvents().size() - 1).getEventId());
       }

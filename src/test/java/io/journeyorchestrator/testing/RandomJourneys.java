@@ -13,7 +13,8 @@ import java.util.Random;
  * Random customer journeys for invariant tests: event types that every step kind of
  * {@link #JOB_PATTERNS} reacts to, on a coarse time grid so that many events of one customer share
  * a millisecond, with follow-ups placed exactly at windows and expiries (the boundaries) and
- * random event ids (so id order is not file order). Deterministic for a seed. Lines are in time
+ * random event ids (so id order is not file order), and an attribute {@code k} that two patterns
+ * compare with an earlier step's ({@code steps.<name>}). Deterministic for a seed. Lines are in time
  * order, shuffled within an instant, so none is late.
  */
 public final class RandomJourneys {
@@ -30,7 +31,10 @@ public final class RandomJourneys {
 
   private RandomJourneys() {}
 
-  /** Patterns with every step kind: single, times, strict, any + no-skip, absent middle and last. */
+  /**
+   * Patterns with every step kind: single, times, strict, any + no-skip, absent middle and last,
+   * cross-step conditions on a present and on an absent step.
+   */
   public static JobFolder job(JobFolder folder) {
     return folder
         .pattern("failed", single("payment-failed", "payment.failed"))
@@ -80,7 +84,7 @@ public final class RandomJourneys {
                 when: event.type == "upload.succeeded"
                 absent: true
               - name: call
-                when: event.type == "call.inbound"
+                when: event.type == "call.inbound" && event.attributes.k == steps.failed.attributes.k
             within: 2h
             """)
         .pattern("not-activated", """
@@ -89,7 +93,7 @@ public final class RandomJourneys {
               - name: bought
                 when: event.type == "device.purchased"
               - name: activated
-                when: event.type == "device.activated"
+                when: event.type == "device.activated" && event.attributes.k == steps.bought.attributes.k
                 absent: true
             within: 3h
             """)
@@ -157,13 +161,18 @@ public final class RandomJourneys {
         slot += random.nextInt(10) < 3 ? 0 : 1 + random.nextInt(6); // 30% share an instant
         Instant time = Events.minutes(0).plus(STEP.multipliedBy(slot));
         String type = pick(random, i);
-        lines.add(new Line(time.toEpochMilli(), random.nextInt(),
-            Events.event(id(random), customer, time, type, channel(random), attributes(random, type))));
+        int shuffle = random.nextInt();
+        String id = id(random);
+        lines.add(new Line(time.toEpochMilli(), shuffle,
+            Events.event(id, customer, time, type, channel(random), attributes(random, type, id))));
         if (random.nextInt(4) == 0) {
           Instant boundary = time.plus(BOUNDARIES.get(random.nextInt(BOUNDARIES.size())));
           String followUp = TYPES.get(random.nextInt(TYPES.size()));
-          lines.add(new Line(boundary.toEpochMilli(), random.nextInt(), Events.event(id(random),
-              customer, boundary, followUp, channel(random), attributes(random, followUp))));
+          int followUpShuffle = random.nextInt();
+          String followUpId = id(random);
+          lines.add(new Line(boundary.toEpochMilli(), followUpShuffle, Events.event(followUpId,
+              customer, boundary, followUp, channel(random),
+              attributes(random, followUp, followUpId))));
         }
       }
     }
@@ -182,10 +191,11 @@ public final class RandomJourneys {
     return TYPES.get(random.nextInt(TYPES.size()));
   }
 
-  private static Map<String, Object> attributes(Random random, String type) {
+  /** Other events carry {@code k}, 0 to 2 (from the id), for the cross-step conditions. */
+  private static Map<String, Object> attributes(Random random, String type, String id) {
     return type.equals("profile.updated")
         ? Map.of("tier", random.nextBoolean() ? "gold" : "silver")
-        : Map.of();
+        : Map.of("k", Math.floorMod(id.hashCode(), 3));
   }
 
   private static String channel(Random random) {
