@@ -192,6 +192,7 @@ final class JourneyExplanation {
         + (pattern.within() == null ? "" : ", within " + Durations.format(pattern.within()))
         + partialsOf(pattern));
     boolean lacking = false;
+    int groupMembersSatisfied = 0;
     for (StepDefinition step : pattern.steps()) {
       List<String> satisfying = new ArrayList<>();
       List<String> failures = new ArrayList<>();
@@ -217,18 +218,33 @@ final class JourneyExplanation {
           failures.add(event.getEventId() + ": " + error.reason());
         }
       }
-      String needs = step.absent() ? "must not happen" : "needs " + step.times() + " events";
+      String needs = step.absent() ? "must not happen"
+          : step.group() != null ? "member of anyOrder group " + step.group().name()
+          : "needs " + step.times() + " events";
       String found = satisfying.isEmpty() ? "no event satisfies it"
           : satisfying.size() + " events satisfy it: " + String.join(", ", satisfying.subList(0,
               Math.min(EXAMPLES, satisfying.size()))) + (satisfying.size() > EXAMPLES ? ", ..." : "");
       String mark = "";
-      if (matches == 0 && !step.absent() && satisfying.size() < step.times().min() && !lacking) {
+      if (matches == 0 && !step.absent() && step.group() == null
+          && satisfying.size() < step.times().min() && !lacking) {
         lacking = true;
         mark = "  <- what the customer lacks";
       }
       lines.add("    step " + step.name() + " (" + needs + "; " + step.when() + "): " + found
           + (failures.isEmpty() ? "" : "; condition failed on " + failures.size()
               + " (first: " + failures.get(0) + ")") + mark);
+      if (step.group() != null) {
+        groupMembersSatisfied += satisfying.isEmpty() ? 0 : 1;
+        if (pattern.steps().indexOf(step) == step.group().last()) {
+          boolean tooFew = groupMembersSatisfied < step.group().atLeast();
+          lines.add("    group " + step.group().name() + " (any " + step.group().atLeast()
+              + " of its " + step.group().size() + " members, in any order): "
+              + groupMembersSatisfied + " members satisfied"
+              + (matches == 0 && tooFew && !lacking ? "  <- what the customer lacks" : ""));
+          lacking |= matches == 0 && tooFew;
+          groupMembersSatisfied = 0;
+        }
+      }
     }
     return lines;
   }

@@ -67,6 +67,12 @@ public final class JobLoader {
   /** The keys a pattern step may have. */
   static final List<String> STEP_KEYS =
       List.of("name", "when", "times", "absent", "contiguity", "within");
+  /** The keys a step that is an anyOrder group may have. */
+  static final List<String> GROUP_KEYS = List.of("anyOrder", "atLeast", "name", "contiguity");
+  /** The keys a member of an anyOrder group may have (the others are refused by name). */
+  static final List<String> GROUP_MEMBER_KEYS = List.of("name", "when");
+  /** The most members of an anyOrder group: the engine has a state per subset of them. */
+  static final int MOST_GROUP_MEMBERS = 8;
   /** The keys an audience file may have. */
   static final List<String> AUDIENCE_KEYS = List.of("id", "description", "enter", "enterWhen", "exit",
       "expireAfter", "cooldown", "outcomes", "while", "memberFor");
@@ -466,21 +472,36 @@ public final class JobLoader {
 
     List<YamlMapping> stepNodes = pattern.mappingList("steps", true, "a step");
     List<StepDefinition> steps = new ArrayList<>();
+    // The node each step was read from: a group member's own, so messages point at its 'when'.
+    List<YamlMapping> nodeOfStep = new ArrayList<>();
     Set<String> stepNames = new HashSet<>();
-    for (int i = 0; i < stepNodes.size(); i++) {
-      YamlMapping node = stepNodes.get(i);
-      Optional<StepDefinition> step = loadStep(node, i);
-      step.ifPresent(s -> {
-        if (!stepNames.add(s.name())) {
-          node.report(node.lineOf("name"), "duplicate step name '" + s.name()
+    boolean allLoaded = true;
+    for (YamlMapping node : stepNodes) {
+      List<YamlMapping> memberNodes = new ArrayList<>();
+      Optional<List<StepDefinition>> loaded = node.has("anyOrder")
+          ? loadGroup(node, steps.size(), memberNodes)
+          : loadStep(node, steps.size()).map(step -> {
+            memberNodes.add(node);
+            return List.of(step);
+          });
+      if (loaded.isEmpty()) {
+        allLoaded = false;
+        continue;
+      }
+      for (int m = 0; m < loaded.get().size(); m++) {
+        StepDefinition step = loaded.get().get(m);
+        YamlMapping at = memberNodes.get(m);
+        if (!stepNames.add(step.name())) {
+          at.report(at.lineOf("name"), "duplicate step name '" + step.name()
               + "'; give each step of a pattern its own name");
         }
-        steps.add(s);
-      });
+        steps.add(step);
+        nodeOfStep.add(at);
+      }
     }
-    if (steps.size() == stepNodes.size() && !steps.isEmpty()) {
+    if (allLoaded && !steps.isEmpty()) {
       checkStepRules(pattern, steps, within.orElse(null));
-      checkStepReferences(stepNodes, steps);
+      checkStepReferences(nodeOfStep, steps);
     }
     if (problems.size() > before || id.isEmpty()) {
       return Optional.empty();
@@ -540,6 +561,75 @@ public final class JobLoader {
         within.orElse(null), step.line()));
   }
 
+  /**
+   * An {@code anyOrder} group: its members become steps of the pattern, each taken once and
+   * marked with the group, in the order they are listed.
+   */
+  private Optional<List<StepDefinition>> loadGroup(YamlMapping node, int first,
+      List<YamlMapping> memberNodes) {
+    int before = problems.size();
+    node.allowOnly(GROUP_KEYS);
+    Contiguity contiguity = Contiguity.valueOf(node.choice("contiguity",
+        List.of("relaxed", "strict", "any"), "relaxed").get().toUpperCase());
+    List<YamlMapping> members = node.mappingList("anyOrder", true, "a member step");
+    if (members.size() == 1) {
+      node.report(node.line(), "an anyOrder group needs at least two members;"
+          + " a single one is an ordinary step: write its name and when without 'anyOrder'");
+    } else if (members.size() > MOST_GROUP_MEMBERS) {
+      node.report(node.line(), "an anyOrder group has at most "
+          + MOST_GROUP_MEMBERS + " members, this one has " + members.size() + " (the engine"
+          + " follows every subset of them); split it, or join conditions with ||");
+    }
+    int atLeast = node.integer("atLeast", 1, Math.max(1, members.size()), members.size());
+    List<String> names = new ArrayList<>();
+    List<String> whens = new ArrayList<>();
+    List<Integer> lines = new ArrayList<>();
+    for (YamlMapping member : members) {
+      member.allowOnly(STEP_KEYS);
+      Optional<String> name = member.name("name", true, ID_REGEX, ID_RULE, "visited-web");
+      Optional<String> when = member.string("when", true, "event.type == \"web.visit\"");
+      when.ifPresent(condition -> checkCondition(member, "when", condition));
+      String memberName = name.orElse("#" + (names.size() + 1));
+      if (member.has("times")) {
+        member.report(member.lineOf("times"), "member '" + memberName + "' of an anyOrder"
+            + " group takes one event; remove 'times' (to count, use a step of its own before"
+            + " or after the group)");
+      }
+      if (member.has("absent")) {
+        member.report(member.lineOf("absent"), "member '" + memberName + "' of an anyOrder"
+            + " group cannot be absent; put an absent step before or after the group");
+      }
+      if (member.has("within")) {
+        member.report(member.lineOf("within"), "member '" + memberName + "' of an anyOrder"
+            + " group takes no 'within' of its own; the pattern's 'within' bounds the group");
+      }
+      if (member.has("contiguity")) {
+        member.report(member.lineOf("contiguity"), "member '" + memberName + "' of an"
+            + " anyOrder group takes no 'contiguity' of its own; set it on the group, next to"
+            + " 'anyOrder'");
+      }
+      names.add(memberName);
+      whens.add(when.orElse(""));
+      lines.add(member.line());
+      memberNodes.add(member);
+    }
+    Optional<String> groupName = node.name("name", false, ID_REGEX, ID_RULE, "tried-channels");
+    defaultEngineOnly.add(new ConfigProblem(node.file(), node.line(), "anyOrder"
+        + " group (" + String.join(", ", names) + ") runs only on the default pattern engine;"
+        + " remove 'engine: flink-cep' from job.yaml, or write one pattern per order"));
+    if (problems.size() > before) {
+      return Optional.empty();
+    }
+    StepDefinition.AnyOrder group = new StepDefinition.AnyOrder(
+        groupName.orElse(String.join("|", names)), first, members.size(), atLeast);
+    List<StepDefinition> steps = new ArrayList<>();
+    for (int m = 0; m < names.size(); m++) {
+      steps.add(new StepDefinition(names.get(m), whens.get(m), Times.ONCE, false, contiguity,
+          null, lines.get(m), group));
+    }
+    return Optional.of(steps);
+  }
+
   static Optional<Times> parseTimes(String text) {
     Matcher m = TIMES.matcher(text.trim());
     if (!m.matches()) {
@@ -570,23 +660,33 @@ public final class JobLoader {
       if (condition.isEmpty()) {
         continue;
       }
-      List<String> earlier = steps.subList(0, i).stream().filter(s -> !s.absent())
+      // A group's members come in any order: the steps before the group are all a member has.
+      int before = step.group() == null ? i : step.group().first();
+      List<String> earlier = steps.subList(0, before).stream().filter(JobLoader::alwaysTakes)
           .map(StepDefinition::name).toList();
-      String offer = earlier.isEmpty() ? "the first step has no earlier step to refer to"
+      String offer = before == 0 ? "the first step has no earlier step to refer to"
+          : earlier.isEmpty() ? "no earlier step always takes an event to refer to"
           : "earlier steps that take an event: " + String.join(", ", earlier);
       YamlMapping node = nodes.get(i);
       for (String named : condition.get().stepsNamed()) {
         String problem = null;
         int at = indexOf(steps, named);
+        StepDefinition.AnyOrder namedGroup = at < 0 ? null : steps.get(at).group();
         if (named.equals(step.name())) {
           problem = "refers to its own step; 'event' is the event this step is judged for";
         } else if (at < 0) {
           problem = "names no step of this pattern";
+        } else if (step.group() != null && step.group().contains(at)) {
+          problem = "names a member of its own anyOrder group, whose events come in any order";
         } else if (at > i) {
           problem = "names a later step, whose event is not known yet when '" + step.name()
               + "' is judged";
         } else if (steps.get(at).absent()) {
           problem = "names an absent step, which takes no event";
+        } else if (namedGroup != null && !namedGroup.needsAll()) {
+          problem = "names a member of anyOrder group '" + namedGroup.name() + "', which needs"
+              + " only " + namedGroup.atLeast() + " of its " + namedGroup.size()
+              + " members, so it may take no event";
         }
         if (problem != null) {
           String written = named.matches("[A-Za-z_][A-Za-z0-9_]*") ? "steps." + named
@@ -596,6 +696,11 @@ public final class JobLoader {
         }
       }
     }
+  }
+
+  /** Whether every match holds an event of the step (not absent, not an optional member). */
+  private static boolean alwaysTakes(StepDefinition step) {
+    return !step.absent() && (step.group() == null || step.group().needsAll());
   }
 
   private static int indexOf(List<StepDefinition> steps, String name) {
@@ -657,6 +762,9 @@ public final class JobLoader {
     }
     StepDefinition first = steps.get(0);
     if (!first.times().isOnce() && first.within() == null) {
+      return false;
+    }
+    if (first.group() != null) {
       return false;
     }
     for (StepDefinition step : steps.subList(1, steps.size())) {

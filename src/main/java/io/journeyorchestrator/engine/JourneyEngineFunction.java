@@ -623,7 +623,8 @@ public final class JourneyEngineFunction
         matchedEventIds = new HashSet<>(matchedEventIds);
         match.events().forEach(ref -> matchedEventIds.add(ref.eventId()));
       }
-      String lastId = eventIds.get(eventIds.size() - 1);
+      // The last taken, which is the last in step order unless an anyOrder group ends it.
+      String lastId = match.taken()[match.taken().length - 1].eventId;
       JourneyEvent last = current != null && current.getEvent().getEventId().equals(lastId)
           ? current
           : customer.anchor(lastId);

@@ -346,8 +346,9 @@ public final class JourneyMatcher implements Serializable {
             }
           }
           default -> {
-            Taken taken = new Taken(current.step, event.eventId, event.timestamp,
-                event.sequence());
+            // The step the edge takes: the node's own, or in an anyOrder group the member's.
+            Taken taken = new Taken(current.condition[t] & 0xff, event.eventId,
+                event.timestamp, event.sequence());
             Taken[] events = Arrays.copyOf(run.events, run.events.length + 1);
             events[run.events.length] = taken;
             out.add(new Run(target.index, events));
@@ -384,8 +385,10 @@ public final class JourneyMatcher implements Serializable {
     }
 
     boolean holds(int condition) {
-      int step = condition & 0xff;
-      if ((condition & ~0xff) != NfaGraph.TRUE && (pending >>> step & 1L) != 0) {
+      long unjudged = NfaGraph.stepsRead(condition) & pending;
+      while (unjudged != 0) {
+        int step = Long.numberOfTrailingZeros(unjudged);
+        unjudged &= unjudged - 1;
         pending &= ~(1L << step);
         if (conditions == null || run.isStart() || !conditions.holds(step, run.events)) {
           steps &= ~(1L << step);
@@ -492,11 +495,11 @@ public final class JourneyMatcher implements Serializable {
       }
       seen[node.index] = true;
       for (int t = 0; t < node.action.length; t++) {
-        int condition = node.condition[t];
-        if ((condition & ~0xff) == NfaGraph.TRUE) {
+        long read = NfaGraph.stepsRead(node.condition[t]);
+        if (read == 0) {
           return -1L;
         }
-        mask |= 1L << (condition & 0xff);
+        mask |= read;
         if (node.action[t] == NfaGraph.PROCEED) {
           stack.push(node.target[t]);
         }

@@ -2,6 +2,7 @@ package io.journeyorchestrator.engine;
 
 import io.journeyorchestrator.config.PatternDefinition;
 import io.journeyorchestrator.config.StepDefinition;
+import io.journeyorchestrator.config.StepDefinition.AnyOrder;
 import io.journeyorchestrator.config.StepDefinition.Contiguity;
 import java.io.Serializable;
 import java.util.ArrayList;
@@ -22,8 +23,15 @@ import java.util.Map;
  * {@code allowCombinations()}, and one {@code within} on the last step. No optional, greedy,
  * until or group patterns, so {@code copyWithoutTransitiveNots} is always the identity.
  *
+ * <p>One shape is this project's own, as CEP has nothing like it: an {@code anyOrder} group gets
+ * a state per subset of its members taken so far (fewer than {@code atLeast}), with a TAKE edge
+ * for each member not yet taken; the edge that takes the {@code atLeast}-th member leads on to
+ * the next step. An event two untaken members both hold for forks the partial match, one branch
+ * per member, so every assignment of events to members is tried.
+ *
  * <p>Conditions are codes over the steps whose {@code when} holds for the event (a bit set):
- * {@link #TRUE}, {@code STEP | i} (step i holds) and {@code NOT | i} (step i does not hold).
+ * {@link #TRUE}, {@code STEP | i} (step i holds), {@code NOT | i} (step i does not hold) and
+ * {@link #noneOf} (no step of a group's subset holds).
  */
 final class NfaGraph implements Serializable {
   static final int TAKE = 0;
@@ -33,6 +41,9 @@ final class NfaGraph implements Serializable {
   static final int TRUE = 0;
   static final int STEP = 1 << 8;
   static final int NOT = 2 << 8;
+  static final int NONE = 3 << 8;
+  private static final int KIND = 0xf00;
+  private static final int MEMBERS_SHIFT = 12;
 
   enum Type { START, NORMAL, FINAL, STOP, PENDING }
 
@@ -88,10 +99,26 @@ final class NfaGraph implements Serializable {
 
   static boolean holds(int condition, long steps) {
     int step = condition & 0xff;
-    return switch (condition & ~0xff) {
+    return switch (condition & KIND) {
       case STEP -> (steps >>> step & 1L) != 0;
       case NOT -> (steps >>> step & 1L) == 0;
+      case NONE -> (steps & stepsRead(condition)) == 0;
       default -> true;
+    };
+  }
+
+  /** The condition that none of the steps {@code first + j}, for bit j of {@code members}, holds. */
+  static int noneOf(int first, int members) {
+    return NONE | first | members << MEMBERS_SHIFT;
+  }
+
+  /** The steps whose {@code when} a condition reads, as a bit set; none for {@link #TRUE}. */
+  static long stepsRead(int condition) {
+    int step = condition & 0xff;
+    return switch (condition & KIND) {
+      case STEP, NOT -> 1L << step;
+      case NONE -> (long) (condition >>> MEMBERS_SHIFT & 0xff) << step;
+      default -> 0L;
     };
   }
 
@@ -179,7 +206,7 @@ final class NfaGraph implements Serializable {
 
     private Node createMiddleStates(Node sinkState) {
       Node lastSink = sinkState;
-      while (current > 0) {
+      while (unitStart(current) > 0) {
         int condition = STEP | current;
         if (consuming[current] == Consuming.NOT_FOLLOW) {
           if (window > 0 && lastSink.type == Type.FINAL) {
@@ -208,9 +235,19 @@ final class NfaGraph implements Serializable {
       return lastSink;
     }
 
+    /** The first step of the step or group that {@code step} is part of. */
+    private int unitStart(int step) {
+      AnyOrder group = steps.get(step).group();
+      return group == null ? step : group.first();
+    }
+
     private Node convertPattern(Node sinkState) {
       Node lastSink;
-      if (quantity[current] == Quantity.LOOPING) {
+      AnyOrder group = steps.get(current).group();
+      if (group != null) {
+        current = group.first();
+        lastSink = groupState(group, 0, sinkState, new HashMap<>());
+      } else if (quantity[current] == Quantity.LOOPING) {
         Node looping = createLooping(sinkState);
         lastSink = createTimesState(looping, sinkState);
       } else if (quantity[current] == Quantity.TIMES) {
@@ -221,6 +258,38 @@ final class NfaGraph implements Serializable {
       }
       addStopStates(lastSink);
       return lastSink;
+    }
+
+    /**
+     * The state of a group with the members in {@code taken} (bit j: step first + j) taken. The
+     * ignore edge follows the group's contiguity: relaxed ignores an event no untaken member
+     * holds for, any ignores every event (taking it too where a member holds), strict none. As
+     * for a first step, the group's entry state has no ignore edge when it starts the pattern.
+     */
+    private Node groupState(AnyOrder group, int taken, Node sinkState,
+        Map<Integer, Node> made) {
+      Node existing = made.get(taken);
+      if (existing != null) {
+        return existing;
+      }
+      Node state = createState(group.first(), Type.NORMAL);
+      made.put(taken, state);
+      int untaken = (1 << group.size()) - 1 & ~taken;
+      boolean last = Integer.bitCount(taken) + 1 == group.atLeast();
+      for (int j = 0; j < group.size(); j++) {
+        if ((untaken >>> j & 1) != 0) {
+          Node target = last ? sinkState : groupState(group, taken | 1 << j, sinkState, made);
+          state.add(TAKE, target, STEP | group.first() + j);
+        }
+      }
+      if (taken != 0 || group.first() > 0) {
+        switch (steps.get(group.first()).contiguity()) {
+          case RELAXED -> state.add(IGNORE, state, noneOf(group.first(), untaken));
+          case ANY -> state.add(IGNORE, state, TRUE);
+          case STRICT -> { }
+        }
+      }
+      return state;
     }
 
     private Node createStopState(int step) {

@@ -49,20 +49,33 @@ public final class StepFunnels
     List<StepDefinition> steps = pattern.steps();
     for (int s = 0; s < steps.size(); s++) {
       StepDefinition step = steps.get(s);
-      if (step.absent()) {
+      if (step.absent() || step.group() != null && step.group().first() != s) {
         continue;
       }
-      int needed = step.times().min();
+      int needed = needed(step);
+      String name = step.group() == null ? step.name() : step.group().name();
+      String of = step.group() == null ? step.times().toString()
+          : step.group().atLeast() + " (any order)";
       for (int occurrence = 1; occurrence <= needed; occurrence++) {
         if (needed > MOST_OCCURRENCE_ROWS && occurrence > 1 && occurrence < needed) {
           continue;
         }
-        rows.add(new Row(needed == 1 ? step.name()
-            : step.name() + " " + occurrence + " of " + step.times(), s, occurrence));
+        rows.add(new Row(needed == 1 && step.group() == null ? name
+            : name + " " + occurrence + " of " + of, s, occurrence));
       }
     }
     rows.add(new Row("matched", -1, 0));
     return List.copyOf(rows);
+  }
+
+  /** The events a step needs, or for an anyOrder group (rows at its first member) all it needs. */
+  private static int needed(StepDefinition step) {
+    return step.group() == null ? step.times().min() : step.group().atLeast();
+  }
+
+  /** The step whose rows count an event of {@code step}: its group's first member, or itself. */
+  private static int rowStep(StepDefinition step, int index) {
+    return step.group() == null ? index : step.group().first();
   }
 
   /** Customers who reached the row at or before {@code upTo} (epoch millis). */
@@ -172,6 +185,8 @@ public final class StepFunnels
     private final String patternId;
     /** Per step, per occurrence, the row it is, or -1. */
     private final int[][] rowOf;
+    /** Per step, the step whose rows its events count towards. */
+    private final int[] rowStep;
     private final int matchedRow;
     private final Map<String, boolean[]> reached = new HashMap<>();
 
@@ -180,9 +195,11 @@ public final class StepFunnels
       List<Row> rows = rowsOf(pattern);
       this.matchedRow = rows.size() - 1;
       this.rowOf = new int[pattern.steps().size()][];
+      this.rowStep = new int[rowOf.length];
       for (int s = 0; s < rowOf.length; s++) {
-        rowOf[s] = new int[pattern.steps().get(s).times().min() + 1];
+        rowOf[s] = new int[needed(pattern.steps().get(s)) + 1];
         Arrays.fill(rowOf[s], -1);
+        rowStep[s] = rowStep(pattern.steps().get(s), s);
       }
       for (int r = 0; r < matchedRow; r++) {
         rowOf[rows.get(r).step()][rows.get(r).occurrence()] = r;
@@ -194,8 +211,9 @@ public final class StepFunnels
       int[] taken = new int[rowOf.length];
       long previous = NO_TIME;
       for (Taken event : events) {
-        int occurrence = ++taken[event.step];
-        int row = occurrence < rowOf[event.step].length ? rowOf[event.step][occurrence] : -1;
+        int step = rowStep[event.step];
+        int occurrence = ++taken[step];
+        int row = occurrence < rowOf[step].length ? rowOf[step][occurrence] : -1;
         if (row < 0) {
           continue;
         }

@@ -118,6 +118,10 @@ public final class CompiledPattern implements Serializable {
         // Only when set, so the fingerprints of patterns without step windows stay as they were.
         text.append(" within=").append(Durations.format(s.within()));
       }
+      if (s.group() != null) {
+        text.append(" anyOrder=").append(s.group().first()).append('/')
+            .append(s.group().size()).append('/').append(s.group().atLeast());
+      }
     }
     text.append("\nwithin=").append(d.within() == null ? "-" : Durations.format(d.within()))
         .append("\nafterMatch=").append(d.afterMatch().configName());
@@ -140,7 +144,7 @@ public final class CompiledPattern implements Serializable {
     for (int i = 0; i < conditions.size(); i++) {
       StepDefinition step = definition.steps().get(i);
       boolean followsStrictly = i > 0 && step.contiguity() == StepDefinition.Contiguity.STRICT;
-      boolean repeatsStrictly = !step.times().isOnce()
+      boolean repeatsStrictly = (!step.times().isOnce() || step.group() != null)
           && step.contiguity() == StepDefinition.Contiguity.STRICT;
       if (followsStrictly || repeatsStrictly) {
         return null;

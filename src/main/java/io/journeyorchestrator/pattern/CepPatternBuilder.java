@@ -27,6 +27,10 @@ public final class CepPatternBuilder {
         throw new IllegalArgumentException(definition.id() + ": step '" + step.name()
             + "' has its own 'within', which only the journey engine runs");
       }
+      if (step.group() != null) {
+        throw new IllegalArgumentException(definition.id() + ": step '" + step.name()
+            + "' is a member of an anyOrder group, which only the journey engine runs");
+      }
       StepCondition condition =
           new StepCondition(definition.id(), step.name(), compiled.condition(i));
       if (i == 0) {

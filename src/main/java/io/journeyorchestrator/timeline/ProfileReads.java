@@ -3,8 +3,10 @@ package io.journeyorchestrator.timeline;
 import io.journeyorchestrator.condition.Condition;
 import io.journeyorchestrator.condition.ConditionCompiler;
 import io.journeyorchestrator.config.AudienceDefinition;
+import io.journeyorchestrator.config.StepDefinition;
 import io.journeyorchestrator.matching.CompiledPattern;
 import java.io.Serializable;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -54,8 +56,13 @@ public final class ProfileReads implements Serializable {
       }
       for (String patternId : audience.enter()) {
         CompiledPattern pattern = byId.get(patternId);
-        if (pattern == null || !addTypes(types, pattern.condition(lastPresentStep(pattern)))) {
+        if (pattern == null) {
           return everyType();
+        }
+        for (int step : lastPresentSteps(pattern)) {
+          if (!addTypes(types, pattern.condition(step))) {
+            return everyType();
+          }
         }
       }
     }
@@ -78,11 +85,21 @@ public final class ProfileReads implements Serializable {
         .orElse(true);
   }
 
-  private static int lastPresentStep(CompiledPattern pattern) {
-    int step = pattern.definition().steps().size() - 1;
-    while (step > 0 && pattern.definition().steps().get(step).absent()) {
+  /** The steps a match's last event may belong to: the last present one, or its whole group. */
+  private static List<Integer> lastPresentSteps(CompiledPattern pattern) {
+    List<StepDefinition> steps = pattern.definition().steps();
+    int step = steps.size() - 1;
+    while (step > 0 && steps.get(step).absent()) {
       step--;
     }
-    return step;
+    StepDefinition.AnyOrder group = steps.get(step).group();
+    if (group == null) {
+      return List.of(step);
+    }
+    List<Integer> members = new ArrayList<>();
+    for (int m = group.first(); m <= group.last(); m++) {
+      members.add(m);
+    }
+    return members;
   }
 }

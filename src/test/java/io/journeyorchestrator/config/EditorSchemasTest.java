@@ -60,7 +60,10 @@ class EditorSchemasTest {
     mappings.put("action.schema.json#", JobLoader.ACTION_KEYS);
     mappings.put("action.schema.json#/properties/caps/items", JobLoader.CAP_KEYS);
     mappings.put("pattern.schema.json#", JobLoader.PATTERN_KEYS);
-    mappings.put("pattern.schema.json#/properties/steps/items", JobLoader.STEP_KEYS);
+    mappings.put("pattern.schema.json#/properties/steps/items/oneOf/0", JobLoader.STEP_KEYS);
+    mappings.put("pattern.schema.json#/properties/steps/items/oneOf/1", JobLoader.GROUP_KEYS);
+    mappings.put("pattern.schema.json#/properties/steps/items/oneOf/1/properties/anyOrder/items",
+        JobLoader.GROUP_MEMBER_KEYS);
     mappings.put("audience.schema.json#", JobLoader.AUDIENCE_KEYS);
     mappings.put("audience.schema.json#/properties/outcomes", JobLoader.OUTCOMES_KEYS);
     mappings.put("audience.schema.json#/properties/while", JobLoader.COMPOSITION_KEYS);
@@ -127,7 +130,21 @@ class EditorSchemasTest {
             when: event.type == "call.inbound"
             time: 2
         within: 3 hours
-        """))).extracting(Error::getMessage).hasSize(2);
+        """))).extracting(Error::getMessage)
+        .anySatisfy(message -> assertThat(message).contains("property 'time' is not defined"))
+        .anySatisfy(message -> assertThat(message).contains("^[0-9]{1,12}(ms|s|m|h|d)$"));
+    assertThat(pattern.validate(yaml("""
+        id: tried-channels
+        steps:
+          - name: self-service
+            anyOrder:
+              - name: web
+                when: event.type == "web"
+              - name: ivr
+                when: event.type == "ivr"
+            atLeast: 1
+        within: 2d
+        """))).isEmpty();
   }
 
   @Test
