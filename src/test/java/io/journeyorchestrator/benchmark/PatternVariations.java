@@ -101,6 +101,53 @@ final class PatternVariations {
     return JobLoader.load(into);
   }
 
+  /** The demo's patterns that {@link #withFeatures} rewrites, by id, in their new form. */
+  static final Map<String, String> FEATURE_PATTERNS = Map.of(
+      "calls-after-failed-payment", """
+          id: calls-after-failed-payment
+          description: A failed payment, then two or more calls within 3 hours, within 2 days
+          steps:
+            - name: failed-payment
+              when: event.type == "payment.failed"
+            - name: calls
+              when: event.channel == "CALL_CENTER" && event.type == "call.inbound"
+              times: "2+"
+              within: 3h
+          within: 2d
+          """,
+      "phone-shopping", """
+          id: phone-shopping
+          description: Browsed phones and visited a store, in either order, within 3 days
+          steps:
+            - name: shopped
+              anyOrder:
+                - name: browsed-phones
+                  when: >-
+                    event.type == "page.view" && has(event.attributes.page)
+                    && event.attributes.page == "phones"
+                - name: store-visit
+                  when: event.type == "store.visit"
+          within: 3d
+          """);
+
+  /**
+   * As {@link #write}, with the patterns of {@link #FEATURE_PATTERNS} in their feature form: a
+   * step window and an anyOrder group beside the demo's cross-step condition and composed
+   * audiences, so their cost shows beside the plain run of as many patterns.
+   */
+  static JobDefinition withFeatures(Path base, int patterns, Path into) throws Exception {
+    JobDefinition job = write(base, patterns, into);
+    for (Map.Entry<String, String> pattern : FEATURE_PATTERNS.entrySet()) {
+      Path file = into.resolve("patterns/" + pattern.getKey() + ".yaml");
+      if (!Files.exists(file)) {
+        throw new IllegalArgumentException("no pattern " + pattern.getKey() + " among the "
+            + job.patterns().size() + " of " + into);
+      }
+      Files.writeString(file, pattern.getValue());
+    }
+    return JobLoader.load(into);
+  }
+
   private static Duration scaled(Duration within, double factor) {
     return within == null ? null
         : Duration.ofMinutes(Math.max(1, Math.round(within.toMinutes() * factor)));

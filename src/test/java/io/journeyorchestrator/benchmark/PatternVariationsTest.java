@@ -64,4 +64,17 @@ class PatternVariationsTest {
     assertThat(job.audiences()).noneMatch(a -> a.enter().contains(last.id())
         || a.isComposed() && a.composition().parts().stream().anyMatch(gone::contains));
   }
+
+  @Test
+  void shouldWriteTheFeatureFormsOfTwoDemoPatterns() throws Exception {
+    JobDefinition job = PatternVariations.withFeatures(DEMO, 10, work.resolve("features"));
+
+    assertThat(job.patterns()).hasSize(10);
+    assertThat(job.patterns()).anySatisfy(p -> assertThat(p.steps())
+        .anyMatch(step -> step.within() != null));
+    assertThat(job.patterns()).anySatisfy(p -> assertThat(p.steps())
+        .anyMatch(step -> step.group() != null));
+    assertThat(job.patterns()).anySatisfy(p -> assertThat(p.steps())
+        .anyMatch(step -> step.when().contains("steps[")));
+  }
 }

@@ -64,8 +64,22 @@ public final class ThroughputBenchmark implements Callable<Integer> {
     }
   }
 
-  /** One measured run of the job graph: {@code events} chooses between the full and the CEP size. */
-  record EngineRun(String name, Engine engine, int patterns, boolean fewerEvents) {}
+  /**
+   * One measured run of the job graph: {@code fewerEvents} chooses between the full and the CEP
+   * size; {@code features} runs the pattern language's newer forms (a step window, an anyOrder
+   * group) in two of the patterns ({@link PatternVariations#withFeatures}).
+   */
+  record EngineRun(String name, Engine engine, int patterns, boolean fewerEvents,
+      boolean features) {
+    EngineRun(String name, Engine engine, int patterns, boolean fewerEvents) {
+      this(name, engine, patterns, fewerEvents, false);
+    }
+
+    /** The job folder this run measures, under the benchmark's {@code jobs/}. */
+    String jobFolder() {
+      return (features ? "features-" : "patterns-") + patterns;
+    }
+  }
 
   /**
    * The named runs, in order. The first wanted one of an available engine is the main one
@@ -74,7 +88,8 @@ public final class ThroughputBenchmark implements Callable<Integer> {
   static final List<EngineRun> ENGINE_RUNS = List.of(
       new EngineRun("journey-10", Engine.JOURNEY, 10, false),
       new EngineRun("flink-cep-10", Engine.FLINK_CEP, 10, true),
-      new EngineRun("journey-100", Engine.JOURNEY, 100, false));
+      new EngineRun("journey-100", Engine.JOURNEY, 100, false),
+      new EngineRun("journey-10-features", Engine.JOURNEY, 10, false, true));
 
   @Option(names = "--customers", description = "Customers (default ${DEFAULT-VALUE})")
   int customers = 1_000_000;
@@ -101,7 +116,7 @@ public final class ThroughputBenchmark implements Callable<Integer> {
   long seed = 1;
 
   @Option(names = "--runs", split = ",", description = "Runs to do, of source-only, pass-through, "
-      + "journey-10, flink-cep-10, journey-100, latency (default: all)")
+      + "journey-10, flink-cep-10, journey-100, journey-10-features, latency (default: all)")
   List<String> runs = List.of();
 
   @Option(names = "--job", description = "Base job folder of the patterns (default ${DEFAULT-VALUE})")
@@ -158,11 +173,13 @@ public final class ThroughputBenchmark implements Callable<Integer> {
     System.out.println("Workload: " + store.skew() + String.format("; %.1f days of event time",
         store.span / 86_400_000.0));
     Path file = BenchmarkEvents.file(workDir, customers, events, PARALLELISM, seed);
-    Map<Integer, JobDefinition> jobs = new LinkedHashMap<>();
+    Map<String, JobDefinition> jobs = new LinkedHashMap<>();
     for (EngineRun run : ENGINE_RUNS) {
-      if (wanted(run.name()) && !jobs.containsKey(run.patterns())) {
-        jobs.put(run.patterns(), PatternVariations.write(baseJob, run.patterns(),
-            workDir.resolve("jobs/patterns-" + run.patterns())));
+      if (wanted(run.name()) && !jobs.containsKey(run.jobFolder())) {
+        Path folder = workDir.resolve("jobs/" + run.jobFolder());
+        jobs.put(run.jobFolder(), run.features()
+            ? PatternVariations.withFeatures(baseJob, run.patterns(), folder)
+            : PatternVariations.write(baseJob, run.patterns(), folder));
       }
     }
     System.out.println();
@@ -198,7 +215,7 @@ public final class ThroughputBenchmark implements Callable<Integer> {
       if (!wanted(spec.name())) {
         continue;
       }
-      JobDefinition job = jobs.get(spec.patterns());
+      JobDefinition job = jobs.get(spec.jobFolder());
       if (topology(job, spec.engine()).isEmpty()) {
         skipped.add(spec.name());
         System.out.printf("%s: skipped, engine '%s' is not in this build%n", spec.name(),
@@ -262,9 +279,9 @@ public final class ThroughputBenchmark implements Callable<Integer> {
   }
 
   private Map<String, Object> latency(EngineRun main, Result mainResult,
-      Map<Integer, JobDefinition> jobs, JobDefinition anyJob, Path file, BenchmarkEvents store,
+      Map<String, JobDefinition> jobs, JobDefinition anyJob, Path file, BenchmarkEvents store,
       Configuration base) throws Exception {
-    JobDefinition job = jobs.getOrDefault(main.patterns(), anyJob);
+    JobDefinition job = jobs.getOrDefault(main.jobFolder(), anyJob);
     double maxRate = mainResult != null ? mainResult.eventsPerSecond() : 0;
     if (maxRate <= 0) {
       System.out.println("latency: skipped, it needs the rate of " + main.name() + " (run it too)");
