@@ -5,7 +5,8 @@
 # storylines) are generated once into .local/benchmark/ and served from memory by a parallel
 # source; rates count the events after the first million. Runs: source only, pass-through
 # (source, keyBy customer, discard), journey-10 / flink-cep-10 / journey-100 (runs of an engine
-# not in the build are skipped), latency at half the main engine's rate.
+# not in the build are skipped), journey-10-features (journey-10 with a step window and an
+# anyOrder group in two of its patterns), latency at half the main engine's rate.
 #
 # Usage: scripts/benchmark.sh [--events N] [--customers N] [--cep-events N] [--runs a,b]
 #                             [--json] [--profile] [--smoke] [-Dflink.key=value] [--help]

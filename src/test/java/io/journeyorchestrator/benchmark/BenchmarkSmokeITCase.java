@@ -38,6 +38,6 @@ class BenchmarkSmokeITCase {
       assertThat(run.get("engine").asText()).isIn("journey", "flink-cep");
       assertThat(run.get("stateBytesPerCustomer").asLong()).isPositive();
     }
-    assertThat(runs.findValuesAsText("name")).contains("flink-cep-10");
+    assertThat(runs.findValuesAsText("name")).contains("flink-cep-10", "journey-10-features");
   }
 }
