@@ -18,7 +18,10 @@
 #   FLINK_METRICS_PORTS  Prometheus reporter port range, default 9249-9259
 #   FLINK_METRICS_HOST   address the Prometheus reporter listens on, default 127.0.0.1
 #   FLINK_BLOB_PORT      JobManager blob server port or range (blob.server.port), default 0
-#   FLINK_TM_RPC_PORT    TaskManager RPC port or range (taskmanager.rpc.port), default 0
+#   FLINK_TM_RPC_PORT    TaskManager RPC port or range (taskmanager.rpc.port), default 0; with
+#                        --supervised give a fixed one as a range of 2 or more ports, so that a
+#                        restarted TaskManager comes back on another port (the JobManager does
+#                        not hear a new TaskManager on a dead one's address for minutes)
 #   FLINK_TM_DATA_PORT   TaskManager data exchange port (taskmanager.data.port), default 0
 #                        (0: a free port chosen at start; set them to open fixed firewall holes)
 #   FLINK_CLUSTER_HOME   conf/, log/, tmp/, checkpoints/, savepoints/ and pid files, default
@@ -211,10 +214,12 @@ resource_params() {
   printf '%s\n' "$out"
 }
 
-# launch jobmanager|taskmanager: start one JVM in the background, as flink-daemon.sh would.
+# launch jobmanager|taskmanager [-D key=value ...]: start one JVM in the background, as
+# flink-daemon.sh would, with the given properties over config.yaml's.
 launch() {
   local role=$1 class params pid
   local -a jvm dynamic opens
+  shift
   [[ $role == jobmanager ]] && class=$JM_CLASS || class=$TM_CLASS
   params="$(resource_params "$role")"
   read -ra jvm <<<"$(sed -n 1p <<<"$params")"
@@ -229,7 +234,7 @@ launch() {
     -Dlog.file="$log_dir/$role.log" \
     -Dlog4j.configuration="file:$conf_dir/log4j.properties" \
     -Dlog4j.configurationFile="file:$conf_dir/log4j.properties" \
-    -classpath "$cp" "$class" --configDir "$conf_dir" "${dynamic[@]}" \
+    -classpath "$cp" "$class" --configDir "$conf_dir" "${dynamic[@]}" "$@" \
     >"$log_dir/$role.out" 2>&1 </dev/null &
   pid=$!
   printf '%s\n' "$pid" >"$home/$role.pid"
@@ -321,6 +326,16 @@ start_supervisor() {
   log "supervisor started (pid $pid, log $log_dir/supervisor.log)"
 }
 
+# rotated_range a-b n: the part of a-b that starts n places after a (wrapping round), for a
+# restarted TaskManager, which takes the first free port of it. A TaskManager restarted on the
+# address of the one that died is not heard by the JobManager for minutes: its RPC system still
+# holds the dead peer's association to that address and drops the new one's registration replies
+# ("read-only association"). Flink takes one range here, not a list, so no wrap within one start.
+rotated_range() {
+  local first=${1%-*} last=${1#*-} n=$2
+  printf '%s-%s\n' "$((first + n % (last - first + 1)))" "$last"
+}
+
 # supervise: every FLINK_SUPERVISE_INTERVAL seconds (default 2), start what is gone. A JVM that
 # dies again within a minute of its start waits twice as long before the next start (up to a
 # minute), so a JVM that cannot start does not spin.
@@ -341,7 +356,13 @@ supervise() {
       restarts[$role]=$((${restarts[$role]:-0} + 1))
       log "the $role is gone: starting it again in ${delay[$role]}s (restart ${restarts[$role]})"
       sleep "${delay[$role]}" & wait $!
-      running_pid "$role" >/dev/null || launch "$role"
+      if running_pid "$role" >/dev/null; then
+        :
+      elif [[ $role == taskmanager && $tm_rpc_port == *-* ]]; then
+        launch "$role" -D "taskmanager.rpc.port=$(rotated_range "$tm_rpc_port" "${restarts[$role]}")"
+      else
+        launch "$role"
+      fi
       started[$role]=$SECONDS
     done
     sleep "$interval" & wait $!

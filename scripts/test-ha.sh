@@ -17,7 +17,7 @@ root="$(repo_root)"
 scripts="$root/scripts"
 # Ports of their own, so that a cluster, broker or ZooKeeper on the usual ones is left alone.
 export FLINK_REST_PORT=17081 FLINK_RPC_PORT=17123 FLINK_BLOB_PORT=17124
-export FLINK_TM_RPC_PORT=17122 FLINK_TM_DATA_PORT=17121 FLINK_METRICS_PORTS=17249-17259
+export FLINK_TM_RPC_PORT=17125-17127 FLINK_TM_DATA_PORT=17121 FLINK_METRICS_PORTS=17249-17259
 export FLINK_CLUSTER_HOME="$root/.local/flink-cluster-test-ha"
 export FLINK_HA=zookeeper FLINK_HA_ZOOKEEPER_QUORUM=127.0.0.1:17181 FLINK_HA_CLUSTER_ID=test-ha
 export ZOOKEEPER_PORT=17181 ZOOKEEPER_HOME_DIR="$root/.local/zookeeper-test-ha"
@@ -128,6 +128,8 @@ tm_gone_seen() {
 # The JobManager notices a lost TaskManager by heartbeat; meanwhile the job still reads RUNNING.
 wait_until 60 tm_gone_seen || true
 check "the job runs again on the new TaskManager" wait_until 180 all_tasks_running
+check "the new TaskManager took the next RPC port of the range (17126)" \
+  test "$(ss -ltnH "sport = :17126" | wc -l)" -ge 1
 tm_running_ms=$(millis_since "$t0")
 check "and completes checkpoints again" wait_until 60 checkpointed_since "$before"
 tm_checkpoint_ms=$(millis_since "$t0")
