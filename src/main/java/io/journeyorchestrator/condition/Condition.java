@@ -92,6 +92,28 @@ public final class Condition implements Serializable {
     return evaluate(event, profile, List.of());
   }
 
+  /**
+   * As {@link #evaluate(InteractionEvent, Map)}, with the bindings of an event that several
+   * conditions are evaluated on ({@link #bind}).
+   */
+  public boolean evaluate(Bindings bindings) throws ConditionEvaluationException {
+    return evaluate(bindings.activation);
+  }
+
+  /** The bindings of {@code event} and {@code profile}, built once for every condition on it. */
+  public static Bindings bind(InteractionEvent event, Map<String, Object> profile) {
+    return new Bindings(new EventActivation(event, profile));
+  }
+
+  /** An event and profile bound for evaluation; read-only, for one thread's evaluations. */
+  public static final class Bindings {
+    private final EventActivation activation;
+
+    private Bindings(EventActivation activation) {
+      this.activation = activation;
+    }
+  }
+
   /** As {@link #evaluate(InteractionEvent, Map)}, with the customer's current memberships. */
   public boolean evaluate(InteractionEvent event, Map<String, Object> profile,
       Collection<String> audiences) throws ConditionEvaluationException {

@@ -46,17 +46,20 @@ final class EventActivation implements CelVariableResolver {
 
   @Override
   public Optional<Object> find(String name) {
-    switch (name) {
-      case ConditionEnvironment.EVENT:
-        return event;
-      case ConditionEnvironment.PROFILE:
-        return profile;
-      case ConditionEnvironment.AUDIENCES:
-        return audiences;
-      case ConditionEnvironment.STEPS:
-        return steps;
-      default:
-        return Optional.empty();
+    // Not a switch: CEL asks for names it builds per lookup ("event.attributes.x", ...), whose
+    // hash codes a switch would compute each time; equals fails fast on their length.
+    if (ConditionEnvironment.EVENT.equals(name)) {
+      return event;
     }
+    if (ConditionEnvironment.PROFILE.equals(name)) {
+      return profile;
+    }
+    if (ConditionEnvironment.AUDIENCES.equals(name)) {
+      return audiences;
+    }
+    if (ConditionEnvironment.STEPS.equals(name)) {
+      return steps;
+    }
+    return Optional.empty();
   }
 }

@@ -23,6 +23,7 @@ import io.journeyorchestrator.timeline.CustomerTimeline;
 import io.journeyorchestrator.timeline.TimelineState;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.BitSet;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -86,8 +87,8 @@ public final class JourneyEngineFunction
   private final List<CompiledPattern> patterns;
   private final List<JourneyMatcher> matchers;
   private final List<String> stateKeys;
-  /** The same keys, for the per-event check that no stored entry belongs to an old pattern. */
-  private final Set<String> knownStateKeys;
+  /** The index of each pattern by its state key; a key not in it belongs to an old pattern. */
+  private final Map<String, Integer> patternsByStateKey;
   private final StepConditionIndex conditions;
   /** Per pattern, the steps judged per partial match ({@code steps.<name>}); 0 for most. */
   private final long[] judgedPerPartialMatch;
@@ -151,7 +152,10 @@ public final class JourneyEngineFunction
     this.readByLaterSteps =
         patterns.stream().mapToLong(CompiledPattern::stepsReadByOthers).toArray();
     this.stateKeys = patterns.stream().map(CompiledPattern::operatorUid).toList();
-    this.knownStateKeys = Set.copyOf(stateKeys);
+    this.patternsByStateKey = new HashMap<>();
+    for (int p = 0; p < stateKeys.size(); p++) {
+      patternsByStateKey.put(stateKeys.get(p), p);
+    }
     this.conditions = new StepConditionIndex(patterns);
     this.routes = routesOf(patterns);
   }
@@ -295,10 +299,10 @@ public final class JourneyEngineFunction
       if (routes[p] != null && !routes[p].contains(type)) {
         continue;
       }
-      PatternState before = customer.pattern(p);
-      if (stepsHolding[p] == 0 && matcher.isEmpty(before)) {
+      if (stepsHolding[p] == 0 && !customer.remembers(p)) {
         continue;
       }
+      PatternState before = customer.pattern(p);
       Emitter emitter = new Emitter(p, customer, event, out);
       PatternState after = matcher.advanceTime(before, timestamp, emitter);
       trace(customer, p, before, after, null, timestamp, emitter);
@@ -343,10 +347,7 @@ public final class JourneyEngineFunction
     if (customer.registeredDeadline <= now) {
       customer.timerFired();
     }
-    for (int p = 0; p < matchers.size(); p++) {
-      if (!customer.remembers(p)) {
-        continue;
-      }
+    for (int p = customer.nextRemembered(0); p >= 0; p = customer.nextRemembered(p + 1)) {
       PatternState before = customer.pattern(p);
       if (matchers.get(p).nextDeadline(before) > now) {
         continue;
@@ -385,6 +386,8 @@ public final class JourneyEngineFunction
     private final Map<String, JourneyEvent> anchors;
     private final Map<String, InteractionEvent> stepEvents;
     private final PatternState[] states = new PatternState[matchers.size()];
+    /** The patterns with an entry in {@link #records}, by index: a loop over the few, in order. */
+    private final BitSet remembered = new BitSet(matchers.size());
     private final long registeredDeadline;
     private boolean changed;
 
@@ -401,9 +404,12 @@ public final class JourneyEngineFunction
       anchors = new HashMap<>(stored.getAnchors());
       stepEvents = new HashMap<>(stored.getStepEvents());
       registeredDeadline = stored.getDeadline();
-      if (records.keySet().retainAll(knownStateKeys)) {
+      if (records.keySet().retainAll(patternsByStateKey.keySet())) {
         droppedPatternStates.inc();
         changed = true;
+      }
+      for (String stateKey : records.keySet()) {
+        remembered.set(patternsByStateKey.get(stateKey));
       }
     }
 
@@ -413,7 +419,12 @@ public final class JourneyEngineFunction
 
     /** Whether pattern p has partial matches (or matches waiting for their deadline). */
     boolean remembers(int p) {
-      return records.containsKey(stateKeys.get(p));
+      return remembered.get(p);
+    }
+
+    /** The first pattern from p on that {@link #remembers}, or -1. */
+    int nextRemembered(int p) {
+      return remembered.nextSetBit(p);
     }
 
     PatternState pattern(int p) {
@@ -442,9 +453,11 @@ public final class JourneyEngineFunction
       changed = true;
       if (matchers.get(p).isEmpty(after)) {
         records.remove(stateKeys.get(p));
+        remembered.clear(p);
       } else {
         EnginePatternState record = after.toRecord();
         records.put(stateKeys.get(p), record);
+        remembered.set(p);
         if (current != null && mayEndLater(p, record) && lastEventIds(record,
             endsWithAbsence(p)).contains(current.getEvent().getEventId())) {
           anchors.put(current.getEvent().getEventId(), current);
@@ -511,11 +524,8 @@ public final class JourneyEngineFunction
       }
       Set<String> anchored = new HashSet<>();
       long deadline = NO_DEADLINE;
-      for (int p = 0; p < matchers.size(); p++) {
+      for (int p = nextRemembered(0); p >= 0; p = nextRemembered(p + 1)) {
         EnginePatternState record = records.get(stateKeys.get(p));
-        if (record == null) {
-          continue;
-        }
         deadline = Math.min(deadline, matchers.get(p).nextDeadline(pattern(p)));
         if (mayEndLater(p, record)) {
           anchored.addAll(lastEventIds(record, endsWithAbsence(p)));
@@ -541,8 +551,8 @@ public final class JourneyEngineFunction
         return;
       }
       Set<String> held = new HashSet<>();
-      for (int p = 0; p < matchers.size(); p++) {
-        if (readByLaterSteps[p] == 0 || !records.containsKey(stateKeys.get(p))) {
+      for (int p = nextRemembered(0); p >= 0; p = nextRemembered(p + 1)) {
+        if (readByLaterSteps[p] == 0) {
           continue;
         }
         for (PatternState.Run run : pattern(p).partial) {

@@ -73,13 +73,20 @@ public final class StepConditionIndex implements Serializable {
       long[] stepsHolding, ErrorSink errors) {
     Arrays.fill(stepsHolding, 0L);
     boolean any = false;
+    Condition.Bindings bindings = null;
     for (int index : candidates(event.getType())) {
       boolean holds;
       try {
         // One that reads earlier steps' events is judged per partial match (JourneyMatcher): the
         // event's type fits, which is all that can be known here.
-        holds = conditions.get(index).readsSteps()
-            || conditions.get(index).evaluate(event, profile);
+        if (conditions.get(index).readsSteps()) {
+          holds = true;
+        } else {
+          if (bindings == null) {
+            bindings = Condition.bind(event, profile);
+          }
+          holds = conditions.get(index).evaluate(bindings);
+        }
       } catch (ConditionEvaluationException e) {
         for (int[] user : users.get(index)) {
           errors.failed(user[0], user[1], e);
