@@ -16,7 +16,7 @@ import io.journeyorchestrator.internal.avro.MembershipUpdate;
 import io.journeyorchestrator.io.OutputLines;
 import io.journeyorchestrator.keyed.EarlierStateOperator;
 import io.journeyorchestrator.keyed.ErasureRequests;
-import io.journeyorchestrator.keyed.EventTimeBuffer;
+import io.journeyorchestrator.keyed.EventTimeHeapBuffer;
 import io.journeyorchestrator.keyed.JobState;
 import java.time.Duration;
 import java.time.Instant;
@@ -75,12 +75,12 @@ import org.apache.flink.util.Collector;
  */
 public final class AudienceMembershipFunction
     extends KeyedProcessFunction<String, DetectedMatch, MembershipUpdate>
-    implements EarlierStateOperator.Owner {
+    implements EarlierStateOperator.Owner, EventTimeHeapBuffer.Holder {
   private final AudienceRules rules;
   private final long longestMatchSpanMillis;
   /** The customer to emit {@link JobState#NOTES} for (explain.sh); null in the running job. */
   private final String tracedCustomer;
-  private transient EventTimeBuffer<DetectedMatch> pending;
+  private transient EventTimeHeapBuffer<DetectedMatch> pending;
   private transient ValueState<Long> erasedAt;
   private transient ValueState<String> erasedEventId;
   private transient ValueState<AudienceState> audienceState;
@@ -123,7 +123,7 @@ public final class AudienceMembershipFunction
 
   @Override
   public void open(OpenContext openContext) {
-    pending = new EventTimeBuffer<>(
+    pending = new EventTimeHeapBuffer<>(
         getRuntimeContext().getMapState(JobState.pendingMatchesDescriptor()));
     audienceState = getRuntimeContext().getState(JobState.audienceStateDescriptor());
     earlierMemberships = getRuntimeContext().getMapState(JobState.membershipsDescriptor());
@@ -147,9 +147,15 @@ public final class AudienceMembershipFunction
   }
 
   @Override
+  public void spill(EventTimeHeapBuffer.KeySwitch keys) throws Exception {
+    pending.spill(keys);
+  }
+
+  @Override
   public void processElement(DetectedMatch match, Context ctx, Collector<MembershipUpdate> out)
       throws Exception {
-    pending.add(match.getMatch().getEndTime().toEpochMilli(), match, ctx.timerService());
+    pending.add(ctx.getCurrentKey(), match.getMatch().getEndTime().toEpochMilli(), match,
+        ctx.timerService());
   }
 
   @Override
@@ -161,7 +167,7 @@ public final class AudienceMembershipFunction
     expireMemberships(customerId, audiences, timestamp, ctx, out);
     endCooldowns(audiences, timestamp);
     compose(customerId, audiences, List.of(), timestamp, ctx, out);
-    for (List<DetectedMatch> group : InstantOrder.groups(pending.take(timestamp))) {
+    for (List<DetectedMatch> group : InstantOrder.groups(pending.take(customerId, timestamp))) {
       apply(customerId, audiences, group, timestamp, ctx, out);
     }
     if (audiences.changed()) {

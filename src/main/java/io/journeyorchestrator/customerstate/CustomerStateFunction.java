@@ -9,7 +9,7 @@ import io.journeyorchestrator.avro.NextBestAction;
 import io.journeyorchestrator.config.SuppressionDefinition;
 import io.journeyorchestrator.internal.avro.Membership;
 import io.journeyorchestrator.internal.avro.MembershipUpdate;
-import io.journeyorchestrator.keyed.EventTimeBuffer;
+import io.journeyorchestrator.keyed.EventTimeHeapBuffer;
 import io.journeyorchestrator.keyed.JobState;
 import io.journeyorchestrator.suppression.PolicyHold;
 import java.time.Instant;
@@ -43,14 +43,15 @@ import org.apache.flink.util.Collector;
  * audience operator's exits and expiries), and updates waiting for their instant.
  */
 public final class CustomerStateFunction extends
-    KeyedProcessFunction<String, Either<MembershipUpdate, NextBestAction>, CustomerState> {
+    KeyedProcessFunction<String, Either<MembershipUpdate, NextBestAction>, CustomerState>
+    implements EventTimeHeapBuffer.Holder {
   private static final Comparator<CurrentMembership> BY_AUDIENCE =
       Comparator.comparing(CurrentMembership::getAudienceId);
 
   private final Set<String> audiences;
   private final List<SuppressionDefinition> policies;
-  private transient EventTimeBuffer<MembershipUpdate> pending;
-  private transient EventTimeBuffer<NextBestAction> pendingDecisions;
+  private transient EventTimeHeapBuffer<MembershipUpdate> pending;
+  private transient EventTimeHeapBuffer<NextBestAction> pendingDecisions;
   private transient ValueState<CustomerState> state;
   private transient Counter written;
   private transient Counter tombstones;
@@ -62,9 +63,9 @@ public final class CustomerStateFunction extends
 
   @Override
   public void open(OpenContext openContext) {
-    pending = new EventTimeBuffer<>(
+    pending = new EventTimeHeapBuffer<>(
         getRuntimeContext().getMapState(JobState.pendingStateUpdatesDescriptor()));
-    pendingDecisions = new EventTimeBuffer<>(
+    pendingDecisions = new EventTimeHeapBuffer<>(
         getRuntimeContext().getMapState(JobState.pendingStateDecisionsDescriptor()));
     state = getRuntimeContext().getState(JobState.customerStateDescriptor());
     written = getRuntimeContext().getMetricGroup().counter("customerStatesWritten");
@@ -72,14 +73,21 @@ public final class CustomerStateFunction extends
   }
 
   @Override
+  public void spill(EventTimeHeapBuffer.KeySwitch keys) throws Exception {
+    pending.spill(keys);
+    pendingDecisions.spill(keys);
+  }
+
+  @Override
   public void processElement(Either<MembershipUpdate, NextBestAction> input, Context ctx,
       Collector<CustomerState> out) throws Exception {
     if (input.isLeft()) {
       MembershipUpdate update = input.left();
-      pending.add(update.getChange().getEventTime().toEpochMilli(), update, ctx.timerService());
+      pending.add(ctx.getCurrentKey(), update.getChange().getEventTime().toEpochMilli(), update,
+          ctx.timerService());
     } else {
       NextBestAction decision = input.right();
-      pendingDecisions.add(decision.getEventTime().toEpochMilli(), decision,
+      pendingDecisions.add(ctx.getCurrentKey(), decision.getEventTime().toEpochMilli(), decision,
           ctx.timerService());
     }
   }
@@ -87,8 +95,8 @@ public final class CustomerStateFunction extends
   @Override
   public void onTimer(long timestamp, OnTimerContext ctx, Collector<CustomerState> out)
       throws Exception {
-    List<MembershipUpdate> due = pending.take(timestamp);
-    List<NextBestAction> decisions = pendingDecisions.take(timestamp);
+    List<MembershipUpdate> due = pending.take(ctx.getCurrentKey(), timestamp);
+    List<NextBestAction> decisions = pendingDecisions.take(ctx.getCurrentKey(), timestamp);
     if (due.isEmpty() && decisions.isEmpty()) {
       return;
     }

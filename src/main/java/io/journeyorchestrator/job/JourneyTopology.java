@@ -20,6 +20,7 @@ import io.journeyorchestrator.internal.avro.MembershipUpdate;
 import io.journeyorchestrator.internal.avro.OutputLine;
 import io.journeyorchestrator.keyed.EarlierStateOperator;
 import io.journeyorchestrator.keyed.EventCustomerKey;
+import io.journeyorchestrator.keyed.HeapBufferOperator;
 import io.journeyorchestrator.keyed.JobState;
 import io.journeyorchestrator.keyed.MatchCustomerKey;
 import io.journeyorchestrator.keyed.StateInputCustomerKey;
@@ -141,11 +142,10 @@ public final class JourneyTopology {
     }
     return DataStreamUtils
         .reinterpretAsKeyedStream(inputs, new StateInputCustomerKey())
-        .process(new CustomerStateFunction(
-            job.audiences().stream().map(AudienceDefinition::id).collect(Collectors.toSet()),
-            job.suppressions()))
-        .returns(new AvroTypeInfo<>(CustomerState.class))
-        .name("customer state")
+        .transform("customer state", new AvroTypeInfo<>(CustomerState.class),
+            new HeapBufferOperator<>(new CustomerStateFunction(
+                job.audiences().stream().map(AudienceDefinition::id).collect(Collectors.toSet()),
+                job.suppressions())))
         .uid("customer-state");
   }
 

@@ -9,7 +9,6 @@ import org.apache.flink.api.common.state.MapState;
 import org.apache.flink.runtime.state.KeyedStateBackend;
 import org.apache.flink.runtime.state.VoidNamespace;
 import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
-import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
 
 /**
  * Runs a keyed function whose state layout changed between releases: on open, before any record
@@ -18,7 +17,7 @@ import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
  * the earlier states), so the function never has to look at the earlier layout while it runs; a
  * savepoint of this release has none, and the look costs one empty scan per earlier state.
  */
-public class EarlierStateOperator<IN, OUT> extends KeyedProcessOperator<String, IN, OUT> {
+public class EarlierStateOperator<IN, OUT> extends HeapBufferOperator<IN, OUT> {
   /** A function with state of an earlier layout to move. */
   public interface Owner {
     /** The names of the earlier layout's states (each registered by the function's open). */

@@ -10,7 +10,7 @@ import io.journeyorchestrator.internal.avro.Membership;
 import io.journeyorchestrator.internal.avro.MembershipUpdate;
 import io.journeyorchestrator.internal.avro.SuppressionState;
 import io.journeyorchestrator.keyed.EarlierStateOperator;
-import io.journeyorchestrator.keyed.EventTimeBuffer;
+import io.journeyorchestrator.keyed.EventTimeHeapBuffer;
 import io.journeyorchestrator.keyed.JobState;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
@@ -51,10 +51,10 @@ import org.apache.flink.util.Collector;
  */
 public final class SuppressionPolicyFunction
     extends KeyedProcessFunction<String, MembershipUpdate, SuppressionDecision>
-    implements EarlierStateOperator.Owner {
+    implements EarlierStateOperator.Owner, EventTimeHeapBuffer.Holder {
   private final List<SuppressionDefinition> policies;
   private final Set<String> watchedAudiences;
-  private transient EventTimeBuffer<MembershipUpdate> pending;
+  private transient EventTimeHeapBuffer<MembershipUpdate> pending;
   private transient ValueState<CustomerSuppressions> state;
   private transient MapState<String, Membership> earlierHolds;
   private transient MapState<String, SuppressionState> earlierSuppressing;
@@ -70,7 +70,7 @@ public final class SuppressionPolicyFunction
 
   @Override
   public void open(OpenContext openContext) {
-    pending = new EventTimeBuffer<>(
+    pending = new EventTimeHeapBuffer<>(
         getRuntimeContext().getMapState(JobState.pendingMembershipUpdatesDescriptor()));
     state = getRuntimeContext().getState(JobState.customerSuppressionsDescriptor());
     earlierHolds = getRuntimeContext().getMapState(JobState.audienceHoldsDescriptor());
@@ -85,18 +85,24 @@ public final class SuppressionPolicyFunction
   }
 
   @Override
+  public void spill(EventTimeHeapBuffer.KeySwitch keys) throws Exception {
+    pending.spill(keys);
+  }
+
+  @Override
   public void processElement(MembershipUpdate update, Context ctx,
       Collector<SuppressionDecision> out) throws Exception {
     AudienceChange change = update.getChange();
     if (watchedAudiences.contains(change.getAudienceId())) {
-      pending.add(change.getEventTime().toEpochMilli(), update, ctx.timerService());
+      pending.add(ctx.getCurrentKey(), change.getEventTime().toEpochMilli(), update,
+          ctx.timerService());
     }
   }
 
   @Override
   public void onTimer(long timestamp, OnTimerContext ctx, Collector<SuppressionDecision> out)
       throws Exception {
-    List<MembershipUpdate> due = pending.take(timestamp);
+    List<MembershipUpdate> due = pending.take(ctx.getCurrentKey(), timestamp);
     if (due.isEmpty()) {
       return;
     }

@@ -376,6 +376,27 @@ class AudienceMembershipFunctionTest {
         "vip ENTERED pattern:q @10", "trouble EXITED expired @10085");
   }
 
+  @Test
+  void shouldEnterFromAMatchThatWaitedForTheWatermarkAcrossACheckpointOnRocksDb()
+      throws Exception {
+    AudienceDefinition trouble = audience("trouble", List.of("p"), List.of(), WEEK, null, null);
+    restore(null, trouble);
+    send(match("p", "alice", minutes(5), "e1"));
+    watermark(minutes(1));
+    // As a checkpoint takes it: the match waits on the heap until the barrier's preparation.
+    harness.prepareSnapshotPreBarrier(1);
+    OperatorSubtaskState waiting = harness.snapshot(1, 1);
+    close();
+
+    restore(waiting, trouble);
+    send(match("p", "alice", minutes(6), "e2"));
+    watermark(minutes(6));
+
+    assertThat(published()).as("the match from before the checkpoint enters, the one after it"
+        + " extends").containsExactly(
+        "trouble ENTERED pattern:p @5 until @10085", "trouble EXTENDED pattern:p @6 until @10086");
+  }
+
   /** Writes memberships and cooldowns as releases before the audiences value did. */
   private static final class PreviousReleaseMemberships
       extends KeyedProcessFunction<String, DetectedMatch, MembershipUpdate> {

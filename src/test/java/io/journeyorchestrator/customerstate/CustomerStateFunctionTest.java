@@ -15,6 +15,7 @@ import io.journeyorchestrator.avro.MembershipChange;
 import io.journeyorchestrator.avro.NextBestAction;
 import io.journeyorchestrator.config.SuppressionDefinition;
 import io.journeyorchestrator.internal.avro.MembershipUpdate;
+import io.journeyorchestrator.keyed.HeapBufferOperator;
 import io.journeyorchestrator.keyed.JobState;
 import io.journeyorchestrator.keyed.StateInputCustomerKey;
 import java.nio.file.Path;
@@ -69,7 +70,7 @@ class CustomerStateFunctionTest {
       Either<MembershipUpdate, NextBestAction>, CustomerState> harness(Set<String> audiences)
       throws Exception {
     var h = new KeyedOneInputStreamOperatorTestHarness<>(
-        new KeyedProcessOperator<>(new CustomerStateFunction(audiences, List.of(QUIET))),
+        new HeapBufferOperator<>(new CustomerStateFunction(audiences, List.of(QUIET))),
         new StateInputCustomerKey(), Types.STRING);
     h.setStateBackend(new EmbeddedRocksDBStateBackend());
     return h;
@@ -225,6 +226,8 @@ class CustomerStateFunctionTest {
     harness.processWatermark(minutes(10).toEpochMilli());
     send(update("payment-trouble", MembershipChange.ENTERED, 20, null, false));
     emitted();
+    // As a checkpoint takes it: the update waits on the heap until the barrier's preparation.
+    harness.prepareSnapshotPreBarrier(1);
     OperatorSubtaskState snapshot = harness.snapshot(1, 1);
     harness.close();
 
