@@ -123,8 +123,8 @@ public final class AudienceMembershipFunction
 
   @Override
   public void open(OpenContext openContext) {
-    pending = new EventTimeHeapBuffer<>(
-        getRuntimeContext().getMapState(JobState.pendingMatchesDescriptor()));
+    pending =
+        new EventTimeHeapBuffer<>(getRuntimeContext(), JobState.pendingMatchesDescriptor());
     audienceState = getRuntimeContext().getState(JobState.audienceStateDescriptor());
     earlierMemberships = getRuntimeContext().getMapState(JobState.membershipsDescriptor());
     earlierCooldowns = getRuntimeContext().getMapState(JobState.cooldownsDescriptor());
@@ -147,8 +147,8 @@ public final class AudienceMembershipFunction
   }
 
   @Override
-  public void spill(EventTimeHeapBuffer.KeySwitch keys) throws Exception {
-    pending.spill(keys);
+  public List<EventTimeHeapBuffer<?>> heapBuffers() {
+    return List.of(pending);
   }
 
   @Override

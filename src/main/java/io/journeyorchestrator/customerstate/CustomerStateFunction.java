@@ -63,19 +63,18 @@ public final class CustomerStateFunction extends
 
   @Override
   public void open(OpenContext openContext) {
-    pending = new EventTimeHeapBuffer<>(
-        getRuntimeContext().getMapState(JobState.pendingStateUpdatesDescriptor()));
-    pendingDecisions = new EventTimeHeapBuffer<>(
-        getRuntimeContext().getMapState(JobState.pendingStateDecisionsDescriptor()));
+    pending =
+        new EventTimeHeapBuffer<>(getRuntimeContext(), JobState.pendingStateUpdatesDescriptor());
+    pendingDecisions =
+        new EventTimeHeapBuffer<>(getRuntimeContext(), JobState.pendingStateDecisionsDescriptor());
     state = getRuntimeContext().getState(JobState.customerStateDescriptor());
     written = getRuntimeContext().getMetricGroup().counter("customerStatesWritten");
     tombstones = getRuntimeContext().getMetricGroup().counter("customerStateTombstones");
   }
 
   @Override
-  public void spill(EventTimeHeapBuffer.KeySwitch keys) throws Exception {
-    pending.spill(keys);
-    pendingDecisions.spill(keys);
+  public List<EventTimeHeapBuffer<?>> heapBuffers() {
+    return List.of(pending, pendingDecisions);
   }
 
   @Override

@@ -5,8 +5,8 @@ import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
 
 /**
  * Runs a keyed function that may hold records on the heap ({@link EventTimeHeapBuffer.Holder}):
- * before every checkpoint barrier it has the function spill them into keyed state, so that the
- * snapshot has them.
+ * when it opens, its buffers note what waits in keyed state; before every checkpoint barrier they
+ * spill what they hold into keyed state, so that the snapshot has it.
  */
 public class HeapBufferOperator<IN, OUT> extends KeyedProcessOperator<String, IN, OUT> {
   private static final long serialVersionUID = 1L;
@@ -16,10 +16,22 @@ public class HeapBufferOperator<IN, OUT> extends KeyedProcessOperator<String, IN
   }
 
   @Override
+  public void open() throws Exception {
+    super.open();
+    if (userFunction instanceof EventTimeHeapBuffer.Holder holder) {
+      for (EventTimeHeapBuffer<?> buffer : holder.heapBuffers()) {
+        buffer.recall(getKeyedStateBackend(), this::setCurrentKey);
+      }
+    }
+  }
+
+  @Override
   public void prepareSnapshotPreBarrier(long checkpointId) throws Exception {
     super.prepareSnapshotPreBarrier(checkpointId);
     if (userFunction instanceof EventTimeHeapBuffer.Holder holder) {
-      holder.spill(this::setCurrentKey);
+      for (EventTimeHeapBuffer<?> buffer : holder.heapBuffers()) {
+        buffer.spill(this::setCurrentKey);
+      }
     }
   }
 }

@@ -70,8 +70,8 @@ public final class SuppressionPolicyFunction
 
   @Override
   public void open(OpenContext openContext) {
-    pending = new EventTimeHeapBuffer<>(
-        getRuntimeContext().getMapState(JobState.pendingMembershipUpdatesDescriptor()));
+    pending =
+        new EventTimeHeapBuffer<>(getRuntimeContext(), JobState.pendingMembershipUpdatesDescriptor());
     state = getRuntimeContext().getState(JobState.customerSuppressionsDescriptor());
     earlierHolds = getRuntimeContext().getMapState(JobState.audienceHoldsDescriptor());
     earlierSuppressing = getRuntimeContext().getMapState(JobState.suppressingDescriptor());
@@ -85,8 +85,8 @@ public final class SuppressionPolicyFunction
   }
 
   @Override
-  public void spill(EventTimeHeapBuffer.KeySwitch keys) throws Exception {
-    pending.spill(keys);
+  public List<EventTimeHeapBuffer<?>> heapBuffers() {
+    return List.of(pending);
   }
 
   @Override

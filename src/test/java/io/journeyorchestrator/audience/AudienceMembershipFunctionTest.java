@@ -327,7 +327,7 @@ class AudienceMembershipFunctionTest {
     OperatorSubtaskState snapshot = snapshotOfOneMembership();
 
     harness = new KeyedOneInputStreamOperatorTestHarness<>(
-        new KeyedProcessOperator<>(new AudienceMembershipFunction(new AudienceRules(List.of(
+        new EarlierStateOperator<>(new AudienceMembershipFunction(new AudienceRules(List.of(
             audience("trouble", List.of("p"), List.of(), WEEK, null, null))), LONGEST_MATCH)),
         m -> m.getMatch().getCustomerId(), Types.STRING);
     harness.initializeState(snapshot);

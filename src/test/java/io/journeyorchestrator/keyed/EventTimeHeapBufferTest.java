@@ -34,7 +34,7 @@ class EventTimeHeapBufferTest {
 
     @Override
     public void open(OpenContext context) {
-      buffer = new EventTimeHeapBuffer<>(getRuntimeContext().getMapState(WAITING));
+      buffer = new EventTimeHeapBuffer<>(getRuntimeContext(), WAITING);
     }
 
     @Override
@@ -53,8 +53,8 @@ class EventTimeHeapBufferTest {
     }
 
     @Override
-    public void spill(EventTimeHeapBuffer.KeySwitch keys) throws Exception {
-      buffer.spill(keys);
+    public List<EventTimeHeapBuffer<?>> heapBuffers() {
+      return List.of(buffer);
     }
   }
 
@@ -160,16 +160,26 @@ class EventTimeHeapBufferTest {
 
   @Test
   void shouldReadRecordsThatAnEarlierReleaseBufferedInKeyedState() throws Exception {
-    start(null, true);
+    start(null, false);
     harness.getOperator().setCurrentKey("alice");
-    // What EventTimeBuffer, which has the same layout, leaves in keyed state (its timer at 20
-    // is the one the next record registers here).
+    // What EventTimeBuffer, which has the same layout, leaves in keyed state, with its timer.
     harness.getOperator().getKeyedStateBackend()
         .getPartitionedState(VoidNamespace.INSTANCE, VoidNamespaceSerializer.INSTANCE, WAITING)
         .put(20L, new ArrayList<>(List.of("stored")));
-    send("alice:new@20");
-    harness.processWatermark(20);
+    harness.getOperator().getKeyedStateBackend().setCurrentKey("bob");
+    harness.getOperator().getKeyedStateBackend()
+        .getPartitionedState(VoidNamespace.INSTANCE, VoidNamespaceSerializer.INSTANCE, WAITING)
+        .put(25L, new ArrayList<>(List.of("stored")));
+    send("bob:registers-its-timer@25");
+    OperatorSubtaskState savepoint = checkpoint(1);
+    harness.close();
 
-    assertThat(emitted()).containsExactly("alice:stored@20", "alice:new@20");
+    start(savepoint, true);
+    assertThat(function.buffer.keysStored()).as("alice's and bob's instants").isEqualTo(2);
+    send("alice:new@20");
+    harness.processWatermark(30);
+
+    assertThat(emitted()).containsExactly("alice:stored@20", "alice:new@20", "bob:stored@25");
+    assertThat(function.buffer.keysStored()).isZero();
   }
 }

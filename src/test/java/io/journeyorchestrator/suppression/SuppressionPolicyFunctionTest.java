@@ -221,7 +221,7 @@ class SuppressionPolicyFunctionTest {
 
     harness.close();
     harness = new KeyedOneInputStreamOperatorTestHarness<>(
-        new KeyedProcessOperator<>(new SuppressionPolicyFunction(List.of(QUIET))),
+        new EarlierStateOperator<>(new SuppressionPolicyFunction(List.of(QUIET))),
         u -> u.getChange().getCustomerId(), Types.STRING);
     harness.setStateBackend(new EmbeddedRocksDBStateBackend());
     harness.initializeState(savepoint);
